@@ -1,0 +1,133 @@
+"""The archive side of the CLI: commands that read the corpus (export, verify).
+
+Each command parses its options, calls one library function and formats the result. Library
+errors become one-line ``click.ClickException`` messages here, at the boundary.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from archive.db import DatabaseError, default_url, make_engine, make_sessionmaker
+from archive.export import export_records, write_csv, write_jsonl
+from archive.verify import verify_archive
+
+DEFAULT_DATA_DIR = "gongkai-data"
+
+
+class Paths:
+    """Where an archive lives: its data directory and its database URL."""
+
+    def __init__(self, data_dir: str, db: str | None):
+        self.data_dir = Path(data_dir)
+        self.db_url = db or default_url(self.data_dir)
+
+    def sessions(self, *, must_exist: bool = True):
+        if must_exist and self.db_url.startswith("sqlite:///"):
+            path = Path(self.db_url[len("sqlite:///"):])
+            if not path.exists():
+                raise click.ClickException(
+                    f"no archive at {self.data_dir} (no database {path}); run `gongkai crawl` or `gongkai demo` first, or pass --data-dir/--db"
+                )
+        try:
+            engine = make_engine(self.db_url)
+        except DatabaseError as exc:
+            raise click.ClickException(str(exc)) from exc
+        return make_sessionmaker(engine)
+
+
+def archive_options(func):
+    """--data-dir and --db, shared by every command."""
+
+    @click.option(
+        "--data-dir",
+        default=lambda: os.environ.get("GONGKAI_DATA_DIR", DEFAULT_DATA_DIR),
+        show_default=f"./{DEFAULT_DATA_DIR} or $GONGKAI_DATA_DIR",
+        help="Archive directory (WARC files in warc/, SQLite database).",
+    )
+    @click.option("--db", "db", default=None, help="SQLAlchemy database URL (default: DATA_DIR/gongkai.sqlite).")
+    @functools.wraps(func)
+    def wrapper(*args, data_dir, db, **kwargs):
+        return func(*args, paths=Paths(data_dir, db), **kwargs)
+
+    return wrapper
+
+
+def output_option(func):
+    return click.option(
+        "--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+        help="Write to FILE instead of stdout.",
+    )(func)
+
+
+def open_output(output: str | None, *, newline: str | None = None):
+    if output is None:
+        return _StdoutCloser(sys.stdout)
+    try:
+        return open(output, "w", encoding="utf-8", newline=newline)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror}") from exc
+
+
+class _StdoutCloser:
+    def __init__(self, stream):
+        self.stream = stream
+
+    def __enter__(self):
+        return self.stream
+
+    def __exit__(self, *exc):
+        self.stream.flush()
+        return False
+
+
+@click.command("export")
+@archive_options
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), required=True, help="Output format.")
+@output_option
+def export_command(paths: Paths, fmt: str, output: str | None) -> None:
+    """Export the latest version of every report, with its WARC citation.
+
+    Example: gongkai export --format jsonl --output reports.jsonl
+    """
+    sessions = paths.sessions()
+    with sessions() as session, open_output(output, newline="" if fmt == "csv" else None) as out:
+        records = export_records(session)
+        count = write_jsonl(records, out) if fmt == "jsonl" else write_csv(records, out)
+    if output:
+        click.echo(f"exported {count} reports to {output}", err=True)
+
+
+@click.command("verify")
+@archive_options
+def verify_command(paths: Paths) -> None:
+    """Check that every WARC record the database points at is there, whole and unchanged.
+
+    Re-reads each capture's record (offset, record id, payload digest) and reads every WARC file
+    in DATA_DIR/warc/ to its end. Exits 1 on any mismatch.
+
+    Example: gongkai verify --data-dir ./gongkai-data
+    """
+    sessions = paths.sessions()
+    with sessions() as session:
+        report = verify_archive(session, paths.data_dir / "warc")
+    console = Console()
+    table = Table(title="gongkai verify", show_header=False)
+    table.add_row("WARC files", str(report.files))
+    table.add_row("WARC files read whole", str(report.files_whole))
+    table.add_row("records read", str(report.records))
+    table.add_row("captures checked", str(report.captures_checked))
+    table.add_row("problems", str(len(report.problems)))
+    console.print(table)
+    for problem in report.problems[:50]:
+        click.echo(f"problem: {problem}", err=True)
+    if report.problems:
+        raise click.ClickException(f"{len(report.problems)} problem(s) found")
+    click.echo("verify: OK")

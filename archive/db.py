@@ -1,0 +1,102 @@
+"""Engines and sessions. The schema is brought to the newest Alembic revision on first use."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+logger = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+SQLITE_FILENAME = "gongkai.sqlite"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+class DatabaseError(Exception):
+    """The database URL is malformed, unreachable or its schema cannot be brought up to date."""
+
+
+def default_url(data_dir: Path) -> str:
+    return f"sqlite:///{(Path(data_dir) / SQLITE_FILENAME).resolve()}"
+
+
+def normalise_url(url: str) -> str:
+    """Accept ``postgresql://`` for PostgreSQL but drive it with psycopg 3."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def make_engine(url: str, *, migrate: bool = True) -> Engine:
+    """Create an engine for ``url``; apply pending migrations unless ``migrate`` is false."""
+    url = normalise_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(f"not a database URL: {url!r} (expected e.g. sqlite:///path or postgresql+psycopg://host/db)") from exc
+    is_sqlite = parsed.get_backend_name() == "sqlite"
+    kwargs: dict = {}
+    if is_sqlite:
+        kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    else:
+        kwargs["pool_pre_ping"] = True
+    try:
+        engine = create_engine(url, **kwargs)
+    except (ArgumentError, ImportError) as exc:
+        raise DatabaseError(f"cannot use database {parsed.render_as_string(hide_password=True)}: {exc}") from exc
+    if is_sqlite:
+        event.listen(engine, "connect", _sqlite_pragmas)
+    if migrate:
+        try:
+            upgrade(engine)
+        except OperationalError as exc:
+            raise DatabaseError(
+                f"cannot open database {parsed.render_as_string(hide_password=True)}: {exc.orig}"
+            ) from exc
+    return engine
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if engine is not None:
+        cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema of ``engine``'s database to ``revision``."""
+    with engine.begin() as connection:
+        cfg = alembic_config(engine)
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    with engine.begin() as connection:
+        cfg = alembic_config(engine)
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, revision)
+
+
+def has_schema(engine: Engine) -> bool:
+    return inspect(engine).has_table("alembic_version")
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()

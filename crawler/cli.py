@@ -1,0 +1,130 @@
+"""The ``gongkai`` command: one click group; each command parses, calls the library, formats.
+
+Crawling commands live here; the commands that read the archive live in ``archive/cli.py``
+and are registered into the same group.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from archive.cli import Paths, archive_options, export_command, verify_command
+from crawler import __version__
+from crawler.runner import CrawlError, CrawlOutcome, run_crawl
+from crawler.summary import print_summary
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="gongkai")
+def main() -> None:
+    """gongkai (公开): archive county government disclosure reports into WARC and SQL."""
+
+
+def _settings_pairs(values: tuple[str, ...]) -> dict[str, str]:
+    settings = {}
+    for value in values:
+        name, sep, setting = value.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected NAME=VALUE, got {value!r}", param_hint="-s")
+        settings[name.strip()] = setting
+    return settings
+
+
+@main.command("crawl")
+@click.option("--start-url", "start_urls", multiple=True, metavar="URL", help="Home, hub or listing page to start from (repeatable).")
+@click.option("--site", default="renshou", show_default=True, help="Site profile name or path to a profile TOML.")
+@archive_options
+@click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="Scrapy setting (repeatable), e.g. -s DOWNLOAD_DELAY=0.")
+@click.option("--log-level", default="WARNING", show_default=True, type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
+@click.option("--log-file", type=click.Path(dir_okay=False), default=None, help="Write the crawl log to FILE.")
+def crawl_command(paths: Paths, start_urls, site, settings, log_level, log_file) -> None:
+    """Crawl a site: listings, reports, prev/next chains and attachments, into WARC and SQL.
+
+    Exits 0 when the crawl finished (failed pages are recorded), non-zero on fatal errors.
+
+    Example: gongkai crawl --start-url http://www.rs.gov.cn/ --data-dir ./gongkai-data
+    """
+    outcome = _crawl(paths, start_urls, site, _settings_pairs(settings), log_level, log_file)
+    print_summary(outcome)
+
+
+def _crawl(paths: Paths, start_urls, site, settings, log_level, log_file) -> CrawlOutcome:
+    try:
+        return run_crawl(
+            start_urls=list(start_urls),
+            site=site,
+            data_dir=paths.data_dir,
+            db_url=paths.db_url,
+            settings=settings,
+            log_level=log_level,
+            log_file=log_file,
+            progress=sys.stderr.isatty(),
+        )
+    except CrawlError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.command("demo")
+@archive_options
+@click.option("--scale", default=1, show_default=True, help="Replica size (1 = 30 townships x 5 years).")
+@click.option("--replica-dir", type=click.Path(file_okay=False), default=None, help="Where to build the replica (default: DATA_DIR/replica).")
+def demo_command(paths: Paths, scale: int, replica_dir: str | None) -> None:
+    """Build the replica county site, serve it on loopback, crawl it, and show what was archived.
+
+    Example: gongkai demo --data-dir ./gongkai-data
+    """
+    from crawler.demo import run_demo
+
+    try:
+        run_demo(paths, scale=scale, replica_dir=Path(replica_dir) if replica_dir else None)
+    except CrawlError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.group("replica")
+def replica_group() -> None:
+    """The replica VSB county site used by the demo, the tests and the benchmarks."""
+
+
+@replica_group.command("build")
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--scale", default=1, show_default=True, help="Multiply the number of townships.")
+@click.option("--seed", default=2019, show_default=True, help="Random seed (the site is deterministic per seed).")
+def replica_build(directory: str, scale: int, seed: int) -> None:
+    """Generate the replica site, its manifest and its ground truth into DIRECTORY.
+
+    Example: gongkai replica build ./replica --scale 7
+    """
+    from crawler.replica.generate import build_site
+
+    if scale < 1:
+        raise click.BadParameter("must be at least 1", param_hint="--scale")
+    summary = build_site(Path(directory), scale=scale, seed=seed)
+    click.echo(f"replica built in {directory}: {summary}")
+
+
+@replica_group.command("serve")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=0, show_default=True, help="0 picks a free port.")
+def replica_serve(directory: str, host: str, port: int) -> None:
+    """Serve a built replica until interrupted; prints its URL first.
+
+    Example: gongkai replica serve ./replica --port 8000
+    """
+    from crawler.replica.server import serve_forever
+
+    serve_forever(Path(directory), host=host, port=port, ready=lambda url: click.echo(f"REPLICA {url}", nl=True))
+
+
+main.add_command(export_command)
+main.add_command(verify_command)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    logging.basicConfig()
+    main()

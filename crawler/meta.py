@@ -1,0 +1,10 @@
+"""Request meta keys gongkai adds (module constants, never bare strings)."""
+
+#: What the spider expects at the URL: "listing", "report", "attachment", "hub" (see PageKind).
+META_KIND = "gongkai_kind"
+#: The CaptureInfo of the exchange, set by the capture middleware on the request's meta.
+META_CAPTURE = "gongkai_capture"
+#: How the spider reached a report: "listing" or "chain" (上一条/下一条 only).
+META_VIA = "gongkai_via"
+#: Column id and name of the listing the report was found in.
+META_COLUMN = "gongkai_column"

@@ -1,0 +1,61 @@
+"""Scrapy settings for gongkai. Component settings are prefixed ``GONGKAI_`` and defaulted here."""
+
+from crawler import __version__
+
+BOT_NAME = "gongkai"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Politeness: robots.txt, AutoThrottle, a descriptive User-Agent with a contact address.
+ROBOTSTXT_OBEY = True
+GONGKAI_CONTACT = "https://github.com/gongkai-archive/gongkai"
+USER_AGENT = f"gongkai/{__version__} (archival crawler for government disclosure reports; +{GONGKAI_CONTACT})"
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_DELAY = 1.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_TIMEOUT = 60
+RETRY_TIMES = 3
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
+LOG_LEVEL = "INFO"
+
+# Breadth-first: listings before deep prev/next chains keeps memory flat on big sites.
+DEPTH_PRIORITY = 1
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+
+DOWNLOADER_MIDDLEWARES = {
+    # Above HttpCompressionMiddleware (590) and every header-adding middleware, so it sees the
+    # request as sent and the response body as received, before decompression and decoding.
+    "crawler.capture.WarcCaptureMiddleware": 950,
+}
+
+EXTENSIONS = {
+    "crawler.extension.ArchiveExtension": 100,
+    "crawler.progress.ProgressExtension": 500,
+}
+
+ITEM_PIPELINES = {
+    "pipelines.store.ReportStorePipeline": 300,
+}
+
+# gongkai components (read with getint/getbool/...; see docs/configuration in README)
+GONGKAI_DATA_DIR = "gongkai-data"
+GONGKAI_DB_URL = ""  # default: sqlite file in GONGKAI_DATA_DIR
+GONGKAI_SITE = "renshou"
+GONGKAI_WARC_MAX_SIZE = 1_000_000_000
+GONGKAI_WARC_FSYNC = False
+GONGKAI_WARC_PREFIX = "gongkai"
+GONGKAI_WORKER_ID = ""
+GONGKAI_OPERATOR = ""
+GONGKAI_PROGRESS = False
+GONGKAI_ARCHIVE_EXTENSION = "crawler.extension.ArchiveExtension"
+GONGKAI_CONTEXT_TEXTS = 5000
+
+FEED_EXPORT_ENCODING = "utf-8"
