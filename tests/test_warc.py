@@ -229,7 +229,20 @@ def test_request_target():
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     body=st.binary(max_size=2000),
-    values=st.lists(st.text(st.characters(min_codepoint=32, max_codepoint=0x2FFF, exclude_characters="\x7f"), max_size=20), max_size=5),
+    # U+0080..U+00FF are left out: they are written as single Latin-1 bytes (the wire bytes when
+    # Scrapy's headers are decoded as Latin-1), which a UTF-8 reader may legitimately show as
+    # another string; their bytes round-trip, checked in test_header_bytes_kept_verbatim.
+    values=st.lists(
+        st.text(
+            st.characters(
+                min_codepoint=32,
+                max_codepoint=0x2FFF,
+                exclude_characters="".join(chr(c) for c in range(0x7F, 0x100)),
+            ),
+            max_size=20,
+        ),
+        max_size=5,
+    ),
 )
 def test_round_trip_property(tmp_path_factory, body, values):
     directory = tmp_path_factory.mktemp("prop")
