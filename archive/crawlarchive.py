@@ -12,15 +12,25 @@ import logging
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from archive import store
 from archive.clock import Clock, utc_now
 from archive.db import make_engine, make_sessionmaker
-from archive.models import CrawlRun
-from archive.warc import RecordRef, WarcWriter
+from archive.incremental import (
+    aware as _aware,
+    captured_in,
+    crashed_run,
+    latest_full_capture,
+    payload_capture,
+    repair_warc_files,
+)
+from archive.models import Capture, CrawlRun
+from archive.nightly import finish_run_events, reports_to_recheck, run_window
+from archive.warc import RecordRef, RevisitProfile, WarcWriter, sha1_digest
+from archive.warcread import RepairResult, read_record
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +50,33 @@ class CaptureInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class PriorCapture:
+    """The last full response archived for a URL: its validators and where its payload sits."""
+
+    capture_id: int
+    url: str
+    status: int
+    etag: str | None
+    last_modified: str | None
+    payload_digest: str | None
+    record_id: str
+    warc_filename: str
+    warc_offset: int
+    fetched_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedResponse:
+    """A response read back from the WARC (for a 304, or a page already captured in this run)."""
+
+    url: str
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    capture: CaptureInfo
+
+
+@dataclass(frozen=True, slots=True)
 class ArchiveConfig:
     data_dir: Path
     db_url: str
@@ -52,6 +89,7 @@ class ArchiveConfig:
     user_agent: str = ""
     robots_obey: bool = True
     site: str = ""
+    resume_hours: float = 20.0
 
 
 class CrawlArchive:
@@ -62,7 +100,11 @@ class CrawlArchive:
         self.sessions = None
         self.writer: WarcWriter | None = None
         self.run_id: int | None = None
-        self.counts: dict[str, int] = {"records": 0, "bytes": 0, "captures": 0, "errors": 0}
+        self.counts: dict[str, int] = {
+            "records": 0, "bytes": 0, "captures": 0, "errors": 0, "not_modified": 0, "revisits": 0,
+        }
+        self.window: list[int] = []
+        self.repairs: list[RepairResult] = []
 
     @property
     def warc_dir(self) -> Path:
@@ -75,18 +117,29 @@ class CrawlArchive:
         self.engine = make_engine(cfg.db_url)
         self.sessions = make_sessionmaker(self.engine)
         start_urls = list(start_urls)
+        now = self.clock()
         with self.sessions.begin() as session:
+            crashed = crashed_run(
+                session, data_dir=str(cfg.data_dir.resolve()), worker_id=cfg.worker_id
+            )
+            if crashed is not None:
+                self.repairs = repair_warc_files(self.warc_dir, since=_aware(crashed.started_at))
+                if now - _aware(crashed.started_at) > timedelta(hours=cfg.resume_hours):
+                    crashed = None  # too old to count as the same nightly run: start afresh
             run = CrawlRun(
-                started_at=self.clock(),
+                started_at=now,
                 status="running",
                 site=cfg.site,
                 worker_id=cfg.worker_id,
+                data_dir=str(cfg.data_dir.resolve()),
                 start_urls=start_urls,
                 software=cfg.software,
+                resumes_run_id=crashed.id if crashed is not None else None,
             )
             session.add(run)
             session.flush()
             self.run_id = run.id
+            self.window = run_window(session, run.id)
         self.writer = WarcWriter(
             self.warc_dir,
             prefix=cfg.warc_prefix,
@@ -115,33 +168,69 @@ class CrawlArchive:
         )
         return self.run_id
 
-    def close(self, *, reason: str, stats: Mapping[str, Any]) -> None:
-        """Close the WARC writer and finish the run row with the crawl's figures."""
+    def close(self, *, reason: str, stats: Mapping[str, Any]) -> dict[str, int]:
+        """Close the WARC writer, derive the run's removed/unlisted/reappeared events and finish
+        the run row with the crawl's figures; returns the event counts."""
         if self.writer is not None:
             self.writer.close()
             self.writer = None
+        event_counts: dict[str, int] = {}
         if self.sessions is not None and self.run_id is not None:
             with self.sessions.begin() as session:
+                if reason == "finished":
+                    event_counts = finish_run_events(session, self.window, now=self.clock())
                 run = session.get(CrawlRun, self.run_id)
                 run.finished_at = self.clock()
                 run.status = "finished" if reason == "finished" else "stopped"
                 run.finish_reason = reason
                 run.pages_fetched = self.counts["captures"]
+                run.not_modified = self.counts["not_modified"]
+                run.revisits = self.counts["revisits"]
                 run.errors = self.counts["errors"]
                 run.warc_bytes = self.counts["bytes"]
                 run.reports_seen = int(stats.get("gongkai/reports", 0))
                 run.versions_new = int(stats.get("gongkai/versions/new", 0))
-                run.stats = {k: _plain(v) for k, v in stats.items()}
+                run.reports_new = int(stats.get("gongkai/events/new", 0))
+                run.reports_changed = int(stats.get("gongkai/events/changed", 0))
+                run.reports_removed = event_counts.get("removed", 0)
+                run.stats = {k: _plain(v) for k, v in stats.items()} | {
+                    f"gongkai/events/{k}": v for k, v in event_counts.items()
+                } | {"gongkai/warc/repaired_files": len(self.repairs)}
         if self.engine is not None:
             self.engine.dispose()
             self.engine = None
+        return event_counts
 
+    # before a fetch
+    def prior_capture(self, url: str) -> PriorCapture | None:
+        """The last full 200 response archived for ``url``, for conditional requests and dedup."""
+        with self.sessions() as session:
+            capture = latest_full_capture(session, url)
+            return _prior(capture) if capture is not None else None
+
+    def window_response(self, url: str) -> ArchivedResponse | None:
+        """When a crashed run this one resumes already captured ``url``: that response, read back
+        from the WARC, so the page is not fetched twice in one run window."""
+        if len(self.window) < 2:
+            return None
+        with self.sessions() as session:
+            done = captured_in(session, url, self.window[1:])
+            if done is None:
+                return None
+            source = payload_capture(session, done)
+            info = _info(done.id, done.warc_filename, done.warc_offset, done.warc_record_id,
+                         done.payload_digest, _aware(done.fetched_at))
+            prior = _prior(source)
+        return self._read_back(prior, info)
+
+    # after a fetch
     def record_exchange(
         self,
         *,
         url: str,
         method: str,
         kind: str,
+        via: str | None,
         request_headers: list[tuple[str, str]],
         request_body: bytes,
         protocol: str,
@@ -149,57 +238,58 @@ class CrawlArchive:
         response_headers: list[tuple[str, str]],
         body: bytes,
         ip_address: str | None,
+        prior: PriorCapture | None = None,
     ) -> CaptureInfo:
-        """Archive one exchange (WARC request + response, flushed) then its capture row."""
+        """Archive one exchange then its capture row. A 200 whose payload equals ``prior``'s is
+        stored as an identical-payload-digest revisit instead of a second full response."""
         fetched_at = self.clock()
-        response_ref, request_ref = self.writer.write_exchange(
-            url=url,
-            method=method,
-            request_headers=request_headers,
-            request_body=request_body,
-            protocol=protocol,
-            status=status,
-            reason=reason_phrase(status),
-            response_headers=response_headers,
-            body=body,
-            ip_address=ip_address,
-            fetched_at=fetched_at,
+        digest = sha1_digest(body)
+        exchange = dict(
+            url=url, method=method, request_headers=request_headers, request_body=request_body,
+            protocol=protocol, status=status, reason=reason_phrase(status),
+            response_headers=response_headers, ip_address=ip_address, fetched_at=fetched_at,
         )
-        self._count_records(response_ref, request_ref)
-        content_type = header_value(response_headers, "content-type")
-        with self.sessions.begin() as session:
-            page_id = store.get_or_create_page(session, url, kind, fetched_at)
-            capture = store.add_capture(
-                session,
-                run_id=self.run_id,
-                page_id=page_id,
-                url=url,
-                method=method,
-                fetched_at=fetched_at,
-                status=status,
-                content_type=content_type[:200] if content_type else None,
-                content_length=len(body),
-                record_type="response",
-                warc_filename=response_ref.filename,
-                warc_offset=response_ref.offset,
-                warc_length=response_ref.length,
-                warc_record_id=response_ref.record_id,
-                request_record_id=request_ref.record_id,
-                payload_digest=response_ref.payload_digest,
-                ip_address=ip_address,
+        if prior is not None and status == 200 and prior.payload_digest == digest:
+            return self._record_revisit(
+                exchange, prior, RevisitProfile.IDENTICAL_PAYLOAD_DIGEST, kind=kind, via=via,
+                body_length=len(body),
             )
-            capture_id = capture.id
-        self.counts["captures"] += 1
-        return CaptureInfo(
-            capture_id=capture_id,
-            warc_filename=response_ref.filename,
-            warc_offset=response_ref.offset,
-            warc_record_id=response_ref.record_id,
-            payload_digest=response_ref.payload_digest,
-            fetched_at=fetched_at,
+        response_ref, request_ref = self.writer.write_exchange(body=body, **exchange)
+        self._count_records(response_ref, request_ref)
+        return self._add_capture(
+            url=url, method=method, kind=kind, via=via, fetched_at=fetched_at, status=status,
+            headers=response_headers, content_length=len(body), record_type="response",
+            ref=response_ref, request_ref=request_ref,
+            payload_digest=response_ref.payload_digest, ip_address=ip_address, refers_to=None,
         )
 
-    def record_failure(self, *, url: str, method: str, kind: str, error: str) -> None:
+    def record_not_modified(
+        self,
+        *,
+        url: str,
+        method: str,
+        kind: str,
+        via: str | None,
+        request_headers: list[tuple[str, str]],
+        protocol: str,
+        status: int,
+        response_headers: list[tuple[str, str]],
+        ip_address: str | None,
+        prior: PriorCapture,
+    ) -> ArchivedResponse:
+        """Archive a 304 as a server-not-modified revisit and hand back the original response."""
+        exchange = dict(
+            url=url, method=method, request_headers=request_headers, request_body=b"",
+            protocol=protocol, status=status, reason=reason_phrase(status),
+            response_headers=response_headers, ip_address=ip_address, fetched_at=self.clock(),
+        )
+        info = self._record_revisit(
+            exchange, prior, RevisitProfile.SERVER_NOT_MODIFIED, kind=kind, via=via, body_length=0
+        )
+        self.counts["not_modified"] += 1
+        return self._read_back(prior, info)
+
+    def record_failure(self, *, url: str, method: str, kind: str, via: str | None, error: str) -> None:
         """A fetch that produced no response (connection refused, timeout, size limit...)."""
         fetched_at = self.clock()
         with self.sessions.begin() as session:
@@ -211,6 +301,7 @@ class CrawlArchive:
                 url=url,
                 method=method,
                 fetched_at=fetched_at,
+                discovered_via=via,
                 error=error[:2000],
             )
         self.counts["errors"] += 1
@@ -222,9 +313,111 @@ class CrawlArchive:
         self._count_records(ref)
         return ref
 
+    def recheck_urls(self) -> list[str]:
+        """Known reports this run has not requested: fetched once more to notice deletions."""
+        with self.sessions() as session:
+            return reports_to_recheck(session, self.window)
+
+    # internals
+    def _record_revisit(self, exchange, prior: PriorCapture, profile, *, kind, via, body_length) -> CaptureInfo:
+        revisit_ref, request_ref = self.writer.write_revisit_exchange(
+            method=exchange.pop("method"),
+            request_headers=exchange.pop("request_headers"),
+            request_body=exchange.pop("request_body"),
+            profile=profile,
+            refers_to=prior.record_id,
+            refers_to_url=prior.url,
+            refers_to_date=prior.fetched_at,
+            payload_digest=prior.payload_digest,
+            **exchange,
+        )
+        self._count_records(revisit_ref, request_ref)
+        self.counts["revisits"] += 1
+        return self._add_capture(
+            url=exchange["url"], method="GET", kind=kind, via=via, fetched_at=exchange["fetched_at"],
+            status=exchange["status"], headers=exchange["response_headers"],
+            content_length=body_length, record_type="revisit", ref=revisit_ref,
+            request_ref=request_ref, payload_digest=prior.payload_digest,
+            ip_address=exchange["ip_address"], refers_to=prior.capture_id,
+        )
+
+    def _add_capture(
+        self, *, url, method, kind, via, fetched_at, status, headers, content_length, record_type,
+        ref: RecordRef, request_ref: RecordRef, payload_digest, ip_address, refers_to,
+    ) -> CaptureInfo:
+        content_type = header_value(headers, "content-type")
+        with self.sessions.begin() as session:
+            page_id = store.get_or_create_page(session, url, kind, fetched_at)
+            capture = store.add_capture(
+                session,
+                run_id=self.run_id,
+                page_id=page_id,
+                url=url,
+                method=method,
+                fetched_at=fetched_at,
+                status=status,
+                content_type=content_type[:200] if content_type else None,
+                content_length=content_length,
+                record_type=record_type,
+                warc_filename=ref.filename,
+                warc_offset=ref.offset,
+                warc_length=ref.length,
+                warc_record_id=ref.record_id,
+                request_record_id=request_ref.record_id,
+                payload_digest=payload_digest,
+                ip_address=ip_address,
+                etag=_clip(header_value(headers, "etag"), 200),
+                last_modified=_clip(header_value(headers, "last-modified"), 100),
+                refers_to_capture_id=refers_to,
+                discovered_via=via,
+            )
+            capture_id = capture.id
+        self.counts["captures"] += 1
+        return _info(capture_id, ref.filename, ref.offset, ref.record_id, payload_digest, fetched_at)
+
+    def _read_back(self, prior: PriorCapture, info: CaptureInfo) -> ArchivedResponse:
+        record = read_record(self.warc_dir / prior.warc_filename, prior.warc_offset)
+        return ArchivedResponse(
+            url=prior.url,
+            status=record.status or prior.status,
+            headers=record.http_headers,
+            body=record.payload or b"",
+            capture=info,
+        )
+
     def _count_records(self, *refs: RecordRef) -> None:
         self.counts["records"] += len(refs)
         self.counts["bytes"] += sum(ref.length for ref in refs)
+
+
+def _prior(capture: Capture) -> PriorCapture:
+    return PriorCapture(
+        capture_id=capture.id,
+        url=capture.url,
+        status=capture.status,
+        etag=capture.etag,
+        last_modified=capture.last_modified,
+        payload_digest=capture.payload_digest,
+        record_id=capture.warc_record_id,
+        warc_filename=capture.warc_filename,
+        warc_offset=capture.warc_offset,
+        fetched_at=_aware(capture.fetched_at),
+    )
+
+
+def _info(capture_id, filename, offset, record_id, digest, fetched_at) -> CaptureInfo:
+    return CaptureInfo(
+        capture_id=capture_id,
+        warc_filename=filename,
+        warc_offset=offset,
+        warc_record_id=record_id,
+        payload_digest=digest,
+        fetched_at=fetched_at,
+    )
+
+
+def _clip(value: str | None, size: int) -> str | None:
+    return value[:size] if value else None
 
 
 def reason_phrase(status: int) -> str:

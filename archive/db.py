@@ -19,6 +19,24 @@ SQLITE_FILENAME = "gongkai.sqlite"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
+#: Tables maintained by raw SQL in migrations (FTS5 virtual tables and their shadow tables):
+#: not described by the models, so autogenerate must not propose to drop them.
+#: Likewise the PostgreSQL trigram (GIN) indexes of the search migration.
+UNMODELLED_TABLE_PREFIXES = ("report_search",)
+UNMODELLED_INDEX_SUFFIXES = ("_trgm",)
+
+
+def include_name(name, type_, parent_names) -> bool:
+    """Alembic autogenerate filter: compare only what the models describe."""
+    if not name:
+        return True
+    if type_ == "table":
+        return not name.startswith(UNMODELLED_TABLE_PREFIXES)
+    if type_ == "index":
+        return not name.endswith(UNMODELLED_INDEX_SUFFIXES)
+    return True
+
+
 class DatabaseError(Exception):
     """The database URL is malformed, unreachable or its schema cannot be brought up to date."""
 

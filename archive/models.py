@@ -44,6 +44,7 @@ class CrawlRun(Base):
     finish_reason: Mapped[str | None] = mapped_column(String(100))
     site: Mapped[str | None] = mapped_column(String(100))
     worker_id: Mapped[str | None] = mapped_column(String(100))
+    data_dir: Mapped[str | None] = mapped_column(Text)
     start_urls: Mapped[list[Any]] = mapped_column(default=list)
     software: Mapped[str] = mapped_column(String(100))
     pages_fetched: Mapped[int] = mapped_column(Integer, default=0)
@@ -51,6 +52,13 @@ class CrawlRun(Base):
     versions_new: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)
     warc_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    not_modified: Mapped[int] = mapped_column(Integer, default=0)
+    revisits: Mapped[int] = mapped_column(Integer, default=0)
+    reports_new: Mapped[int] = mapped_column(Integer, default=0)
+    reports_changed: Mapped[int] = mapped_column(Integer, default=0)
+    reports_removed: Mapped[int] = mapped_column(Integer, default=0)
+    exit_status: Mapped[int | None] = mapped_column(Integer)
+    resumes_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
     stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
@@ -96,9 +104,16 @@ class Capture(Base):
     request_record_id: Mapped[str | None] = mapped_column(String(100))
     payload_digest: Mapped[str | None] = mapped_column(String(100))
     ip_address: Mapped[str | None] = mapped_column(String(64))
+    etag: Mapped[str | None] = mapped_column(String(200))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    # For revisit records: the capture whose response record holds the payload.
+    refers_to_capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"))
+    # How the crawl reached the URL: listing, chain (上一条/下一条), recheck, start, ...
+    discovered_via: Mapped[str | None] = mapped_column(String(20))
     error: Mapped[str | None] = mapped_column(Text)
 
     page: Mapped[Page] = relationship()
+    refers_to: Mapped[Capture | None] = relationship(remote_side="Capture.id")
 
 
 class ReportVersion(Base):
@@ -185,3 +200,26 @@ class Statistic(Base):
     template: Mapped[str] = mapped_column(String(40))
 
     version: Mapped[ReportVersion] = relationship(back_populates="statistics")
+
+
+class Event(Base):
+    """One observed change (new, changed, removed, unlisted, reappeared, spam_injected,
+    spam_cleared, fetch_failed), pointing at the captures it rests on."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_detected", "detected_at"),
+        UniqueConstraint("run_id", "page_id", "event", name="uq_events_run_page_event"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"))
+    url: Mapped[str] = mapped_column(String(URL_LENGTH))
+    event: Mapped[str] = mapped_column(String(20))
+    detected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"))
+    previous_capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"))
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("report_versions.id"))
+    summary: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)

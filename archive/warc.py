@@ -341,22 +341,51 @@ class WarcWriter:
             content_type=HTTP_RESPONSE_TYPE,
         )
 
-        target = request_target(url)
-        req_block = header_block(f"{method} {target} {version}", request_headers)
-        req_fields = [(WARC_TARGET_URI, url), (WARC_DATE, date)]
-        if ip_address:
-            req_fields.append((WARC_IP_ADDRESS, ip_address))
-        req_fields.append((WARC_CONCURRENT_TO, response_id))
-        request = self._build(
-            REQUEST,
-            request_id,
-            req_fields,
-            payload=request_body,
-            http=_VerbatimHeaders(f"{target} {version}", request_headers, method, req_block),
-            content_type=HTTP_REQUEST_TYPE,
+        request = self._build_request(
+            url=url, method=method, headers=request_headers, body=request_body, version=version,
+            date=date, ip_address=ip_address, record_id=request_id, concurrent_to=response_id,
         )
         response_ref, request_ref = self._append([response, request])
         return response_ref, request_ref
+
+    def write_revisit_exchange(
+        self,
+        *,
+        method: str,
+        request_headers: list[tuple[str, str]],
+        request_body: bytes = b"",
+        **revisit,
+    ) -> tuple[RecordRef, RecordRef]:
+        """A ``revisit`` record (arguments of ``write_revisit``) and the ``request`` that got it,
+        linked by ``WARC-Concurrent-To`` and kept in one file; returns (revisit, request)."""
+        revisit_id = self.record_id()
+        request_id = self.record_id()
+        built = self._build_revisit(record_id=revisit_id, concurrent_to=request_id, **revisit)
+        request = self._build_request(
+            url=revisit["url"], method=method, headers=request_headers, body=request_body,
+            version=http_version(revisit["protocol"]), date=warc_date(revisit["fetched_at"]),
+            ip_address=revisit.get("ip_address"), record_id=request_id, concurrent_to=revisit_id,
+        )
+        revisit_ref, request_ref = self._append([built, request])
+        return revisit_ref, request_ref
+
+    def _build_request(
+        self, *, url, method, headers, body, version, date, ip_address, record_id, concurrent_to
+    ) -> _Built:
+        target = request_target(url)
+        block = header_block(f"{method} {target} {version}", headers)
+        fields = [(WARC_TARGET_URI, url), (WARC_DATE, date)]
+        if ip_address:
+            fields.append((WARC_IP_ADDRESS, ip_address))
+        fields.append((WARC_CONCURRENT_TO, concurrent_to))
+        return self._build(
+            REQUEST,
+            record_id,
+            fields,
+            payload=body,
+            http=_VerbatimHeaders(f"{target} {version}", headers, method, block),
+            content_type=HTTP_REQUEST_TYPE,
+        )
 
     def write_revisit(
         self,
@@ -379,6 +408,19 @@ class WarcWriter:
         ``identical-payload-digest`` needs the (shared) ``payload_digest``; for
         ``server-not-modified`` it is written when given.
         """
+        built = self._build_revisit(
+            record_id=self.record_id(), concurrent_to=None, url=url, profile=profile,
+            refers_to=refers_to, refers_to_url=refers_to_url, refers_to_date=refers_to_date,
+            payload_digest=payload_digest, protocol=protocol, status=status, reason=reason,
+            response_headers=response_headers, ip_address=ip_address, fetched_at=fetched_at,
+        )
+        return self._append([built])[0]
+
+
+    def _build_revisit(
+        self, *, record_id, concurrent_to, url, profile, refers_to, refers_to_url, refers_to_date,
+        payload_digest, protocol, status, reason, response_headers, ip_address, fetched_at,
+    ) -> _Built:
         profile = RevisitProfile(profile)
         if profile is RevisitProfile.IDENTICAL_PAYLOAD_DIGEST and not payload_digest:
             raise ValueError(f"revisit of {url}: profile {profile.value} needs payload_digest")
@@ -397,15 +439,16 @@ class WarcWriter:
         ]
         if payload_digest:
             fields.append((WARC_PAYLOAD_DIGEST, payload_digest))
-        built = self._build(
+        if concurrent_to:
+            fields.append((WARC_CONCURRENT_TO, concurrent_to))
+        return self._build(
             REVISIT,
-            self.record_id(),
+            record_id,
             fields,
             payload=b"",
             http=_VerbatimHeaders(status_line, headers, version, block),
             content_type=HTTP_RESPONSE_TYPE,
         )
-        return self._append([built])[0]
 
     def write_metadata(self, *, url: str, refers_to: str, payload: bytes, content_type: str) -> RecordRef:
         """A ``metadata`` record about the record ``refers_to`` (e.g. cleaning findings)."""

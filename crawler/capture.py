@@ -4,6 +4,12 @@ Ordered at 950, above HttpCompressionMiddleware (590), RedirectMiddleware (600) 
 middleware that adds request headers, so ``process_request`` has run for all of them by the time
 the request is sent, and ``process_response`` sees the body before decompression and decoding.
 Redirects, retries and robots.txt fetches are archived too: each is an exchange of its own.
+
+Incremental capture: report and attachment requests carry ``If-None-Match`` /
+``If-Modified-Since`` from the last capture. A 304 is archived as a server-not-modified revisit
+and the spider gets the original response read back from the WARC; a 200 with the last capture's
+payload digest is archived as an identical-payload-digest revisit. A page already captured by the
+crashed run this run resumes is served from the archive without a request.
 """
 
 from __future__ import annotations
@@ -11,26 +17,33 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
+from scrapy.responsetypes import responsetypes
 
-from archive.crawlarchive import CrawlArchive
+from archive.crawlarchive import ArchivedResponse, CrawlArchive
 from crawler.extension import ArchiveExtension
-from crawler.meta import META_CAPTURE, META_KIND
+from crawler.meta import META_CAPTURE, META_KIND, META_PRIOR, META_VIA
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_PROTOCOL = "HTTP/1.1"
+CONDITIONAL_KINDS = frozenset(("report", "attachment"))
+#: Flags on responses that did not come off the wire in this exchange.
+FLAG_NOT_MODIFIED = "gongkai:not-modified"
+FLAG_FROM_ARCHIVE = "gongkai:from-archive"
 
 
 class WarcCaptureMiddleware:
-    def __init__(self, crawler):
+    def __init__(self, crawler, *, conditional: bool = True):
         self._crawler = crawler
         self._stats = crawler.stats
         self._archive: CrawlArchive | None = None
+        self._conditional = conditional
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        return cls(crawler, conditional=crawler.settings.getbool("GONGKAI_CONDITIONAL_REQUESTS", True))
 
     @property
     def archive(self) -> CrawlArchive:
@@ -38,31 +51,84 @@ class WarcCaptureMiddleware:
             self._archive = self._crawler.get_extension(ArchiveExtension).archive
         return self._archive
 
+    def process_request(self, request: Request, spider=None):
+        if request.method != "GET" or page_kind(request) not in CONDITIONAL_KINDS:
+            return None
+        done = self.archive.window_response(request.url)
+        if done is not None:
+            self._stats.inc_value("gongkai/resume/from_archive")
+            return archived_response(request, done, FLAG_FROM_ARCHIVE)
+        if not self._conditional:
+            return None
+        prior = self.archive.prior_capture(request.url)
+        if prior is None:
+            return None
+        request.meta[META_PRIOR] = prior
+        if prior.etag:
+            request.headers.setdefault("If-None-Match", prior.etag)
+        if prior.last_modified:
+            request.headers.setdefault("If-Modified-Since", prior.last_modified)
+        self._stats.inc_value("gongkai/conditional/sent")
+        return None
+
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
-        info = self.archive.record_exchange(
+        if FLAG_FROM_ARCHIVE in response.flags:
+            return response
+        prior = request.meta.get(META_PRIOR)
+        common = dict(
             url=response.url,
             method=request.method,
             kind=page_kind(request),
+            via=request.meta.get(META_VIA),
             request_headers=request_header_list(request),
-            request_body=request.body or b"",
             protocol=response.protocol or DEFAULT_PROTOCOL,
             status=response.status,
             response_headers=header_list(response.headers),
-            body=response.body,
             ip_address=str(response.ip_address) if response.ip_address else None,
         )
+        if response.status == 304 and prior is not None:
+            stored = self.archive.record_not_modified(prior=prior, **common)
+            self._stats.inc_value("gongkai/captures/status/304")
+            return archived_response(request, stored, FLAG_NOT_MODIFIED)
+        info = self.archive.record_exchange(
+            request_body=request.body or b"", body=response.body, prior=prior, **common
+        )
         request.meta[META_CAPTURE] = info
-        self._stats.inc_value("gongkai/captures/status/%d" % response.status)
+        self._stats.inc_value(f"gongkai/captures/status/{response.status}")
         return response
 
     def process_exception(self, request: Request, exception: BaseException, spider=None):
+        if isinstance(exception, IgnoreRequest):
+            # Refused before any byte was sent (robots.txt, off-site): counted, not a fetch.
+            self._stats.inc_value(f"gongkai/refused/{type(exception).__name__}")
+            return None
         error = f"{type(exception).__name__}: {exception}"
         logger.info("fetch failed: %s %s", request.url, error)
-        self._stats.inc_value("gongkai/fetch_failed/%s" % type(exception).__name__)
+        self._stats.inc_value(f"gongkai/fetch_failed/{type(exception).__name__}")
         self.archive.record_failure(
-            url=request.url, method=request.method, kind=page_kind(request), error=error
+            url=request.url,
+            method=request.method,
+            kind=page_kind(request),
+            via=request.meta.get(META_VIA),
+            error=error,
         )
         return None
+
+
+def archived_response(request: Request, stored: ArchivedResponse, flag: str) -> Response:
+    """A Scrapy response rebuilt from an archived record (body still content-encoded: the
+    decompression middleware below handles it as it would a live response)."""
+    request.meta[META_CAPTURE] = stored.capture
+    headers = [(name.encode("latin-1", "replace"), value.encode("latin-1", "replace")) for name, value in stored.headers]
+    cls = responsetypes.from_args(headers=dict(headers), url=request.url, body=stored.body)
+    return cls(
+        url=request.url,
+        status=stored.status,
+        headers=headers,
+        body=stored.body,
+        request=request,
+        flags=[flag],
+    )
 
 
 def page_kind(request: Request) -> str:

@@ -65,7 +65,15 @@ def _crawl(paths: Paths, start_urls, site, settings, log_level, log_file) -> Cra
             progress=sys.stderr.isatty(),
         )
     except CrawlError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise CrawlFailed(str(exc), exc.exit_code) from exc
+
+
+class CrawlFailed(click.ClickException):
+    """A fatal crawl error: one line on stderr, the error's own exit code (75: locked)."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 @main.command("demo")

@@ -2,7 +2,8 @@
 
 The capture middleware and the item pipeline reach the archive through this extension (the
 pipeline finds the class through the ``GONGKAI_ARCHIVE_EXTENSION`` setting, so ``pipelines/``
-never imports ``crawler/``).
+never imports ``crawler/``). When the crawl runs dry it asks the spider to recheck the reports
+known from earlier runs that this run did not reach, so deletions and unlisted pages are noticed.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ import logging
 from pathlib import Path
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DontCloseSpider, NotConfigured
 
 from archive.crawlarchive import ArchiveConfig, CrawlArchive
 from archive.db import default_url
+from archive.lock import CrawlLock
 from crawler import __version__
 
 logger = logging.getLogger(__name__)
@@ -24,9 +26,13 @@ MIN_WARC_SIZE = 1_000_000
 
 
 class ArchiveExtension:
-    def __init__(self, archive: CrawlArchive, stats):
+    def __init__(self, archive: CrawlArchive, crawler, *, recheck: bool = True, lock: CrawlLock | None = None):
         self.archive = archive
-        self.stats = stats
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.recheck = recheck
+        self.lock = lock
+        self._rechecked = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -37,6 +43,7 @@ class ArchiveExtension:
             raise NotConfigured(
                 f"GONGKAI_WARC_MAX_SIZE={max_size} is too small (minimum {MIN_WARC_SIZE} bytes)"
             )
+        worker_id = s.get("GONGKAI_WORKER_ID") or None
         config = ArchiveConfig(
             data_dir=data_dir,
             db_url=s.get("GONGKAI_DB_URL") or default_url(data_dir),
@@ -44,21 +51,51 @@ class ArchiveExtension:
             warc_max_size=max_size,
             warc_fsync=s.getbool("GONGKAI_WARC_FSYNC"),
             warc_prefix=s.get("GONGKAI_WARC_PREFIX") or "gongkai",
-            worker_id=s.get("GONGKAI_WORKER_ID") or None,
+            worker_id=worker_id,
             operator=s.get("GONGKAI_OPERATOR") or "",
             user_agent=s.get("USER_AGENT") or "",
             robots_obey=s.getbool("ROBOTSTXT_OBEY"),
             site=s.get("GONGKAI_SITE") or "",
+            resume_hours=s.getfloat("GONGKAI_RESUME_HOURS", 20.0),
         )
-        ext = cls(CrawlArchive(config), crawler.stats)
+        lock = None
+        if not s.getbool("GONGKAI_LOCK_HELD"):
+            # `scrapy crawl reports` path: `gongkai crawl` takes the lock before starting Scrapy.
+            lock = CrawlLock(data_dir, worker_id)
+            lock.acquire()
+        ext = cls(CrawlArchive(config), crawler, recheck=s.getbool("GONGKAI_RECHECK", True), lock=lock)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
     def spider_opened(self, spider) -> None:
         profile = getattr(spider, "profile", None)
-        run_id = self.archive.open(getattr(profile, "start_urls", ()) or ())
+        try:
+            run_id = self.archive.open(getattr(profile, "start_urls", ()) or ())
+        except Exception:
+            # Without its archive a crawl would fetch and keep nothing: stop before the first request.
+            logger.exception("cannot open the archive in %s; stopping", self.archive.config.data_dir)
+            self.crawler.engine.close_spider(spider, "archive_unavailable")
+            raise
         self.stats.set_value("gongkai/run_id", run_id)
+        if self.archive.repairs:
+            self.stats.set_value("gongkai/warc/repaired_files", len(self.archive.repairs))
+        if len(self.archive.window) > 1:
+            self.stats.set_value("gongkai/resumes_run", self.archive.window[1])
+
+    def spider_idle(self, spider) -> None:
+        if self._rechecked or not self.recheck or not hasattr(spider, "recheck_request"):
+            return
+        self._rechecked = True
+        urls = self.archive.recheck_urls()
+        if not urls:
+            return
+        logger.info("rechecking %d known reports this run did not reach", len(urls))
+        self.stats.set_value("gongkai/recheck/scheduled", len(urls))
+        for url in urls:
+            self.crawler.engine.crawl(spider.recheck_request(url))
+        raise DontCloseSpider
 
     def spider_closed(self, spider, reason: str) -> None:
         counts = self.archive.counts
@@ -66,4 +103,10 @@ class ArchiveExtension:
         self.stats.set_value("gongkai/warc/bytes", counts["bytes"])
         self.stats.set_value("gongkai/captures", counts["captures"])
         self.stats.set_value("gongkai/fetch_errors", counts["errors"])
-        self.archive.close(reason=reason, stats=self.stats.get_stats())
+        self.stats.set_value("gongkai/not_modified", counts["not_modified"])
+        self.stats.set_value("gongkai/revisits", counts["revisits"])
+        events = self.archive.close(reason=reason, stats=self.stats.get_stats())
+        for name, count in events.items():
+            self.stats.set_value(f"gongkai/events/{name}", count)
+        if self.lock is not None:
+            self.lock.release()

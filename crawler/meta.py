@@ -8,3 +8,5 @@ META_CAPTURE = "gongkai_capture"
 META_VIA = "gongkai_via"
 #: Column id and name of the listing the report was found in.
 META_COLUMN = "gongkai_column"
+#: The PriorCapture whose validators a conditional request carries.
+META_PRIOR = "gongkai_prior"

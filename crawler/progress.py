@@ -29,7 +29,7 @@ class ProgressExtension:
     @classmethod
     def from_crawler(cls, crawler):
         if not crawler.settings.getbool("GONGKAI_PROGRESS"):
-            raise NotConfigured("GONGKAI_PROGRESS is off")
+            raise NotConfigured
         ext = cls(crawler.stats)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)

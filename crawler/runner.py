@@ -16,6 +16,7 @@ from scrapy.settings import Settings
 from sqlalchemy import select
 
 from archive.db import DatabaseError, make_engine, make_sessionmaker
+from archive.lock import EXIT_LOCKED, CrawlLock, LockHeld
 from archive.models import Capture
 from crawler.profile import ProfileError, SiteProfile, load_profile
 from crawler.spiders.reports import ReportsSpider
@@ -33,6 +34,14 @@ FAST_SETTINGS = {
 
 class CrawlError(Exception):
     """A fatal crawl error a user can fix (bad URL, unwritable data dir, unreachable site)."""
+
+    exit_code = 1
+
+
+class CrawlLocked(CrawlError):
+    """Another crawl holds the data directory's lock."""
+
+    exit_code = EXIT_LOCKED
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,11 +144,20 @@ def run_crawl(
         log_file=log_file,
         progress=progress,
     )
+    lock = CrawlLock(data_dir, scrapy_settings.get("GONGKAI_WORKER_ID") or None)
+    try:
+        lock.acquire()
+    except LockHeld as exc:
+        raise CrawlLocked(str(exc)) from exc
+    scrapy_settings.set("GONGKAI_LOCK_HELD", True, priority="cmdline")
     began = time.monotonic()
-    process = CrawlerProcess(scrapy_settings)
-    crawler = process.create_crawler(ReportsSpider)
-    process.crawl(crawler, start_url=",".join(profile.start_urls), site=str(profile.path or profile.name))
-    process.start()
+    try:
+        process = CrawlerProcess(scrapy_settings)
+        crawler = process.create_crawler(ReportsSpider)
+        process.crawl(crawler, start_url=",".join(profile.start_urls), site=str(profile.path or profile.name))
+        process.start()
+    finally:
+        lock.release()
     stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
     outcome = CrawlOutcome(
         run_id=stats.get("gongkai/run_id"),

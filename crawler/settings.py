@@ -37,6 +37,8 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 EXTENSIONS = {
+    # No control port: a crawler of government sites listens on nothing.
+    "scrapy.extensions.remote_control.RemoteControl": None,
     "crawler.extension.ArchiveExtension": 100,
     "crawler.progress.ProgressExtension": 500,
 }

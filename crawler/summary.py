@@ -43,7 +43,7 @@ def run_figures(outcome: CrawlOutcome) -> dict[str, object]:
                 )
             )
             files = session.scalars(
-                select(distinct(Capture.warc_filename)).where(
+                select(Capture.warc_filename).distinct().where(
                     Capture.run_id == run.id, Capture.warc_filename.is_not(None)
                 )
             ).all()

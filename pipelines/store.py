@@ -17,6 +17,7 @@ from scrapy.utils.misc import load_object
 
 from archive import store
 from archive.crawlarchive import CrawlArchive
+from archive.events import record_event, version_events
 from archive.store import VersionData
 from pipelines.cleaning import CleanResult, SiteContext, clean_page, findings_to_json
 from pipelines.extract import Extraction, extract_report
@@ -75,16 +76,33 @@ class ReportStorePipeline:
                 ).encode("utf-8"),
                 content_type=FINDINGS_CONTENT_TYPE,
             )
+        now = archive.clock()
         with archive.sessions.begin() as session:
             page_id = store.get_or_create_page(session, item.url, "report", item.capture.fetched_at)
-            _version, created = store.save_version(
+            version, previous = store.save_version(
                 session,
                 page_id=page_id,
                 capture_id=item.capture.capture_id,
                 data=data,
-                created_at=archive.clock(),
+                created_at=now,
                 extractor_version=EXTRACTOR_VERSION,
             )
+            created = previous is not version
+            if created:
+                for kind, summary in version_events(previous, version):
+                    record_event(
+                        session,
+                        run_id=archive.run_id,
+                        page_id=page_id,
+                        url=item.url,
+                        kind=kind,
+                        detected_at=now,
+                        capture_id=item.capture.capture_id,
+                        previous_capture_id=previous.last_capture_id if previous else None,
+                        version_id=version.id,
+                        summary=summary,
+                    )
+                    stats.inc_value(f"gongkai/events/{kind}")
         stats.inc_value("gongkai/versions/new" if created else "gongkai/versions/unchanged")
         if cleaned.findings:
             stats.inc_value("gongkai/spam/pages")

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from archive.db import DatabaseError, downgrade, make_engine
+from archive.db import DatabaseError, downgrade, include_name, make_engine
 from archive.models import Base
 
 import pytest
@@ -15,7 +15,7 @@ import pytest
 def test_upgrade_head_leaves_no_pending_autogenerate_difference(db_url):
     engine = make_engine(db_url)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": include_name})
         assert compare_metadata(context, Base.metadata) == []
     engine.dispose()
 

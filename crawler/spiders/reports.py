@@ -22,6 +22,11 @@ from pipelines.items import ReportPage
 logger = logging.getLogger(__name__)
 
 FETCHABLE_SCHEMES = ("http", "https")
+VIA_START = "start"
+VIA_LISTING = "listing"
+VIA_CHAIN = "chain"
+VIA_RECHECK = "recheck"
+REACHABLE_VIA = (VIA_START, VIA_LISTING, VIA_CHAIN)
 _COLUMN_ID = re.compile(r"/(\d+)(?:/\d+)?\.htm$")
 _ARTICLE_COLUMN = re.compile(r"/info/(\d+)/")
 
@@ -57,7 +62,18 @@ class ReportsSpider(scrapy.Spider):
 
     async def start(self):
         for url in self.profile.start_urls:
-            yield scrapy.Request(url, callback=self.parse, meta={META_KIND: PageKind.HUB})
+            yield scrapy.Request(
+                url, callback=self.parse, meta={META_KIND: PageKind.HUB, META_VIA: VIA_START}
+            )
+
+    def recheck_request(self, url: str) -> scrapy.Request:
+        """A known report this run did not reach: fetched once more to see if it still exists."""
+        return scrapy.Request(
+            url,
+            callback=self.parse_report,
+            meta={META_KIND: PageKind.REPORT, META_VIA: VIA_RECHECK},
+            dont_filter=True,
+        )
 
     # Any non-article page: a home page, the report hub, or a listing page.
     def parse(self, response: Response, **kwargs) -> Iterator[scrapy.Request]:
@@ -79,7 +95,8 @@ class ReportsSpider(scrapy.Spider):
             url = self._absolute(response, link.attrib.get("href"))
             if url is None or self._is_article(url) or not pattern.search(text):
                 continue
-            yield scrapy.Request(url, callback=self.parse, meta={META_KIND: PageKind.HUB})
+            kind = PageKind.LISTING if self._is_listing(url) else PageKind.HUB
+            yield scrapy.Request(url, callback=self.parse, meta={META_KIND: kind})
 
     def _parse_listing(self, response: TextResponse, rows) -> Iterator[scrapy.Request]:
         column = response.meta.get(META_COLUMN) or self._column_of_listing(response)
@@ -90,7 +107,7 @@ class ReportsSpider(scrapy.Spider):
             url = self._absolute(response, link[0].attrib.get("href"))
             if url is None or not self._is_article(url):
                 continue
-            yield self._report_request(url, column=column, via="listing")
+            yield self._report_request(url, column=column, via=VIA_LISTING)
         for link in self._pager_links(response):
             url = self._absolute(response, link.attrib.get("href"))
             if url is not None:
@@ -122,7 +139,8 @@ class ReportsSpider(scrapy.Spider):
         )
         column = response.meta.get(META_COLUMN) or _column_from_article(response.url)
         capture = response.meta.get(META_CAPTURE)
-        if capture is not None:
+        via = response.meta.get(META_VIA, VIA_LISTING)
+        if capture is not None and self._is_article(response.url):
             yield ReportPage(
                 url=response.url,
                 html=response.text,
@@ -130,14 +148,16 @@ class ReportsSpider(scrapy.Spider):
                 capture=capture,
                 column_id=column[0] if column else None,
                 column_name=column[1] if column else None,
-                via=response.meta.get(META_VIA, "listing"),
+                via=via,
                 prev_url=prev_url if prev_url and self._is_article(prev_url) else None,
                 next_url=next_url if next_url and self._is_article(next_url) else None,
                 attachments=attachments,
             )
+        # A chain only makes a report reachable when it starts from a reachable one.
+        chain_via = VIA_CHAIN if via in REACHABLE_VIA else VIA_RECHECK
         for url in (prev_url, next_url):
             if url and self._is_article(url):
-                yield self._report_request(url, column=column, via="chain")
+                yield self._report_request(url, column=column, via=chain_via)
         for url in attachments:
             yield scrapy.Request(
                 url, callback=self.parse_attachment, meta={META_KIND: PageKind.ATTACHMENT}

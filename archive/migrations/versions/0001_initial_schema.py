@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 05:26:37.039277
+Create Date: 2026-11-29 05:38:42.559969
 """
 from alembic import op
 import sqlalchemy as sa
@@ -23,6 +23,7 @@ def upgrade() -> None:
     sa.Column('finish_reason', sa.String(length=100), nullable=True),
     sa.Column('site', sa.String(length=100), nullable=True),
     sa.Column('worker_id', sa.String(length=100), nullable=True),
+    sa.Column('data_dir', sa.Text(), nullable=True),
     sa.Column('start_urls', sa.JSON(), nullable=False),
     sa.Column('software', sa.String(length=100), nullable=False),
     sa.Column('pages_fetched', sa.Integer(), nullable=False),
@@ -30,7 +31,15 @@ def upgrade() -> None:
     sa.Column('versions_new', sa.Integer(), nullable=False),
     sa.Column('errors', sa.Integer(), nullable=False),
     sa.Column('warc_bytes', sa.BigInteger(), nullable=False),
+    sa.Column('not_modified', sa.Integer(), nullable=False),
+    sa.Column('revisits', sa.Integer(), nullable=False),
+    sa.Column('reports_new', sa.Integer(), nullable=False),
+    sa.Column('reports_changed', sa.Integer(), nullable=False),
+    sa.Column('reports_removed', sa.Integer(), nullable=False),
+    sa.Column('exit_status', sa.Integer(), nullable=True),
+    sa.Column('resumes_run_id', sa.Integer(), nullable=True),
     sa.Column('stats', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['resumes_run_id'], ['crawl_runs.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
     op.create_table('pages',
@@ -60,8 +69,13 @@ def upgrade() -> None:
     sa.Column('request_record_id', sa.String(length=100), nullable=True),
     sa.Column('payload_digest', sa.String(length=100), nullable=True),
     sa.Column('ip_address', sa.String(length=64), nullable=True),
+    sa.Column('etag', sa.String(length=200), nullable=True),
+    sa.Column('last_modified', sa.String(length=100), nullable=True),
+    sa.Column('refers_to_capture_id', sa.Integer(), nullable=True),
+    sa.Column('discovered_via', sa.String(length=20), nullable=True),
     sa.Column('error', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['page_id'], ['pages.id'], ),
+    sa.ForeignKeyConstraint(['refers_to_capture_id'], ['captures.id'], ),
     sa.ForeignKeyConstraint(['run_id'], ['crawl_runs.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('warc_record_id')
@@ -111,6 +125,30 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_report_versions_report_year'), ['report_year'], unique=False)
         batch_op.create_index(batch_op.f('ix_report_versions_township'), ['township'], unique=False)
 
+    op.create_table('events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('run_id', sa.Integer(), nullable=False),
+    sa.Column('page_id', sa.Integer(), nullable=False),
+    sa.Column('url', sa.String(length=2048), nullable=False),
+    sa.Column('event', sa.String(length=20), nullable=False),
+    sa.Column('detected_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('capture_id', sa.Integer(), nullable=True),
+    sa.Column('previous_capture_id', sa.Integer(), nullable=True),
+    sa.Column('version_id', sa.Integer(), nullable=True),
+    sa.Column('summary', sa.Text(), nullable=True),
+    sa.Column('details', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['capture_id'], ['captures.id'], ),
+    sa.ForeignKeyConstraint(['page_id'], ['pages.id'], ),
+    sa.ForeignKeyConstraint(['previous_capture_id'], ['captures.id'], ),
+    sa.ForeignKeyConstraint(['run_id'], ['crawl_runs.id'], ),
+    sa.ForeignKeyConstraint(['version_id'], ['report_versions.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('run_id', 'page_id', 'event', name='uq_events_run_page_event')
+    )
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.create_index('ix_events_detected', ['detected_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_events_run_id'), ['run_id'], unique=False)
+
     op.create_table('spam_findings',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('version_id', sa.Integer(), nullable=False),
@@ -158,6 +196,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_spam_findings_version_id'))
 
     op.drop_table('spam_findings')
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_events_run_id'))
+        batch_op.drop_index('ix_events_detected')
+
+    op.drop_table('events')
     with op.batch_alter_table('report_versions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_report_versions_township'))
         batch_op.drop_index(batch_op.f('ix_report_versions_report_year'))
