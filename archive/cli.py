@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+from datetime import UTC
 from pathlib import Path
 
 import click
@@ -16,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from archive.db import DatabaseError, default_url, make_engine, make_sessionmaker
+from archive.events import query_events, write_events
 from archive.export import export_records, write_csv, write_jsonl
 from archive.verify import verify_archive
 
@@ -131,3 +133,26 @@ def verify_command(paths: Paths) -> None:
     if report.problems:
         raise click.ClickException(f"{len(report.problems)} problem(s) found")
     click.echo("verify: OK")
+
+
+@click.command("changes")
+@archive_options
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]), default=None,
+              help="Only events detected at or after DATE (UTC), e.g. 2026-11-28.")
+@click.option("--run", "run_id", type=int, default=None, help="Only events of crawl run ID.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@output_option
+def changes_command(paths: Paths, since, run_id: int | None, fmt: str, output: str | None) -> None:
+    """What changed: new, changed, removed, unlisted, reappeared, spam and failure events.
+
+    This is the feed to read each morning after the nightly crawl.
+
+    Example: gongkai changes --since 2026-11-28 --format json
+    """
+    sessions = paths.sessions()
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    with sessions() as session, open_output(output, newline="" if fmt == "csv" else None) as out:
+        count = write_events(query_events(session, since=since, run_id=run_id), out, fmt)
+    if fmt == "text" and count == 0:
+        click.echo("no changes", err=True)

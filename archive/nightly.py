@@ -19,6 +19,7 @@ from archive.models import Capture, CrawlRun, Event, Page, ReportVersion
 VIA_RECHECK = "recheck"
 REACHABLE_VIA = ("listing", "chain", "start")
 GONE_STATUSES = (404, 410)
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 STATE_EVENTS = ("new", "removed", "unlisted", "reappeared")
 
 
@@ -75,7 +76,7 @@ def finish_run_events(session: Session, run_ids: list[int], *, now: datetime) ->
         kind: EventKind | None = None
         if capture.status is None or capture.status >= 500:
             kind = EventKind.FETCH_FAILED
-        elif capture.status in GONE_STATUSES or 300 <= capture.status < 400:
+        elif capture.status in GONE_STATUSES or capture.status in REDIRECT_STATUSES:
             kind = EventKind.REMOVED if state != "removed" else None
         elif not reached:
             kind = EventKind.UNLISTED if state not in ("unlisted",) else None

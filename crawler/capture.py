@@ -52,23 +52,26 @@ class WarcCaptureMiddleware:
         return self._archive
 
     def process_request(self, request: Request, spider=None):
-        if request.method != "GET" or page_kind(request) not in CONDITIONAL_KINDS:
+        if request.method != "GET":
             return None
-        done = self.archive.window_response(request.url)
-        if done is not None:
-            self._stats.inc_value("gongkai/resume/from_archive")
-            return archived_response(request, done, FLAG_FROM_ARCHIVE)
-        if not self._conditional:
-            return None
+        conditional = page_kind(request) in CONDITIONAL_KINDS
+        if conditional:
+            done = self.archive.window_response(request.url)
+            if done is not None:
+                self._stats.inc_value("gongkai/resume/from_archive")
+                return archived_response(request, done, FLAG_FROM_ARCHIVE)
+        # Every page may turn out identical to its last capture (stored as a revisit); only
+        # reports and attachments ask the server with validators (listings are always re-read).
         prior = self.archive.prior_capture(request.url)
         if prior is None:
             return None
         request.meta[META_PRIOR] = prior
-        if prior.etag:
-            request.headers.setdefault("If-None-Match", prior.etag)
-        if prior.last_modified:
-            request.headers.setdefault("If-Modified-Since", prior.last_modified)
-        self._stats.inc_value("gongkai/conditional/sent")
+        if conditional and self._conditional:
+            if prior.etag:
+                request.headers.setdefault("If-None-Match", prior.etag)
+            if prior.last_modified:
+                request.headers.setdefault("If-Modified-Since", prior.last_modified)
+            self._stats.inc_value("gongkai/conditional/sent")
         return None
 
     def process_response(self, request: Request, response: Response, spider=None) -> Response:

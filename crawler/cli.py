@@ -12,10 +12,11 @@ from pathlib import Path
 
 import click
 
-from archive.cli import Paths, archive_options, export_command, verify_command
+from archive.monitors import EXIT_MONITOR_ALERT
+from archive.cli import Paths, archive_options, changes_command, export_command, verify_command
 from crawler import __version__
 from crawler.runner import CrawlError, CrawlOutcome, run_crawl
-from crawler.summary import print_summary
+from crawler.summary import print_summary, record_exit_status
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -41,7 +42,8 @@ def _settings_pairs(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="Scrapy setting (repeatable), e.g. -s DOWNLOAD_DELAY=0.")
 @click.option("--log-level", default="WARNING", show_default=True, type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
 @click.option("--log-file", type=click.Path(dir_okay=False), default=None, help="Write the crawl log to FILE.")
-def crawl_command(paths: Paths, start_urls, site, settings, log_level, log_file) -> None:
+@click.option("--strict", is_flag=True, help=f"Exit {EXIT_MONITOR_ALERT} when a monitor fires (report count dropped, coverage fell, spam rose, many errors).")
+def crawl_command(paths: Paths, start_urls, site, settings, log_level, log_file, strict) -> None:
     """Crawl a site: listings, reports, prev/next chains and attachments, into WARC and SQL.
 
     Exits 0 when the crawl finished (failed pages are recorded), non-zero on fatal errors.
@@ -49,7 +51,11 @@ def crawl_command(paths: Paths, start_urls, site, settings, log_level, log_file)
     Example: gongkai crawl --start-url http://www.rs.gov.cn/ --data-dir ./gongkai-data
     """
     outcome = _crawl(paths, start_urls, site, _settings_pairs(settings), log_level, log_file)
-    print_summary(outcome)
+    alerts = print_summary(outcome)
+    status = EXIT_MONITOR_ALERT if strict and alerts else 0
+    record_exit_status(outcome, status)
+    if status:
+        raise CrawlFailed(f"{len(alerts)} monitor alert(s); see the summary above", status)
 
 
 def _crawl(paths: Paths, start_urls, site, settings, log_level, log_file) -> CrawlOutcome:
@@ -131,6 +137,7 @@ def replica_serve(directory: str, host: str, port: int) -> None:
 
 main.add_command(export_command)
 main.add_command(verify_command)
+main.add_command(changes_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,11 +9,12 @@ from rich.table import Table
 from sqlalchemy import distinct, func, select
 
 from archive.db import make_engine, make_sessionmaker
-from archive.models import Capture, CrawlRun, ReportVersion, SpamFinding
+from archive.models import Capture, CrawlRun, Event, ReportVersion, SpamFinding
+from archive.monitors import Alert, monitor_run
 from crawler.runner import CrawlOutcome
 
 
-def run_figures(outcome: CrawlOutcome) -> dict[str, object]:
+def summary_figures(outcome: CrawlOutcome) -> dict[str, object]:
     """Figures of one crawl run, read back from the database and the WARC directory."""
     engine = make_engine(outcome.db_url, migrate=False)
     try:
@@ -42,6 +43,11 @@ def run_figures(outcome: CrawlOutcome) -> dict[str, object]:
                     )
                 )
             )
+            events = dict(
+                session.execute(
+                    select(Event.event, func.count()).where(Event.run_id == run.id).group_by(Event.event)
+                ).all()
+            )
             files = session.scalars(
                 select(Capture.warc_filename).distinct().where(
                     Capture.run_id == run.id, Capture.warc_filename.is_not(None)
@@ -63,17 +69,43 @@ def run_figures(outcome: CrawlOutcome) -> dict[str, object]:
         "WARC bytes written": run.warc_bytes,
         "WARC directory": str(warc_dir),
         "database": engine.url.render_as_string(hide_password=True),
+        "not modified (304)": run.not_modified,
+        "revisit records": run.revisits,
+        "events": ", ".join(f"{k} {v}" for k, v in sorted(events.items())) or "none",
         "seconds": round(outcome.seconds, 1),
         "pages/second": round(captures / outcome.seconds, 1) if outcome.seconds else None,
     }
 
 
-def print_summary(outcome: CrawlOutcome, console: Console | None = None) -> dict[str, object]:
-    figures = run_figures(outcome)
+def run_alerts(outcome: CrawlOutcome) -> list[Alert]:
+    engine = make_engine(outcome.db_url, migrate=False)
+    try:
+        with make_sessionmaker(engine)() as session:
+            return monitor_run(session, outcome.run_id)
+    finally:
+        engine.dispose()
+
+
+def record_exit_status(outcome: CrawlOutcome, status: int) -> None:
+    engine = make_engine(outcome.db_url, migrate=False)
+    try:
+        with make_sessionmaker(engine).begin() as session:
+            session.get(CrawlRun, outcome.run_id).exit_status = status
+    finally:
+        engine.dispose()
+
+
+def print_summary(outcome: CrawlOutcome, console: Console | None = None) -> list[Alert]:
+    """Print the summary table and the monitors' alerts; returns the alerts."""
+    console = console or Console()
+    figures = summary_figures(outcome)
     table = Table(title="gongkai crawl summary", show_header=False)
     table.add_column("what", style="bold")
     table.add_column("value", justify="right")
     for name, value in figures.items():
         table.add_row(name, str(value))
-    (console or Console()).print(table)
-    return figures
+    console.print(table)
+    alerts = run_alerts(outcome)
+    for alert in alerts:
+        console.print(f"[bold red]alert[/] {alert.monitor}: {alert.message}")
+    return alerts

@@ -61,10 +61,14 @@ class ReportStorePipeline:
             return item
         stats = self._crawler.stats
         stats.inc_value("gongkai/reports")
+        archive = self.archive
+        if self._unchanged_payload(item):
+            stats.inc_value("gongkai/versions/unchanged")
+            stats.inc_value("gongkai/versions/same_payload")
+            return item
         cleaned = clean_page(item.html, url=item.url, context=self._site_context())
         extraction = extract_report(cleaned.clean_html, url=item.url, column_name=item.column_name)
         data = version_data(item, cleaned, extraction)
-        archive = self.archive
         if cleaned.findings and item.capture.warc_record_id:
             archive.write_metadata(
                 url=item.url,
@@ -110,6 +114,19 @@ class ReportStorePipeline:
                 stats.inc_value(f"gongkai/spam/{finding.action}")
         self._remember(cleaned.clean_text)
         return item
+
+    def _unchanged_payload(self, item: ReportPage) -> bool:
+        """The same bytes as the capture of the latest version: cleaning and extraction would
+        only repeat themselves (or drift with the site context), so the version stays as it is."""
+        digest = item.capture.payload_digest
+        if not digest:
+            return False
+        with self.archive.sessions.begin() as session:
+            page_id = store.get_or_create_page(session, item.url, "report", item.capture.fetched_at)
+            if store.latest_payload_digest(session, page_id) != digest:
+                return False
+            store.touch_latest(session, page_id, item.capture.capture_id)
+        return True
 
     def _site_context(self) -> SiteContext | None:
         if self._context is None and self._texts:
