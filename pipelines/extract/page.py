@@ -1,0 +1,178 @@
+"""One parse of a VSB article page, cut into the parts extraction reads.
+
+``Page.head`` holds the lines (each a tuple of cell texts) of the article form outside the body:
+the visible title, the date/source line, an index block. ``Page.body_lines`` is the body's text
+outside its tables, by the rendering rules of ``pipelines.text`` (block elements end a line);
+tables are read cell by cell from ``Page.tables``. The document is parsed once, with plain
+``lxml.etree`` elements (no ``lxml.html`` class lookup: a third of the cost on table-heavy pages).
+Hidden spam is the cleaning step's job; this module only reads.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from pipelines.text import BLOCK_TAGS, CELL_TAGS, SKIP_TAGS
+
+FORM_XPATH = '//form[@name="_newscontent_fromname"]'
+# the body is the .v_news_content inside div[id^="vsb_content"], else that div, else any .v_news_content
+CONTAINER_XPATH = '//div[starts-with(@id, "vsb_content")]'
+CONTENT_XPATH = '//*[contains(concat(" ", normalize-space(@class), " "), " v_news_content ")]'
+CONTENT_CLASS = "v_news_content"
+# where a visible title sits, most specific first (selectors as rule ids; matched by _title_rank
+# while the head is walked, outside the body)
+TITLE_RULES = ("td.titlestyle", ".article_title", "span.Head", "h1", "h2", "p.title")
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
+
+
+@dataclass(slots=True)
+class Page:
+    meta: dict[str, str] = field(default_factory=dict)
+    title_tag: str | None = None
+    visible_title: str | None = None
+    visible_title_rule: str | None = None
+    head: list[tuple[str, ...]] = field(default_factory=list)
+    body_lines: list[str] = field(default_factory=list)
+    tables: list = field(default_factory=list)                   # lxml <table> elements of the body
+    _root: object = None
+    _form: object = None
+
+    def outer(self) -> list[tuple[str, ...]]:
+        """Lines of the page outside the article form (an index block may sit there); computed on demand."""
+        if self._root is None or self._form is None:
+            return []
+        return _lines(self._root, stop=(self._form,))
+
+
+def _clean(text: str | None) -> str:
+    return _SPACES.sub(" ", text or "").strip()
+
+
+def parse(html: str):
+    """An lxml document for ``html``, or None when it holds no element."""
+    if not html or not html.strip():
+        return None
+    html = html.replace("\x00", "")
+    try:
+        return etree.fromstring(html, _PARSER)
+    except ValueError:
+        # lxml refuses str input that declares an encoding (<?xml … encoding=…?>): hand it UTF-8 bytes
+        try:
+            return etree.fromstring(html.encode("utf-8", "surrogatepass"), _PARSER_UTF8)
+        except (etree.ParserError, ValueError):
+            return None
+    except etree.ParserError:
+        return None
+
+
+_PARSER = etree.HTMLParser(remove_comments=True)
+_PARSER_UTF8 = etree.HTMLParser(remove_comments=True, encoding="utf-8")
+
+
+def _text(node) -> str:
+    return "".join(node.itertext())
+
+
+def read_page(html: str) -> Page:
+    page = Page()
+    doc = parse(html)
+    if doc is None:
+        return page
+    for node in doc.iter("meta"):
+        name = node.get("name") or node.get("property") or node.get("http-equiv")
+        if name and name not in page.meta:
+            page.meta[name] = _clean(node.get("content"))
+    title = doc.find(".//title")
+    if title is not None:
+        page.title_tag = _clean(_text(title)) or None
+    body = _find_body(doc)
+    forms = doc.xpath(FORM_XPATH)
+    form = forms[0] if forms else None
+    scope = form if form is not None else (doc.find(".//body") if doc.find(".//body") is not None else doc)
+    if body is not None:
+        page.tables = [t for t in body.iter("table")]
+        page.body_lines = [" ".join(cells) for cells in _lines(body, stop=tuple(page.tables))]
+    elif form is not None:
+        page.body_lines = [" ".join(cells) for cells in _lines(form, stop=())]
+    titles: list = []
+    page.head = _lines(scope, stop=(body,) if body is not None else (), titles=titles)
+    if form is not None:
+        page._root, page._form = doc.find(".//body"), form
+    for rank, node in sorted(titles, key=lambda pair: pair[0]):
+        text = _clean(_text(node))
+        if text:
+            page.visible_title, page.visible_title_rule = text, TITLE_RULES[rank]
+            break
+    return page
+
+
+def _find_body(doc):
+    """``div[id^="vsb_content"] .v_news_content``, else the vsb_content div, else any .v_news_content."""
+    containers = doc.xpath(CONTAINER_XPATH)
+    for container in containers:
+        for node in container.iter():
+            if CONTENT_CLASS in (node.get("class") or "").split():
+                return node
+    if containers:
+        return containers[0]
+    found = doc.xpath(CONTENT_XPATH)
+    return found[0] if found else None
+
+
+_TITLE_TAGS = frozenset(("td", "h1", "h2", "span", "p", "div", "h3", "strong"))
+
+
+def _title_rank(node) -> int:
+    """Index in TITLE_RULES of the selector ``node`` answers, or -1."""
+    tag = node.tag
+    cls = node.get("class") or ""
+    if tag == "td" and cls.startswith("titlestyle"):
+        return 0
+    if "article_title" in cls.split():
+        return 1
+    if tag == "span" and cls == "Head":
+        return 2
+    return {"h1": 3, "h2": 4}.get(tag, 5 if tag == "p" and cls == "title" else -1)
+
+
+def _lines(root, *, stop: tuple, titles: list | None = None) -> list[tuple[str, ...]]:
+    """Text of ``root`` without the ``stop`` subtrees, as lines of cells; visible-title candidates
+    met on the way are appended to ``titles`` as (rank, element)."""
+    parts: list[str] = []
+    _walk(root, stop, parts, titles)
+    lines = []
+    for line in "".join(parts).split("\n"):
+        cells = tuple(c for c in (_clean(c) for c in line.split("\t")) if c)
+        if cells:
+            lines.append(cells)
+    return lines
+
+
+def _walk(element, stop, parts: list[str], titles: list | None = None) -> None:
+    tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    if not tag or tag in SKIP_TAGS or element in stop:
+        if tag and element in stop:
+            parts.append("\n")
+        if element.tail:
+            parts.append(element.tail)
+        return
+    if titles is not None and tag in _TITLE_TAGS:
+        rank = _title_rank(element)
+        if rank >= 0:
+            titles.append((rank, element))
+    block = tag in BLOCK_TAGS
+    if block:
+        parts.append("\n")
+    if element.text:
+        parts.append(element.text)
+    for child in element:
+        _walk(child, stop, parts, titles)
+    if tag in CELL_TAGS:
+        parts.append("\t")
+    if block:
+        parts.append("\n")
+    if element.tail:
+        parts.append(element.tail)
