@@ -20,6 +20,7 @@ import logging
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -109,8 +110,10 @@ def _resolve_out_dir(root: Path) -> Path:
 class ReplicaServer:
     """``with ReplicaServer(out_dir) as server: fetch(server.url + "index.htm")``."""
 
-    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0, *, delay: float = 0.0) -> None:
         self.out_dir = _resolve_out_dir(root)
+        #: Seconds each response waits before it is sent: a slow server (may be changed live).
+        self.delay = delay
         self._store = _Store(self.out_dir)
         self._log_lock = threading.Lock()
         self._entries: list[AccessEntry] = []
@@ -201,6 +204,8 @@ def _handler_for(server: ReplicaServer) -> type[BaseHTTPRequestHandler]:
             logger.debug("replica: " + format, *args)
 
         def _respond(self, *, head: bool) -> None:
+            if server.delay > 0:
+                time.sleep(server.delay)
             path = self.path.split("#", 1)[0]
             if "://" in path:   # absolute-form request line (proxy style)
                 path = "/" + path.split("://", 1)[1].partition("/")[2]

@@ -1,0 +1,87 @@
+"""User errors get one clear line and a non-zero exit; help and version work."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from crawler.cli import main
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def one_line_error(result) -> str:
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert result.exit_code != 0
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert len(lines) == 1, result.output
+    return lines[0]
+
+
+def test_help_lists_the_contract_commands(runner):
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for command in ("crawl", "export", "verify", "demo", "replica"):
+        assert command in result.output
+
+
+@pytest.mark.parametrize("url", ["ftp://example.org/", "www.rs.gov.cn", "http://"])
+def test_crawl_rejects_a_bad_url(runner, tmp_path, url):
+    result = runner.invoke(main, ["crawl", "--start-url", url, "--data-dir", str(tmp_path)])
+    assert "not a crawlable URL" in one_line_error(result)
+
+
+def test_crawl_rejects_an_unwritable_data_dir(runner, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    result = runner.invoke(main, ["crawl", "--start-url", "http://127.0.0.1:9/", "--data-dir", str(blocker / "sub")])
+    assert "cannot write to data dir" in one_line_error(result)
+
+
+def test_crawl_rejects_malformed_setting(runner, tmp_path):
+    result = runner.invoke(main, ["crawl", "--start-url", "http://127.0.0.1:9/", "--data-dir", str(tmp_path), "-s", "NOEQUALS"])
+    assert result.exit_code == 2
+    assert "NAME=VALUE" in result.output
+
+
+def test_crawl_rejects_unknown_site_profile(runner, tmp_path):
+    result = runner.invoke(main, ["crawl", "--site", "nowhere", "--data-dir", str(tmp_path)])
+    assert "no site profile" in one_line_error(result)
+
+
+def test_crawl_rejects_a_bad_database_url(runner, tmp_path):
+    result = runner.invoke(main, ["crawl", "--start-url", "http://127.0.0.1:9/", "--data-dir", str(tmp_path), "--db", "nonsense"])
+    assert "database" in one_line_error(result)
+
+
+def test_export_without_an_archive(runner, tmp_path):
+    result = runner.invoke(main, ["export", "--format", "jsonl", "--data-dir", str(tmp_path / "none")])
+    assert "no archive" in one_line_error(result)
+
+
+def test_export_requires_a_format(runner, tmp_path):
+    result = runner.invoke(main, ["export", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 2
+
+
+def test_data_dir_from_environment(runner, tmp_path):
+    result = runner.invoke(main, ["export", "--format", "csv"], env={"GONGKAI_DATA_DIR": str(tmp_path / "envdir")})
+    assert "envdir" in one_line_error(result)
+
+
+def test_unreachable_site_exits_non_zero_with_one_line(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "crawler.cli", "crawl", "--start-url", "http://127.0.0.1:9/",
+         "--data-dir", str(tmp_path), "-s", "RETRY_TIMES=0", "-s", "DOWNLOAD_DELAY=0"],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "200"},
+    )
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and "could not reach http://127.0.0.1:9/" in errors[0], result.stderr
