@@ -1,0 +1,43 @@
+"""Traditional <-> simplified conversion through OpenCC's tables (package
+``opencc-python-reimplemented``). Without the package both directions are the identity and
+``available()`` is False: traditional-character findings are then not produced."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+try:  # optional at import so a missing converter degrades one rule, not the cleaner
+    from opencc import OpenCC
+except ImportError:  # pragma: no cover - exercised only without the dependency
+    OpenCC = None
+
+
+def available() -> bool:
+    return OpenCC is not None
+
+
+@lru_cache(maxsize=2)
+def _converter(config: str):
+    return OpenCC(config) if OpenCC is not None else None
+
+
+def to_simplified(text: str) -> str:
+    conv = _converter("t2s")
+    return conv.convert(text) if conv is not None and text else text
+
+
+def to_traditional(text: str) -> str:
+    conv = _converter("s2t")
+    return conv.convert(text) if conv is not None and text else text
+
+
+@lru_cache(maxsize=8192)
+def is_traditional_char(char: str) -> bool:
+    """True for a character that simplified text does not use (its t2s form differs)."""
+    if not ("\u4e00" <= char <= "\u9fff") or char in AMBIGUOUS:
+        return False
+    return to_simplified(char) != char
+
+
+# characters that are also correct simplified in some words (显著, 乾坤, 于, 后...): never evidence
+AMBIGUOUS = frozenset("著乾藉瞭夥覆徵鍾於後裡餘髮麼閒甦噁祇佔採蒐週妳")

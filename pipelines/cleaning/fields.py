@@ -1,0 +1,158 @@
+"""Spam in the page's short fields: ``<title>``, meta keywords/description, the visible title,
+the 来源 value, and any other text outside the article body.
+
+A phrase glued between two CJK characters may be a replaced word and is restored when the
+signals agree (same rules as the body); anything else is removed together with the separators
+that tied it to the field (``必威体育app-向家镇`` -> ``向家镇``). Offsets are into the field's own
+text: the title text, the meta content, the visible title's text content, the 来源 value.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.cleaning.context import SiteContext
+from pipelines.cleaning.detect import find_spam
+from pipelines.cleaning.lexicon import Lexicon
+from pipelines.cleaning.model import (
+    META_DESCRIPTION,
+    META_KEYWORDS,
+    PAGE,
+    SOURCE,
+    TITLE,
+    VISIBLE_TITLE,
+    Action,
+    Finding,
+    FindingKind,
+)
+from pipelines.cleaning.restore import decide_all
+
+_SEP = re.compile(r"[\s\-_|—–·,，、:：;；/]*")
+_SEP_BACK = re.compile(r"[\s\-_|—–·,，、:：;；/]*$")
+_SOURCE = re.compile(r"来源\s*[:：]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_SKIP = frozenset(("script", "style", "noscript", "template", "head", "title", "meta"))
+
+
+class FieldCleaner:
+    def __init__(self, lexicon: Lexicon, context: SiteContext | None):
+        self.lexicon = lexicon
+        self.context = context
+
+    def clean(self, doc, body, titles, drops, edits) -> list[Finding]:
+        findings: list[Finding] = []
+        skip = set(body.iter())
+        for element in drops:
+            skip.update(element.iter())
+        for title in doc.iter("title"):
+            findings += self._node(title, "text", 0, TITLE, FindingKind.TITLE_SPAM, edits)
+        for meta in doc.iter("meta"):
+            name = (meta.get("name") or "").strip().lower()
+            field = {"keywords": META_KEYWORDS, "description": META_DESCRIPTION}.get(name, f"meta:{name}")
+            if name:
+                findings += self._node(meta, "@content", 0, field, FindingKind.META_SPAM, edits)
+        done: set[tuple] = set()
+        for title in titles:
+            if title in skip:
+                continue
+            base = 0
+            for owner, text in _text_nodes(title):
+                done.add(owner)
+                if owner[0] not in skip or owner[1] == "tail":
+                    findings += self._node(owner[0], owner[1], base, VISIBLE_TITLE, FindingKind.TITLE_SPAM, edits)
+                base += len(text)
+        for element in doc.iter():
+            if not isinstance(element.tag, str):
+                continue
+            for attr in ("text", "tail"):
+                key = (element, attr)
+                if key in done:
+                    continue
+                if attr == "text" and (element in skip or element.tag.lower() in _SKIP):
+                    continue
+                if attr == "tail" and _tail_skipped(element, skip):
+                    continue
+                value = getattr(element, attr) or ""
+                m = _SOURCE.search(value)
+                if m:
+                    findings += self._node(element, attr, -m.end(), SOURCE, FindingKind.SOURCE_SPAM, edits, lo=m.end())
+                    findings += self._node(element, attr, None, PAGE, FindingKind.REPLACED_WORD, edits, hi=m.start())
+                else:
+                    findings += self._node(element, attr, None, PAGE, FindingKind.REPLACED_WORD, edits)
+        return findings
+
+    def _node(self, node, attr, base, field, kind, edits, *, lo=0, hi=None) -> list[Finding]:
+        value = (node.get(attr[1:]) if attr.startswith("@") else getattr(node, attr)) or ""
+        hi = len(value) if hi is None else hi
+        text = value[lo:hi]
+        if not text.strip():
+            return []
+        spans = find_spam(text, self.lexicon)
+        if not spans:
+            return []
+        decisions = decide_all(text, spans, self.lexicon, self.context)
+        found = []
+        for span, decision in zip(spans, decisions, strict=True):
+            start, end = span.start, span.end
+            glued = start > 0 and end < len(text) and _CJK.match(text[start - 1]) and _CJK.match(text[end])
+            if glued and decision.replacement:
+                replacement, action, rule, signal = (
+                    decision.replacement,
+                    Action.RESTORED,
+                    decision.rule,
+                    decision.signal,
+                )
+                confidence = decision.confidence
+            else:
+                start, end = _with_separators(text, start, end)
+                replacement, action, rule, signal = None, Action.REMOVED, f"{field.split(':')[0]}-spam", span.signal
+                confidence = span.score
+            edits[(node, attr)].append((lo + start, lo + end, replacement or ""))
+            offset = None if base is None else base + lo
+            found.append(
+                Finding(
+                    kind,
+                    rule,
+                    action,
+                    text[start:end],
+                    replacement,
+                    confidence,
+                    field,
+                    None if offset is None else offset + start,
+                    None if offset is None else offset + end,
+                    signal,
+                )
+            )
+        return found
+
+
+def _with_separators(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a removal over the separators that tie it to the rest of the field."""
+    after = _SEP.match(text, end).end()
+    before = _SEP_BACK.search(text, 0, start).start()
+    if before == 0 or after == len(text):
+        return before, after
+    if before < start and after > end:
+        return start, after
+    return start, end
+
+
+def _text_nodes(element):
+    """(owner, text) of ``element``'s text content, in order, without its own tail."""
+    if element.text:
+        yield (element, "text"), element.text
+    for child in element:
+        if isinstance(child.tag, str):
+            yield from _text_nodes(child)
+        if child.tail:
+            yield (child, "tail"), child.tail
+
+
+def _tail_skipped(element, skip: set) -> bool:
+    parent = element.getparent()
+    if parent is None:
+        return False
+    if parent in skip:
+        return True
+    tag = parent.tag.lower() if isinstance(parent.tag, str) else ""
+    return tag in _SKIP

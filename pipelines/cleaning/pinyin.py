@@ -1,0 +1,110 @@
+"""Pinyin interleaving (``政(zheng)府(fu)``) and traditional-character conversion.
+
+Both are page-level transformations, so both need the page to show the pattern repeatedly
+before anything is touched: at least ``min_pinyin`` annotated characters, at least
+``min_traditional`` characters that simplified text never uses. A run of annotated characters
+becomes one finding whose replacement is the bare characters (converted to simplified when they
+are traditional); the remaining traditional runs become findings of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipelines.cleaning import convert
+
+MIN_PINYIN = 3
+MIN_TRADITIONAL = 5
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüÜ"
+_PLAIN = "aaaaeeeeiiiioooouuuuvvvvvv"
+_DETONE = str.maketrans(_TONED, _PLAIN)
+_SYLLABLE = re.compile(
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|uai|uan|ian|iao|van|ai|ei|ao|ou|an|en|er|in|un|vn|ia|ie|iu|ua|uo|ui|ue|ve|a|o|e|i|u|v)"
+    r"[1-5]?"
+)
+_ANNOTATED = re.compile(r"([\u4e00-\u9fff])[(（]([A-Za-z" + _TONED + r"]{1,7}[1-5]?)[)）]")
+
+
+@dataclass(frozen=True, slots=True)
+class Rewrite:
+    start: int
+    end: int
+    replacement: str
+    kind: str  # "pinyin" | "traditional"
+    rule: str
+    signal: str
+    confidence: float
+
+
+def is_pinyin(token: str) -> bool:
+    return _SYLLABLE.fullmatch(token.lower().translate(_DETONE)) is not None
+
+
+def find_rewrites(
+    text: str,
+    claimed: list[tuple[int, int]],
+    *,
+    min_pinyin: int = MIN_PINYIN,
+    min_traditional: int = MIN_TRADITIONAL,
+) -> list[Rewrite]:
+    """Pinyin runs and traditional runs of ``text`` outside the ``claimed`` ranges."""
+    free = _free(claimed)
+    matches = [m for m in _ANNOTATED.finditer(text) if is_pinyin(m.group(2)) and free(m.start(), m.end())]
+    rewrites: list[Rewrite] = []
+    if len(matches) >= min_pinyin:
+        run: list[re.Match] = []
+        for m in matches + [None]:
+            if m is not None and run and run[-1].end() == m.start():
+                run.append(m)
+                continue
+            if run:
+                chars = "".join(x.group(1) for x in run)
+                simple = convert.to_simplified(chars)
+                signal = "pinyin+traditional" if simple != chars else "pinyin"
+                rewrites.append(
+                    Rewrite(run[0].start(), run[-1].end(), simple, "pinyin", "pinyin-interleave", signal, 0.95)
+                )
+            run = [m] if m is not None else []
+    if convert.available():
+        taken = sorted(claimed + [(r.start, r.end) for r in rewrites])
+        rewrites.extend(_traditional(text, taken, min_traditional))
+    return sorted(rewrites, key=lambda r: r.start)
+
+
+def _traditional(text: str, taken: list[tuple[int, int]], minimum: int) -> list[Rewrite]:
+    segments = []
+    pos = 0
+    for a, b in taken:
+        if a > pos:
+            segments.append((pos, a))
+        pos = max(pos, b)
+    segments.append((pos, len(text)))
+    count = sum(1 for a, b in segments for c in text[a:b] if convert.is_traditional_char(c))
+    if count < minimum:
+        return []
+    found = []
+    for a, b in segments:
+        for line in re.finditer(r"[^\n]+", text[a:b]):
+            piece = line.group(0)
+            if not any(convert.is_traditional_char(c) for c in piece):
+                continue
+            simple = convert.to_simplified(piece)
+            offset = a + line.start()
+            if len(simple) != len(piece):
+                found.append(Rewrite(offset, offset + len(piece), simple, "traditional", "t2s", "traditional", 0.9))
+                continue
+            changed = [k for k in range(len(piece)) if simple[k] != piece[k]]
+            if changed:
+                i, j = changed[0], changed[-1] + 1
+                found.append(Rewrite(offset + i, offset + j, simple[i:j], "traditional", "t2s", "traditional", 0.9))
+    return found
+
+
+def _free(claimed: list[tuple[int, int]]):
+    def check(start: int, end: int) -> bool:
+        return not any(a < end and start < b for a, b in claimed)
+
+    return check

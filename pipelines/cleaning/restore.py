@@ -1,0 +1,146 @@
+"""Infer the word an injected phrase replaced, from independent signals.
+
+* ``other-capture``: another capture of the same report, aligned on the text around the phrase:
+  whatever stands there between the same left and right context is the original (an empty
+  filler means the phrase was inserted, not substituted).
+* ``site-context``: the words that stand between the same contexts in the site's clean texts
+  (``其他`` between ``条，`` and ``信息``); votes of all occurrences of one phrase on the page are
+  pooled, because a site-wide replacement swaps one word everywhere.
+* ``known-map``: ``lexicon.KNOWN_REPLACEMENTS``, replacements seen in the wild.
+
+Scores of agreeing signals combine as ``1 - prod(1 - c)``. Below ``threshold`` nothing is restored
+and the caller removes the phrase, marking the spot ``unrestored``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from pipelines.cleaning.context import SiteContext
+from pipelines.cleaning.detect import Span, find_spam
+from pipelines.cleaning.lexicon import KNOWN_MAP_CONFIDENCE, KNOWN_REPLACEMENTS, Lexicon, phrase_key
+
+RESTORE_THRESHOLD = 0.6
+CONTRADICTION = 0.45
+CAPTURE_CONFIDENCE = 0.95
+CONTEXT_WIDTH = 6
+SLOT_SHAPES = ((3, 3), (2, 2), (3, 1), (1, 3), (2, 1), (1, 2))
+MIN_SLOT_SUPPORT = 3
+_SEPARATORS = re.compile(r"^[\s,，、|/·\-_—–:：;；]*$")
+_CLEAN_FILLER = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]{1,6}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    replacement: str | None  # None: remove
+    confidence: float
+    signal: str
+    rule: str
+
+
+def contexts(text: str, spans: list[Span], index: int, width: int = CONTEXT_WIDTH) -> tuple[str, str]:
+    """Left and right context of ``spans[index]``: same line, not reaching into another span."""
+    span = spans[index]
+    left_limit = max(text.rfind("\n", 0, span.start) + 1, spans[index - 1].end if index else 0)
+    right_limit = text.find("\n", span.end)
+    right_limit = len(text) if right_limit < 0 else right_limit
+    if index + 1 < len(spans):
+        right_limit = min(right_limit, spans[index + 1].start)
+    left = text[max(left_limit, span.start - width) : span.start]
+    right = text[span.end : min(right_limit, span.end + width)]
+    return left, right
+
+
+def decide_all(
+    text: str, spans: list[Span], lexicon: Lexicon, context: SiteContext | None, *, threshold: float = RESTORE_THRESHOLD
+) -> list[Decision]:
+    """One decision per span of ``text`` (spans sorted, non-overlapping)."""
+    around = [contexts(text, spans, i) for i in range(len(spans))]
+    keys = [phrase_key(text[s.start : s.end]) for s in spans]
+    pooled: dict[str, Counter] = defaultdict(Counter)
+    support: dict[str, Counter] = defaultdict(Counter)
+    if context is not None and context.corpus:
+        for key, (left, right) in zip(keys, around, strict=True):
+            weighted, counts = _slot_votes(context, left, right, lexicon)
+            pooled[key].update(weighted)
+            support[key].update(counts)
+    decisions = []
+    for span, key, (left, right) in zip(spans, keys, around, strict=True):
+        scores: dict[str, float] = {}
+        signals: dict[str, list[str]] = defaultdict(list)
+
+        def vote(word: str, confidence: float, signal: str, scores=scores, signals=signals) -> None:
+            scores[word] = 1 - (1 - scores.get(word, 0.0)) * (1 - confidence)
+            signals[word].append(signal)
+
+        if context is not None:
+            for word, confidence in _capture_votes(context, left, right, lexicon):
+                vote(word, confidence, "other-capture")
+        slot = pooled.get(key)
+        if slot:
+            total = sum(slot.values())
+            word, votes = slot.most_common(1)[0]
+            seen = support[key][word]
+            vote(word, (votes / total) * min(1.0, seen / MIN_SLOT_SUPPORT) * 0.9, "site-context")
+        if key in KNOWN_REPLACEMENTS:
+            known = KNOWN_REPLACEMENTS[key]
+            # the site's own evidence for another word outranks a replacement seen elsewhere
+            contradicted = any(w != known and c >= CONTRADICTION for w, c in scores.items())
+            vote(known, KNOWN_MAP_CONFIDENCE * (0.5 if contradicted else 1.0), "known-map")
+        if scores:
+            word = max(scores, key=lambda w: (scores[w], len(signals[w])))
+            if scores[word] >= threshold:
+                signal = "+".join(signals[word])
+                if word == "":
+                    decisions.append(Decision(None, scores[word], signal, "inserted-phrase"))
+                else:
+                    decisions.append(Decision(word, scores[word], signal, "replaced-word"))
+                continue
+        decisions.append(Decision(None, span.score * 0.9, "unrestored", "replaced-word-unrestored"))
+    return decisions
+
+
+def _slot_votes(context: SiteContext, left: str, right: str, lexicon: Lexicon) -> tuple[Counter, Counter]:
+    votes: Counter = Counter()
+    counts: Counter = Counter()
+    for kl, kr in SLOT_SHAPES:
+        if len(left) < kl or len(right) < kr:
+            continue
+        if _SEPARATORS.match(left[-kl:] + right[:kr]):
+            continue
+        for word, count in context.slot_fillers(left[-kl:], right[:kr]).items():
+            if _CLEAN_FILLER.match(word) and not find_spam(word, lexicon):
+                votes[word] += count * (kl + kr)
+                counts[word] += count
+    return votes, counts
+
+
+def _capture_votes(context: SiteContext, left: str, right: str, lexicon: Lexicon) -> list[tuple[str, float]]:
+    found = []
+    for other in context.other_texts:
+        for k in (6, 5, 4, 3, 2):
+            lk, rk = left[-k:], right[:k]
+            if len(lk) + len(rk) < min(4, len(left) + len(right)) or (not lk and not rk):
+                continue
+            m = re.search(re.escape(lk) + r"([^\n]{0,8}?)" + re.escape(rk), other)
+            if m is None:
+                continue
+            filler = m.group(1)
+            if find_spam(filler, lexicon):
+                break  # that capture carries the injection too
+            found.append((filler, CAPTURE_CONFIDENCE))
+            break
+    return found
+
+
+def trim_common(text: str, start: int, end: int, replacement: str) -> tuple[int, int, str]:
+    """Shrink a restoration to the part that differs (``X网站`` -> ``人民政府网站`` keeps 网站)."""
+    while end - start > 1 and len(replacement) > 1 and text[end - 1] == replacement[-1]:
+        end -= 1
+        replacement = replacement[:-1]
+    while end - start > 1 and len(replacement) > 1 and text[start] == replacement[0]:
+        start += 1
+        replacement = replacement[1:]
+    return start, end, replacement
