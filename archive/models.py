@@ -132,6 +132,7 @@ class ReportVersion(Base):
     extractor_version: Mapped[str] = mapped_column(String(40))
     encoding: Mapped[str | None] = mapped_column(String(40))
     column_id: Mapped[str | None] = mapped_column(String(40))
+    column_name: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str | None] = mapped_column(Text)
     visible_title: Mapped[str | None] = mapped_column(Text)
     township: Mapped[str | None] = mapped_column(String(100), index=True)

@@ -99,6 +99,29 @@ def demo_command(paths: Paths, scale: int, replica_dir: str | None) -> None:
         raise click.ClickException(str(exc)) from exc
 
 
+@main.command("reprocess")
+@archive_options
+def reprocess_command(paths: Paths) -> None:
+    """Re-run cleaning and extraction over the archived WARC records (no network).
+
+    Stores a new version only where the results change, so an improved extractor needs no
+    re-crawl; the changes appear in `gongkai changes` under a run of its own.
+
+    Example: gongkai reprocess --data-dir ./gongkai-data
+    """
+    from archive.clock import utc_now
+    from pipelines.reprocess import reprocess
+
+    sessions = paths.sessions()
+    summary = reprocess(sessions, paths.data_dir / "warc", clock=utc_now, software=f"gongkai/{__version__}")
+    outcomes = ", ".join(f"{k} {v}" for k, v in sorted(summary.outcomes.items())) or "nothing"
+    click.echo(f"reprocess run {summary.run_id}: {summary.pages} reports ({outcomes})")
+    for problem in summary.problems[:20]:
+        click.echo(f"problem: {problem}", err=True)
+    if summary.problems:
+        raise click.ClickException(f"{len(summary.problems)} report(s) could not be read back from the WARC")
+
+
 @main.group("replica")
 def replica_group() -> None:
     """The replica VSB county site used by the demo, the tests and the benchmarks."""

@@ -22,7 +22,7 @@ from archive import store
 from archive.events import record_event, version_events
 from archive.models import ReportVersion
 from archive.store import VersionData
-from pipelines.cleaning import CleanResult, SiteContext, clean_page, findings_to_json
+from pipelines.cleaning import Action, CleanResult, FindingKind, SiteContext, clean_page, findings_to_json
 from pipelines.extract import Extraction, extract_report
 from pipelines.items import ReportPage
 
@@ -42,6 +42,7 @@ class Outcome(StrEnum):
     CHANGED = "changed"  # a new version
     UNCHANGED = "unchanged"  # cleaned and extracted, same result as the latest version
     SAME_PAYLOAD = "same_payload"  # same bytes as the latest version's capture: not re-processed
+    DEFERRED = "deferred"  # a replaced word could not be restored yet: retry with more context
 
 
 def site_context(session: Session, *, limit: int = CONTEXT_TEXTS) -> SiteContext | None:
@@ -82,8 +83,12 @@ class ReportProcessor:
         self.write_metadata = write_metadata
         self.count = count or (lambda name: None)
 
-    def process(self, page: ReportPage, *, force: bool = False) -> Outcome:
-        """Store ``page`` as a new version when its cleaned content or fields changed."""
+    def process(self, page: ReportPage, *, force: bool = False, defer: bool = False) -> Outcome:
+        """Store ``page`` as a new version when its cleaned content or fields changed.
+
+        With ``defer``, a page where a replaced word could not be restored is not stored:
+        the caller retries it once the rest of the site has taught the cleaner more context.
+        """
         with self.sessions.begin() as session:
             page_id = store.get_or_create_page(session, page.url, "report", page.capture.fetched_at)
             latest = store.latest_version(session, page_id)
@@ -97,6 +102,8 @@ class ReportProcessor:
         if earlier:
             context = (context or SiteContext.from_texts(())).with_captures(earlier)
         cleaned = clean_page(page.html, url=page.url, context=context)
+        if defer and has_unrestored(cleaned):
+            return Outcome.DEFERRED
         extraction = extract_report(cleaned.clean_html, url=page.url, column_name=page.column_name)
         data = version_data(page, cleaned, extraction)
         if cleaned.findings and page.capture.warc_record_id and self.write_metadata is not None:
@@ -142,6 +149,13 @@ class ReportProcessor:
         return outcome
 
 
+def has_unrestored(cleaned: CleanResult) -> bool:
+    """Whether cleaning removed a replaced word it could not restore."""
+    return any(
+        f.kind == FindingKind.REPLACED_WORD and f.action == Action.REMOVED for f in cleaned.findings
+    )
+
+
 def findings_payload(url: str, cleaned: CleanResult) -> bytes:
     return json.dumps(
         {"url": url, "findings": findings_to_json(cleaned.findings)}, ensure_ascii=False, indent=1
@@ -153,6 +167,7 @@ def version_data(item: ReportPage, cleaned: CleanResult, extraction: Extraction)
     fields: dict[str, Any] = {
         "encoding": item.encoding,
         "column_id": item.column_id,
+        "column_name": item.column_name,
         "title": extraction.title,
         "visible_title": extraction.visible_title,
         "township": extraction.township,

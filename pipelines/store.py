@@ -3,12 +3,17 @@
 Thin Scrapy glue: it finds the crawl's archive through the extension named in
 ``GONGKAI_ARCHIVE_EXTENSION`` (so ``pipelines/`` never imports ``crawler/``), builds the cleaner's
 site context once from what earlier runs stored, and hands each ``ReportPage`` to the processor.
+
+A page where a replaced word could not be restored waits until the crawl runs dry; it is then
+cleaned with a context built from every report stored so far (this run's included), so the
+result does not depend on the order in which pages arrived.
 """
 
 from __future__ import annotations
 
 import logging
 
+from scrapy import signals
 from scrapy.utils.misc import load_object
 
 from archive.crawlarchive import CrawlArchive
@@ -23,10 +28,13 @@ class ReportStorePipeline:
         self._crawler = crawler
         self._context_texts = context_texts
         self._processor: ReportProcessor | None = None
+        self._deferred: list[ReportPage] = []
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler, context_texts=crawler.settings.getint("GONGKAI_CONTEXT_TEXTS", CONTEXT_TEXTS))
+        pipeline = cls(crawler, context_texts=crawler.settings.getint("GONGKAI_CONTEXT_TEXTS", CONTEXT_TEXTS))
+        crawler.signals.connect(pipeline.spider_idle, signal=signals.spider_idle)
+        return pipeline
 
     @property
     def processor(self) -> ReportProcessor:
@@ -52,8 +60,30 @@ class ReportStorePipeline:
             return item
         stats = self._crawler.stats
         stats.inc_value("gongkai/reports")
-        outcome = self.processor.process(item)
+        outcome = self.processor.process(item, defer=True)
+        if outcome is Outcome.DEFERRED:
+            self._deferred.append(item)
+        self._count(outcome)
+        return item
+
+    def close_spider(self, spider=None) -> None:
+        # Pipelines close before the spider_closed signal, so the archive is still open.
+        self.spider_idle(spider)
+
+    def spider_idle(self, spider=None) -> None:
+        """Process the deferred pages with the whole site's context."""
+        if not self._deferred:
+            return
+        pages, self._deferred = self._deferred, []
+        processor = self.processor
+        with processor.sessions() as session:
+            processor.context = site_context(session, limit=self._context_texts)
+        logger.info("cleaning %d deferred pages with the site's context", len(pages))
+        for page in pages:
+            self._count(processor.process(page))
+
+    def _count(self, outcome: Outcome) -> None:
+        stats = self._crawler.stats
         stats.inc_value(f"gongkai/versions/{outcome}")
         if outcome in (Outcome.NEW, Outcome.CHANGED):
             stats.inc_value("gongkai/versions/new")
-        return item

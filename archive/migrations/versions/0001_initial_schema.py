@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 05:38:42.559969
+Create Date: 2026-11-29 06:03:02.969206
 """
 from alembic import op
 import sqlalchemy as sa
@@ -96,6 +96,7 @@ def upgrade() -> None:
     sa.Column('extractor_version', sa.String(length=40), nullable=False),
     sa.Column('encoding', sa.String(length=40), nullable=True),
     sa.Column('column_id', sa.String(length=40), nullable=True),
+    sa.Column('column_name', sa.Text(), nullable=True),
     sa.Column('title', sa.Text(), nullable=True),
     sa.Column('visible_title', sa.Text(), nullable=True),
     sa.Column('township', sa.String(length=100), nullable=True),
