@@ -89,9 +89,12 @@ def _traditional(text: str, taken: list[tuple[int, int]], minimum: int) -> list[
     for a, b in segments:
         for line in re.finditer(r"[^\n]+", text[a:b]):
             piece = line.group(0)
-            if not any(convert.is_traditional_char(c) for c in piece):
-                continue
+            # The page is converted: every line t2s changes is converted back, including lines
+            # whose only traditional characters are ambiguous ones (属於 -> 属于), which are
+            # never evidence on their own.
             simple = convert.to_simplified(piece)
+            if simple == piece:
+                continue
             offset = a + line.start()
             if len(simple) != len(piece):
                 found.append(Rewrite(offset, offset + len(piece), simple, "traditional", "t2s", "traditional", 0.9))
