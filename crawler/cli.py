@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from archive.monitors import EXIT_MONITOR_ALERT
+from archive.diff_cli import diff_command, similar_command, trends_command
 from archive.cli import Paths, archive_options, changes_command, export_command, verify_command
 from crawler import __version__
 from crawler.runner import CrawlError, CrawlOutcome, run_crawl
@@ -161,6 +162,9 @@ def replica_serve(directory: str, host: str, port: int) -> None:
 main.add_command(export_command)
 main.add_command(verify_command)
 main.add_command(changes_command)
+main.add_command(diff_command)
+main.add_command(trends_command)
+main.add_command(similar_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,100 @@
+"""The library calls behind ``gongkai diff``, ``trends`` and ``similar``: SQL in, typed values out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from archive.diff.core import diff_reports
+from archive.diff.model import DiffKind, DiffResult, TrendSeries
+from archive.diff.queries import (
+    DiffLookupError,
+    known_townships,
+    latest_versions,
+    page_snapshots,
+    trend_series,
+    year_snapshot,
+)
+from archive.diff.similar import SimilarDoc, SimilarResult, find_similar
+
+
+@dataclass(frozen=True, slots=True)
+class DiffReport:
+    result: DiffResult
+    trends: tuple[TrendSeries, ...]   # the township's series for the compared metrics (charts)
+
+
+def archived_years(session: Session, township: str) -> list[int]:
+    return sorted({v.report_year for v in latest_versions(session, township=township)
+                   if v.report_year is not None})
+
+
+def diff_years(session: Session, township: str, from_year: int | None = None,
+               to_year: int | None = None) -> DiffReport:
+    """Township's report for ``from_year`` against ``to_year`` (default: its last two years)."""
+    if from_year is None or to_year is None:
+        years = archived_years(session, township)
+        if not years:
+            year_snapshot(session, township, to_year or from_year or 0)   # raises with a hint
+        if to_year is None:
+            to_year = years[-1]
+        if from_year is None:
+            earlier = [y for y in years if y < to_year]
+            if not earlier:
+                raise DiffLookupError(f"no report of {township} before {to_year}; pass --from-year")
+            from_year = earlier[-1]
+    a = year_snapshot(session, township, from_year)
+    b = year_snapshot(session, township, to_year)
+    result = diff_reports(a, b, kind=DiffKind.YEARS)
+    metrics = [s.metric for s in result.statistics]
+    trends = trend_series(session, townships=[township], metrics=metrics) if metrics else ()
+    return DiffReport(result, trends)
+
+
+def diff_page(session: Session, url: str, from_spec: str | None = None,
+              to_spec: str | None = None) -> DiffReport:
+    """Two captured versions of one page (default: its last two)."""
+    a, b = page_snapshots(session, url, from_spec, to_spec)
+    result = diff_reports(a, b, kind=DiffKind.CAPTURES)
+    metrics = [s.metric for s in result.statistics]
+    trends = ()
+    if metrics and b.ref.township:
+        trends = trend_series(session, townships=[b.ref.township], metrics=metrics)
+    return DiffReport(result, trends)
+
+
+def trends(session: Session, *, townships: Sequence[str] | None,
+           metrics: Sequence[str] | None = None) -> tuple[TrendSeries, ...]:
+    """Every metric (or ``metrics``) across the archived years of ``townships`` (None: all)."""
+    known = known_townships(session)
+    for township in townships or ():
+        if township not in known:
+            shown = ", ".join(known[:10]) or "none"
+            raise DiffLookupError(f"no reports for township {township!r}; archived townships: {shown}")
+    series = trend_series(session, townships=townships, metrics=metrics or None)
+    missing = [m for m in metrics or () if m not in {s.metric for s in series}]
+    if missing:
+        have = sorted({s.metric for s in trend_series(session, townships=townships)})
+        raise DiffLookupError(f"no figures for metric(s) {', '.join(missing)}; archived metrics: "
+                              f"{', '.join(have[:20]) or 'none'}")
+    return series
+
+
+def similar_reports(session: Session, *, year: int | None = None, township: str | None = None,
+                    threshold: float = 0.25) -> SimilarResult:
+    """Copy-paste candidates among the newest version of every report; the whole corpus sets the
+    boilerplate, ``year``/``township`` only choose whose neighbours are reported."""
+    versions = latest_versions(session)
+    docs = [SimilarDoc(v.id, v.township, v.report_year, v.page.url, v.clean_text or "") for v in versions]
+    if township is not None and township not in {d.township for d in docs}:
+        raise DiffLookupError(f"no reports for township {township!r}")
+    if year is not None and year not in {d.year for d in docs}:
+        years = sorted({d.year for d in docs if d.year is not None})
+        raise DiffLookupError(f"no reports for {year}; archived years: {', '.join(map(str, years)) or 'none'}")
+
+    def subject(doc: SimilarDoc) -> bool:
+        return (year is None or doc.year == year) and (township is None or doc.township == township)
+
+    return find_similar(docs, threshold=threshold, subject=subject)
