@@ -34,8 +34,6 @@ COMPARED_FIELDS = (
     "issuer",
     "period_start",
     "period_end",
-    "prev_url",
-    "next_url",
 )
 #: A changed publication date is a red flag for NGOs: named in the summary.
 RED_FLAG_FIELDS = ("published_date",)
