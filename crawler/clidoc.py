@@ -1,0 +1,52 @@
+"""Write docs/cli.md from the commands' own --help, so the reference cannot drift.
+
+Run ``python -m crawler.clidoc`` after changing a command; a test fails when the file is stale.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from crawler.cli import main
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
+HEADER = "# gongkai command reference\n\nGenerated from `--help` by `python -m crawler.clidoc`; do not edit by hand.\n"
+
+
+WIDTH = 88
+
+
+def _context(command: click.Command, path: str) -> click.Context:
+    return click.Context(command, info_name=path, terminal_width=WIDTH, max_content_width=WIDTH)
+
+
+def _commands(group: click.Group, prefix: str):
+    ctx = _context(group, prefix)
+    yield prefix, group.get_help(ctx)
+    for name in sorted(group.list_commands(ctx)):
+        command = group.get_command(ctx, name)
+        path = f"{prefix} {name}"
+        if isinstance(command, click.Group):
+            yield from _commands(command, path)
+        else:
+            yield path, command.get_help(_context(command, path))
+
+
+def render() -> str:
+    parts = [HEADER]
+    for path, text in _commands(main, "gongkai"):
+        parts.append(f"\n## `{path}`\n\n```\n{text.rstrip()}\n```\n")
+    return "".join(parts)
+
+
+def main_entry(argv: list[str] | None = None) -> int:
+    DOC.write_text(render(), encoding="utf-8")
+    print(f"wrote {DOC}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main_entry())
