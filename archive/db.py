@@ -93,9 +93,17 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return cfg
 
 
+#: PostgreSQL advisory lock key ("gongkai" in ASCII) held while migrating: workers starting
+#: together on a fresh database would otherwise race to create the same tables.
+MIGRATION_LOCK_KEY = 0x676F6E676B6169
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema of ``engine``'s database to ``revision``."""
+    """Bring the schema of ``engine``'s database to ``revision`` (one process at a time)."""
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Released at commit; the next process then finds the schema at head.
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)

@@ -120,7 +120,10 @@ class ReportVersion(Base):
     """The extracted, cleaned content of a report page; a new row only when content changes."""
 
     __tablename__ = "report_versions"
-    __table_args__ = (UniqueConstraint("page_id", "version_no"),)
+    __table_args__ = (
+        UniqueConstraint("page_id", "version_no"),
+        Index("ix_report_versions_township_year", "township", "report_year"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"))

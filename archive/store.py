@@ -12,12 +12,22 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from archive.models import Capture, Page, ReportVersion, SpamFinding, Statistic
+from archive.search import index_version
+
+
+#: How often ``save_version`` re-reads the latest version after losing an insert race.
+VERSION_INSERT_ATTEMPTS = 5
+
+
+class VersionConflict(Exception):
+    """Concurrent writers kept taking the next version number of a page."""
 
 
 def get_or_create_page(session: Session, url: str, kind: str, seen_at: datetime) -> int:
@@ -57,11 +67,21 @@ class VersionData:
     statistics: Sequence[Mapping[str, Any]]
 
 
+#: Fields that describe where a report sits in the site and how the crawl reached it, not what
+#: it says: a change of 上一条/下一条 links (a neighbour was deleted), or a report reached by a
+#: recheck instead of its listing, updates the latest version rather than making a new one.
+NAVIGATION_FIELDS = ("prev_url", "next_url", "column_id", "column_name")
+#: What a reader sees of a finding. How strongly the cleaner believed it (confidence, signal,
+#: rule) moves with the site context between runs and is not a change of the report.
+FINDING_CONTENT_KEYS = ("kind", "action", "text", "replacement", "field", "start", "end")
+
+
 def content_hash(data: VersionData) -> str:
     """A digest of what a reader would see change: clean text, fields, findings, statistics."""
+    skip = ("provenance", *NAVIGATION_FIELDS)
     payload = {
-        "fields": {k: _jsonable(v) for k, v in sorted(data.fields.items()) if k != "provenance"},
-        "findings": [dict(sorted(f.items())) for f in data.findings],
+        "fields": {k: _jsonable(v) for k, v in sorted(data.fields.items()) if k not in skip},
+        "findings": [{k: f.get(k) for k in FINDING_CONTENT_KEYS} for f in data.findings],
         "statistics": [dict(sorted(s.items())) for s in data.statistics],
     }
     blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=_jsonable)
@@ -77,6 +97,24 @@ def latest_version(session: Session, page_id: int) -> ReportVersion | None:
     ).scalar_one_or_none()
 
 
+def latest_payload_digest(session: Session, page_id: int) -> str | None:
+    """Payload digest of the capture the page's latest version was extracted from."""
+    return session.scalar(
+        select(Capture.payload_digest)
+        .join(ReportVersion, ReportVersion.capture_id == Capture.id)
+        .where(ReportVersion.page_id == page_id)
+        .order_by(ReportVersion.version_no.desc())
+        .limit(1)
+    )
+
+
+def touch_latest(session: Session, page_id: int, capture_id: int) -> None:
+    """Record that ``capture_id`` saw the page's latest version again."""
+    latest = latest_version(session, page_id)
+    if latest is not None:
+        latest.last_capture_id = capture_id
+
+
 def save_version(
     session: Session,
     *,
@@ -85,36 +123,53 @@ def save_version(
     data: VersionData,
     created_at: datetime,
     extractor_version: str,
-) -> tuple[ReportVersion, bool]:
-    """Store ``data`` as a new version unless it equals the latest; returns (version, created)."""
+) -> tuple[ReportVersion, ReportVersion | None]:
+    """Store ``data`` as a new version unless it equals the latest.
+
+    Returns ``(version, previous)``: ``version`` is the stored (or unchanged latest) version;
+    ``previous`` is the version it replaces, ``None`` for the first version of a page, and
+    ``version`` itself when nothing changed.
+    """
     digest = content_hash(data)
-    latest = latest_version(session, page_id)
-    if latest is not None and latest.content_hash == digest:
-        latest.last_capture_id = capture_id
-        return latest, False
-    number = (
-        session.execute(
-            select(func.coalesce(func.max(ReportVersion.version_no), 0)).where(
-                ReportVersion.page_id == page_id
-            )
-        ).scalar_one()
-        + 1
-    )
-    version = ReportVersion(
-        page_id=page_id,
-        version_no=number,
-        capture_id=capture_id,
-        last_capture_id=capture_id,
-        content_hash=digest,
-        created_at=created_at,
-        extractor_version=extractor_version,
-        **data.fields,
-    )
-    version.findings = [SpamFinding(**f) for f in data.findings]
-    version.statistics = [Statistic(**s) for s in data.statistics]
-    session.add(version)
-    session.flush()
-    return version, True
+    concurrent = session.get_bind().dialect.name == "postgresql"
+    for _attempt in range(VERSION_INSERT_ATTEMPTS):
+        latest = latest_version(session, page_id)
+        if latest is not None and latest.content_hash == digest:
+            latest.last_capture_id = capture_id
+            return latest, latest
+        number = (latest.version_no if latest is not None else 0) + 1
+        version = ReportVersion(
+            page_id=page_id,
+            version_no=number,
+            capture_id=capture_id,
+            last_capture_id=capture_id,
+            content_hash=digest,
+            created_at=created_at,
+            extractor_version=extractor_version,
+            **data.fields,
+        )
+        version.findings = [SpamFinding(**f) for f in data.findings]
+        if not concurrent:
+            session.add(version)
+            session.flush()
+            break
+        try:
+            # Two workers meeting one page both read the same latest version; the second
+            # insert hits uq (page_id, version_no), rolls back to the savepoint, and re-reads
+            # the first worker's committed version (equal content: nothing to store).
+            with session.begin_nested():
+                session.add(version)
+                session.flush()
+            break
+        except IntegrityError:
+            continue
+    else:
+        raise VersionConflict(f"page {page_id}: version {number} kept being taken by other writers")
+    if data.statistics:
+        # One executemany instead of an ORM object per figure (reports carry ~130 of them).
+        session.execute(insert(Statistic), [dict(s, version_id=version.id) for s in data.statistics])
+    index_version(session, version)
+    return version, latest
 
 
 def _aware(value: datetime) -> datetime:

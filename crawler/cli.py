@@ -14,6 +14,7 @@ import click
 
 from archive.monitors import EXIT_MONITOR_ALERT
 from archive.diff_cli import diff_command, similar_command, trends_command
+from archive.research_cli import RESEARCH_COMMANDS
 from archive.cli import Paths, archive_options, changes_command, export_command, verify_command
 from crawler import __version__
 from crawler.runner import CrawlError, CrawlOutcome, run_crawl
@@ -165,6 +166,8 @@ main.add_command(changes_command)
 main.add_command(diff_command)
 main.add_command(trends_command)
 main.add_command(similar_command)
+for _command in RESEARCH_COMMANDS:
+    main.add_command(_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

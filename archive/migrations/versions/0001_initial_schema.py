@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 06:03:02.969206
+Create Date: 2026-11-29 06:37:48.837701
 """
 from alembic import op
 import sqlalchemy as sa
@@ -125,6 +125,7 @@ def upgrade() -> None:
     with op.batch_alter_table('report_versions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_report_versions_report_year'), ['report_year'], unique=False)
         batch_op.create_index(batch_op.f('ix_report_versions_township'), ['township'], unique=False)
+        batch_op.create_index('ix_report_versions_township_year', ['township', 'report_year'], unique=False)
 
     op.create_table('events',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -203,6 +204,7 @@ def downgrade() -> None:
 
     op.drop_table('events')
     with op.batch_alter_table('report_versions', schema=None) as batch_op:
+        batch_op.drop_index('ix_report_versions_township_year')
         batch_op.drop_index(batch_op.f('ix_report_versions_township'))
         batch_op.drop_index(batch_op.f('ix_report_versions_report_year'))
 
