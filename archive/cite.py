@@ -139,7 +139,10 @@ def raw_response(data_dir: Path, view_or_capture: ReportView | Citation) -> byte
     cite = view_or_capture.citation if isinstance(view_or_capture, ReportView) else view_or_capture
     if cite.warc_filename is None or cite.warc_offset is None:
         raise CiteError(f"{cite.url}: this capture has no WARC record")
-    path = Path(data_dir) / "warc" / cite.warc_filename
+    warc_dir = (Path(data_dir) / "warc").resolve()
+    path = (warc_dir / cite.warc_filename).resolve()
+    if path.parent != warc_dir:
+        raise CiteError(f"{cite.warc_filename!r} is not a file in {warc_dir}; the database row is damaged")
     try:
         stored = read_record(path, cite.warc_offset)
     except WarcReadError as exc:

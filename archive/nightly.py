@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from archive.events import EventKind, record_event
@@ -60,7 +60,10 @@ def finish_run_events(session: Session, run_ids: list[int], *, now: datetime) ->
     """Derive removed / unlisted / reappeared / fetch_failed events for the run; returns counts."""
     run_id = run_ids[0]
     counts = {k: 0 for k in ("removed", "unlisted", "reappeared", "fetch_failed")}
-    report_pages = select(ReportVersion.page_id).distinct()
+    known = select(ReportVersion.page_id).distinct()
+    # reports never archived yet count too, for fetch_failed only (their first fetch failed)
+    report_pages = select(Page.id).where(or_(Page.id.in_(known), Page.kind == "report"))
+    known_ids = set(session.scalars(known))
     latest = (
         select(Capture.page_id, func.max(Capture.id).label("capture_id"))
         .where(Capture.run_id.in_(run_ids), Capture.page_id.in_(report_pages))
@@ -76,6 +79,8 @@ def finish_run_events(session: Session, run_ids: list[int], *, now: datetime) ->
         kind: EventKind | None = None
         if capture.status is None or capture.status >= 500:
             kind = EventKind.FETCH_FAILED
+        elif page.id not in known_ids:
+            continue
         elif capture.status in GONE_STATUSES or capture.status in REDIRECT_STATUSES:
             kind = EventKind.REMOVED if state != "removed" else None
         elif not reached:

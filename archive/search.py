@@ -212,6 +212,8 @@ class _Parser:
 
 def parse_query(text: str, *, max_terms: int = 32) -> Query:
     """Parse the query language into a ``Query``; raises ``QueryError`` with a one-line hint."""
+    if "\x00" in (text or ""):
+        raise QueryError("a query cannot contain NUL characters; remove them")
     tokens = _tokenize(text or "")
     if not tokens:
         raise QueryError("empty query: give a term, a \"phrase\" or a filter such as township:向家镇")

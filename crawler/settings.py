@@ -21,8 +21,12 @@ DOWNLOAD_TIMEOUT = 60
 RETRY_TIMES = 3
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
-DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
-DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
+# Size limits, on the wire and after decompression: HttpCompressionMiddleware applies the same
+# cap to the inflated body, so a gzip bomb is refused (its compressed bytes stay in the WARC).
+# Report pages are a few hundred KB; a larger body on the wire is a failed fetch in `captures`.
+# See docs/reliability.md.
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 LOG_LEVEL = "INFO"
 
 # Breadth-first: listings before deep prev/next chains keeps memory flat on big sites.

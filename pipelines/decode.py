@@ -6,7 +6,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable
 
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import html_to_unicode, http_content_type_encoding
 
 #: Decompressed bodies larger than this are refused (a gzip bomb in the archive stays inert).
 MAX_DECODED_BYTES = 64 * 1024 * 1024
@@ -43,7 +43,22 @@ def decode_body(headers: Iterable[tuple[str, str]], body: bytes) -> tuple[str, s
     """(encoding, text) of an archived HTTP body."""
     headers = list(headers)
     raw = decompress(body, header(headers, "content-encoding"))
-    encoding, text = html_to_unicode(header(headers, "content-type"), raw)
+    return html_text(header(headers, "content-type"), raw)
+
+
+def html_text(content_type: str | None, body: bytes) -> tuple[str, str]:
+    """(encoding, text) of an HTML body: the HTTP charset first, as browsers do, unless the bytes
+    are not valid in it and the page's own declaration (meta, BOM) decodes them cleanly: a
+    misconfigured server sends ``charset=utf-8`` for pages that say ``gb2312``."""
+    encoding, text = html_to_unicode(content_type, body)
+    declared = http_content_type_encoding(content_type)
+    if declared and "\ufffd" in text:
+        try:
+            body.decode(declared)
+        except (UnicodeDecodeError, LookupError):
+            own_encoding, own_text = html_to_unicode(None, body)
+            if "\ufffd" not in own_text:
+                return own_encoding, own_text
     return encoding, text
 
 

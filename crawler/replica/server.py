@@ -27,8 +27,12 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crawler.replica import templates as T
+
+if TYPE_CHECKING:
+    from crawler.replica.faults import FaultPlan
 
 logger = logging.getLogger(__name__)
 
@@ -110,10 +114,13 @@ def _resolve_out_dir(root: Path) -> Path:
 class ReplicaServer:
     """``with ReplicaServer(out_dir) as server: fetch(server.url + "index.htm")``."""
 
-    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0, *, delay: float = 0.0) -> None:
+    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0, *, delay: float = 0.0,
+                 faults: FaultPlan | None = None) -> None:
         self.out_dir = _resolve_out_dir(root)
         #: Seconds each response waits before it is sent: a slow server (may be changed live).
         self.delay = delay
+        #: Paths answered by the fault layer (crawler/replica/faults.py) instead of the manifest.
+        self.faults = faults
         self._store = _Store(self.out_dir)
         self._log_lock = threading.Lock()
         self._entries: list[AccessEntry] = []
@@ -136,6 +143,8 @@ class ReplicaServer:
         self._httpd.serve_forever()
 
     def stop(self) -> None:
+        if self.faults is not None:
+            self.faults.close()
         self._httpd.shutdown()
         self._httpd.server_close()
         if self._thread is not None:
@@ -149,6 +158,11 @@ class ReplicaServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+    def page(self, path: str) -> tuple[dict, bytes] | None:
+        """The manifest entry and the bytes served at ``path`` (None when it is not a 200 page)."""
+        found = self._store.lookup(path)
+        return None if found is None else (found[0], found[1].body)
 
     def requests(self) -> list[AccessEntry]:
         with self._log_lock:
@@ -209,6 +223,8 @@ def _handler_for(server: ReplicaServer) -> type[BaseHTTPRequestHandler]:
             path = self.path.split("#", 1)[0]
             if "://" in path:   # absolute-form request line (proxy style)
                 path = "/" + path.split("://", 1)[1].partition("/")[2]
+            if server.faults is not None and server.faults.serve(self, path, server):
+                return
             found = server._store.lookup(path)
             if found is None:
                 body = T.document(title="404-仁寿县人民政府", charset="utf-8", body=T.not_found_body()).encode()

@@ -13,10 +13,12 @@ from collections.abc import Iterator
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 
 from crawler.meta import META_CAPTURE, META_COLUMN, META_KIND, META_VIA
 from crawler.profile import SiteProfile, load_profile
+from pipelines.decode import html_text
 from pipelines.items import ReportPage
 
 logger = logging.getLogger(__name__)
@@ -29,6 +31,9 @@ VIA_RECHECK = "recheck"
 REACHABLE_VIA = (VIA_START, VIA_LISTING, VIA_CHAIN)
 _COLUMN_ID = re.compile(r"/(\d+)(?:/\d+)?\.htm$")
 _ARTICLE_COLUMN = re.compile(r"/info/(\d+)/")
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+#: Bodies that are not HTML whatever the URL or the Content-Type says (PNG, GIF, JPEG, PDF, ZIP/OOXML, OLE).
+BINARY_MAGIC = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 
 class PageKind:
@@ -62,15 +67,20 @@ class ReportsSpider(scrapy.Spider):
 
     async def start(self):
         for url in self.profile.start_urls:
-            yield scrapy.Request(
-                url, callback=self.parse, meta={META_KIND: PageKind.HUB, META_VIA: VIA_START}
-            )
+            yield self.start_request(url)
+
+    def start_request(self, url: str) -> scrapy.Request:
+        """The request for a start URL (also what ``gongkai seed`` puts on a shared frontier)."""
+        return scrapy.Request(
+            url, callback=self.parse, meta={META_KIND: PageKind.HUB, META_VIA: VIA_START}
+        )
 
     def recheck_request(self, url: str) -> scrapy.Request:
         """A known report this run did not reach: fetched once more to see if it still exists."""
         return scrapy.Request(
             url,
             callback=self.parse_report,
+            errback=self.refused,
             meta={META_KIND: PageKind.REPORT, META_VIA: VIA_RECHECK},
             dont_filter=True,
         )
@@ -96,7 +106,7 @@ class ReportsSpider(scrapy.Spider):
             if url is None or self._is_article(url) or not pattern.search(text):
                 continue
             kind = PageKind.LISTING if self._is_listing(url) else PageKind.HUB
-            yield scrapy.Request(url, callback=self.parse, meta={META_KIND: kind})
+            yield scrapy.Request(url, callback=self.parse, errback=self.refused, meta={META_KIND: kind})
 
     def _parse_listing(self, response: TextResponse, rows) -> Iterator[scrapy.Request]:
         column = response.meta.get(META_COLUMN) or self._column_of_listing(response)
@@ -114,11 +124,16 @@ class ReportsSpider(scrapy.Spider):
                 yield scrapy.Request(
                     url,
                     callback=self.parse,
+                    errback=self.refused,
                     meta={META_KIND: PageKind.LISTING, META_COLUMN: column},
                 )
 
     def parse_report(self, response: Response) -> Iterator[ReportPage | scrapy.Request]:
         if not isinstance(response, TextResponse):
+            return
+        if not _is_html(response):
+            # archived by the capture middleware; not a report (an image or a file at an .htm URL)
+            self.crawler.stats.inc_value("gongkai/skipped/not_html")
             return
         links = self.profile.links
         prev_url = next_url = None
@@ -141,10 +156,12 @@ class ReportsSpider(scrapy.Spider):
         capture = response.meta.get(META_CAPTURE)
         via = response.meta.get(META_VIA, VIA_LISTING)
         if capture is not None and self._is_article(response.url):
+            content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+            encoding, html = html_text(content_type or None, response.body)
             yield ReportPage(
                 url=response.url,
-                html=response.text,
-                encoding=response.encoding,
+                html=html,
+                encoding=encoding,
                 capture=capture,
                 column_id=column[0] if column else None,
                 column_name=column[1] if column else None,
@@ -160,18 +177,26 @@ class ReportsSpider(scrapy.Spider):
                 yield self._report_request(url, column=column, via=chain_via)
         for url in attachments:
             yield scrapy.Request(
-                url, callback=self.parse_attachment, meta={META_KIND: PageKind.ATTACHMENT}
+                url, callback=self.parse_attachment, errback=self.refused, meta={META_KIND: PageKind.ATTACHMENT}
             )
 
     def parse_attachment(self, response: Response):
         """Attachments are archived by the capture middleware; nothing to parse."""
         return None
 
+    def refused(self, failure) -> None:
+        """Errback: a response refused after it was archived (a body that inflates past
+        DOWNLOAD_MAXSIZE) is counted, not silently dropped."""
+        if failure.check(IgnoreRequest) and "DOWNLOAD_MAXSIZE" in str(failure.value):
+            self.crawler.stats.inc_value("gongkai/refused/decompressed_size")
+            logger.warning("refused: %s", failure.value)
+
     # helpers
     def _report_request(self, url: str, *, column, via: str) -> scrapy.Request:
         return scrapy.Request(
             url,
             callback=self.parse_report,
+            errback=self.refused,
             meta={META_KIND: PageKind.REPORT, META_COLUMN: column, META_VIA: via},
         )
 
@@ -211,10 +236,19 @@ class ReportsSpider(scrapy.Spider):
         url = urljoin(response.url, href)
         parts = urlsplit(url)
         if parts.scheme not in FETCHABLE_SCHEMES:
+            scheme = parts.scheme if parts.scheme.isalnum() else "other"
+            self.crawler.stats.inc_value(f"gongkai/refused/scheme/{scheme or 'none'}")
             return None
         if any(p.search(url) for p in self.profile.links.never_fetch):
             return None
         return parts._replace(fragment="").geturl()
+
+
+def _is_html(response: TextResponse) -> bool:
+    declared = response.headers.get(b"Content-Type", b"").split(b";")[0].strip().lower().decode("latin-1")
+    if declared and declared not in HTML_TYPES:
+        return False
+    return not response.body[:8].startswith(BINARY_MAGIC)
 
 
 def _split_urls(value) -> list[str]:

@@ -280,7 +280,19 @@ def _apply(edits, drops) -> None:
             setattr(node, attr, value or None)
     for element in drops:
         if element.getparent() is not None:
-            element.drop_tree()
+            _drop_tree(element)
+
+
+def _drop_tree(element) -> None:
+    """``element.drop_tree()``, which joins the element's tail to the text before it: lxml refuses
+    to store the control characters its parser let through, so they go first (as in _apply)."""
+    previous = element.getprevious()
+    holder, attr = (previous, "tail") if previous is not None else (element.getparent(), "text")
+    for node, name in ((holder, attr), (element, "tail")):
+        value = getattr(node, name)
+        if value and _XML_INCOMPATIBLE.search(value):
+            setattr(node, name, _XML_INCOMPATIBLE.sub("", value) or None)
+    element.drop_tree()
 
 
 def _serialize(doc) -> str:
