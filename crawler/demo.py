@@ -45,10 +45,12 @@ def run_demo(paths: Paths, *, scale: int = 1, replica_dir: Path | None = None) -
 
 
 def print_samples(paths: Paths, console: Console, limit: int = SAMPLE_RECORDS) -> None:
+    """A few exported records, each with its citation into the WARC."""
     engine = make_engine(paths.db_url, migrate=False)
     table = Table(title=f"first {limit} exported reports (gongkai export --format jsonl)")
-    for column in ("township", "year", "published", "source", "period", "spam", "WARC record"):
-        table.add_column(column)
+    for column in ("township", "year", "published", "source", "period", "spam"):
+        table.add_column(column, no_wrap=True)
+    citations = []
     try:
         with make_sessionmaker(engine)() as session:
             for count, record in enumerate(export_records(session)):
@@ -59,10 +61,16 @@ def print_samples(paths: Paths, console: Console, limit: int = SAMPLE_RECORDS) -
                     str(record["report_year"] or "-"),
                     record["published_date"] or "-",
                     record["source"] or "(empty)",
-                    f"{record['period_start'] or '?'} .. {record['period_end'] or '?'}",
+                    f"{record['period_start'] or '?'}..{(record['period_end'] or '?')[5:]}",
                     str(len(record["spam_findings"])),
-                    f"{record['warc_filename']}@{record['warc_offset']}",
+                )
+                citations.append(
+                    f"{record['township']}: {record['warc_filename']} @ {record['warc_offset']} "
+                    f"{record['warc_record_id']}"
                 )
     finally:
         engine.dispose()
     console.print(table)
+    console.print("citations (WARC file @ offset, record id):")
+    for line in citations:
+        console.print(f"  {line}", soft_wrap=True)
