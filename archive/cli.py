@@ -18,7 +18,9 @@ from rich.table import Table
 
 from archive.db import DatabaseError, default_url, make_engine, make_sessionmaker
 from archive.events import query_events, write_events
-from archive.export import export_records, write_csv, write_jsonl
+from archive.export import ExportError, export_records, write_csv, write_jsonl, write_parquet
+from archive.search import QueryError, SearchFilters, parse_day
+from archive.spam_report import spam_report, write_report
 from archive.verify import verify_archive
 
 DEFAULT_DATA_DIR = "gongkai-data"
@@ -92,16 +94,42 @@ class _StdoutCloser:
 
 @click.command("export")
 @archive_options
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), required=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), required=True,
+              help="Output format (parquet needs pyarrow and --output).")
+@click.option("--township", default=None, help="Only this township (e.g. 向家镇).")
+@click.option("--year", type=int, default=None, help="Only reports about this year.")
+@click.option("--from", "date_from", default=None, metavar="DATE", help="Published on or after DATE (YYYY-MM-DD).")
+@click.option("--to", "date_to", default=None, metavar="DATE", help="Published on or before DATE (YYYY-MM-DD).")
 @output_option
-def export_command(paths: Paths, fmt: str, output: str | None) -> None:
-    """Export the latest version of every report, with its WARC citation.
+def export_command(paths: Paths, fmt: str, township, year, date_from, date_to, output: str | None) -> None:
+    """Export the latest version of every report, with its WARC citation (streamed).
 
-    Example: gongkai export --format jsonl --output reports.jsonl
+    CSV columns are in the documented order of README "The CLI" (lists as JSON).
+
+    Example: gongkai export --format csv --township 向家镇 --from 2019-01-01 -o xj.csv
     """
+    try:
+        filters = SearchFilters(
+            township=township,
+            year=year,
+            date_from=parse_day(date_from, "--from") if date_from else None,
+            date_to=parse_day(date_to, "--to") if date_to else None,
+        )
+    except QueryError as exc:
+        raise click.BadParameter(str(exc)) from exc
     sessions = paths.sessions()
+    if fmt == "parquet":
+        if not output:
+            raise click.UsageError("--format parquet needs --output FILE")
+        with sessions() as session:
+            try:
+                count = write_parquet(export_records(session, filters), output)
+            except ExportError as exc:
+                raise click.ClickException(str(exc)) from exc
+        click.echo(f"exported {count} reports to {output}", err=True)
+        return
     with sessions() as session, open_output(output, newline="" if fmt == "csv" else None) as out:
-        records = export_records(session)
+        records = export_records(session, filters)
         count = write_jsonl(records, out) if fmt == "jsonl" else write_csv(records, out)
     if output:
         click.echo(f"exported {count} reports to {output}", err=True)
@@ -156,3 +184,36 @@ def changes_command(paths: Paths, since, run_id: int | None, fmt: str, output: s
         count = write_events(query_events(session, since=since, run_id=run_id), out, fmt)
     if fmt == "text" and count == 0:
         click.echo("no changes", err=True)
+
+
+@click.command("spam-report")
+@archive_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@output_option
+def spam_report_command(paths: Paths, fmt: str, output: str | None) -> None:
+    """Which pages carry injected spam: kinds, phrases, first and last capture seen, site totals.
+
+    Example: gongkai spam-report --format json --output infection.json
+    """
+    sessions = paths.sessions()
+    with sessions() as session:
+        report = spam_report(session)
+    if fmt != "table":
+        with open_output(output, newline="" if fmt == "csv" else None) as out:
+            write_report(report, out, fmt)
+        return
+    console = Console(file=open(output, "w", encoding="utf-8") if output else None)
+    share = report.pages_infected / report.pages_crawled if report.pages_crawled else 0.0
+    console.print(f"[bold]{report.pages_infected} of {report.pages_crawled} report pages infected ({share:.1%})[/]")
+    phrases = Table(title="injected phrases, by findings")
+    for column in ("phrase", "findings", "pages"):
+        phrases.add_column(column)
+    for phrase, count, pages in report.phrases[:20]:
+        phrases.add_row(phrase, str(count), str(pages))
+    console.print(phrases)
+    pages = Table(title="infected pages")
+    for column in ("url", "kinds", "findings", "first seen", "last seen"):
+        pages.add_column(column)
+    for page in report.pages:
+        pages.add_row(page.url, ", ".join(page.kinds) or "(cleared)", str(page.findings), page.first_seen or "-", page.last_seen or "-")
+    console.print(pages)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from archive.clock import iso_utc
 from archive.models import Capture, Page, ReportVersion
+from archive.search import SearchFilters, filter_clause
 
 #: Column order of the CSV export (documented in README); lists are JSON-encoded in CSV cells.
 EXPORT_FIELDS = (
@@ -53,8 +54,8 @@ STATISTIC_KEYS = ("metric", "value", "unit", "qualifier", "section", "template")
 BATCH = 200
 
 
-def latest_versions(session: Session) -> Iterator[ReportVersion]:
-    """The newest version of every report page, in URL order, loaded in batches."""
+def latest_versions(session: Session, filters: SearchFilters | None = None) -> Iterator[ReportVersion]:
+    """The newest version of every report page (matching ``filters``), in URL order, in batches."""
     newest = (
         select(ReportVersion.page_id, func.max(ReportVersion.version_no).label("version_no"))
         .group_by(ReportVersion.page_id)
@@ -68,6 +69,7 @@ def latest_versions(session: Session) -> Iterator[ReportVersion]:
             & (ReportVersion.version_no == newest.c.version_no),
         )
         .join(Page, Page.id == ReportVersion.page_id)
+        .where(filter_clause(filters or SearchFilters()))
         .order_by(Page.url)
         .options(
             selectinload(ReportVersion.page),
@@ -115,8 +117,8 @@ def version_record(version: ReportVersion) -> dict[str, Any]:
     }
 
 
-def export_records(session: Session) -> Iterator[dict[str, Any]]:
-    for version in latest_versions(session):
+def export_records(session: Session, filters: SearchFilters | None = None) -> Iterator[dict[str, Any]]:
+    for version in latest_versions(session, filters):
         yield version_record(version)
 
 
@@ -137,6 +139,40 @@ def write_csv(records: Iterator[dict[str, Any]], out: IO[str]) -> int:
         writer.writerow({k: _cell(record.get(k)) for k in EXPORT_FIELDS})
         count += 1
     return count
+
+
+def write_parquet(records: Iterator[dict[str, Any]], path: str, *, batch: int = 1000) -> int:
+    """Parquet (needs pyarrow): the CSV columns, lists as JSON text, written in row groups."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        raise ExportError("Parquet export needs pyarrow: pip install pyarrow") from exc
+    schema = pa.schema([(name, pa.string()) for name in EXPORT_FIELDS])
+    count = 0
+    rows: list[dict[str, Any]] = []
+    with pq.ParquetWriter(path, schema) as writer:
+        for record in records:
+            rows.append({k: _text(record.get(k)) for k in EXPORT_FIELDS})
+            count += 1
+            if len(rows) >= batch:
+                writer.write_table(pa.Table.from_pylist(rows, schema=schema))
+                rows = []
+        if rows:
+            writer.write_table(pa.Table.from_pylist(rows, schema=schema))
+    return count
+
+
+class ExportError(Exception):
+    """An export cannot be written (e.g. a missing optional library)."""
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
 
 
 def _day(value: date | None) -> str | None:

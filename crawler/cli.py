@@ -15,7 +15,14 @@ import click
 from archive.monitors import EXIT_MONITOR_ALERT
 from archive.diff_cli import diff_command, similar_command, trends_command
 from archive.research_cli import RESEARCH_COMMANDS
-from archive.cli import Paths, archive_options, changes_command, export_command, verify_command
+from archive.cli import (
+    Paths,
+    archive_options,
+    changes_command,
+    export_command,
+    spam_report_command,
+    verify_command,
+)
 from crawler import __version__
 from crawler.runner import CrawlError, CrawlOutcome, run_crawl
 from crawler.summary import print_summary, record_exit_status
@@ -163,6 +170,7 @@ def replica_serve(directory: str, host: str, port: int) -> None:
 main.add_command(export_command)
 main.add_command(verify_command)
 main.add_command(changes_command)
+main.add_command(spam_report_command)
 main.add_command(diff_command)
 main.add_command(trends_command)
 main.add_command(similar_command)

@@ -220,3 +220,45 @@ def test_crawl_into_postgresql(replica_server, pg_url, tmp_path, crawled):
             assert record[name] == crawled["records"][path][name]
     verify = run_cli("verify", "--data-dir", str(tmp_path), "--db", pg_url)
     assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def test_reprocess_from_the_warc_repairs_a_damaged_field_and_nothing_else(crawled, tmp_path):
+    import shutil
+    import sqlite3
+
+    data_dir = tmp_path / "copy"
+    shutil.copytree(crawled["data_dir"], data_dir)
+    db = sqlite3.connect(data_dir / "gongkai.sqlite")
+    (version_id, url, township), = db.execute(
+        "select v.id, p.url, v.township from report_versions v join pages p on p.id = v.page_id "
+        "where v.township is not null order by v.id limit 1"
+    ).fetchall()
+    # as if an older extractor had missed the township
+    db.execute("update report_versions set township = null, content_hash = ? where id = ?", ("older-extractor", version_id))
+    db.commit()
+    before = db.execute("select count(*) from report_versions").fetchone()[0]
+    result = run_cli("reprocess", "--data-dir", str(data_dir))
+    assert result.returncode == 0, result.stderr
+    assert "reprocess run" in result.stdout
+    assert db.execute(
+        "select v.township from report_versions v join pages p on p.id = v.page_id where p.url = ? "
+        "order by v.version_no desc limit 1", (url,)
+    ).fetchone()[0] == township
+    assert db.execute("select count(*) from report_versions").fetchone()[0] - before <= 3
+    events = json.loads(run_cli("changes", "--data-dir", str(data_dir), "--format", "json").stdout)
+    assert any(e["event"] == "changed" and e["url"] == url and "township" in e["summary"] for e in events)
+    assert run_cli("verify", "--data-dir", str(data_dir)).returncode == 0
+
+
+def test_export_filters(crawled):
+    data_dir = str(crawled["data_dir"])
+    township = next(r["township"] for r in crawled["records"].values() if r["township"])
+    out = run_cli("export", "--data-dir", data_dir, "--format", "jsonl", "--township", township)
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert rows and all(r["township"] == township for r in rows)
+    assert len(rows) == sum(1 for r in crawled["records"].values() if r["township"] == township)
+    out = run_cli("export", "--data-dir", data_dir, "--format", "jsonl", "--year", "2018", "--from", "2019-03-01")
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert all(r["report_year"] == 2018 and r["published_date"] >= "2019-03-01" for r in rows)
+    bad = run_cli("export", "--data-dir", data_dir, "--format", "csv", "--from", "yesterday")
+    assert bad.returncode == 2 and "not a date" in bad.stderr
