@@ -21,7 +21,7 @@ from archive.events import query_events, write_events
 from archive.export import ExportError, export_records, write_csv, write_jsonl, write_parquet
 from archive.search import QueryError, SearchFilters, parse_day
 from archive.spam_report import spam_report, write_report
-from archive.verify import verify_archive
+from archive.verify import verify_archives
 
 DEFAULT_DATA_DIR = "gongkai-data"
 
@@ -137,7 +137,9 @@ def export_command(paths: Paths, fmt: str, township, year, date_from, date_to, o
 
 @click.command("verify")
 @archive_options
-def verify_command(paths: Paths) -> None:
+@click.option("--warc-dir", "warc_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="WARC directory to check (repeatable: every worker's); default DATA_DIR/warc.")
+def verify_command(paths: Paths, warc_dirs) -> None:
     """Check that every WARC record the database points at is there, whole and unchanged.
 
     Re-reads each capture's record (offset, record id, payload digest) and reads every WARC file
@@ -147,7 +149,7 @@ def verify_command(paths: Paths) -> None:
     """
     sessions = paths.sessions()
     with sessions() as session:
-        report = verify_archive(session, paths.data_dir / "warc")
+        report = verify_archives(session, [Path(d) for d in warc_dirs] or [paths.data_dir / "warc"])
     console = Console()
     table = Table(title="gongkai verify", show_header=False)
     table.add_row("WARC files", str(report.files))

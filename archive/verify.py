@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import select
@@ -29,8 +30,26 @@ class VerifyReport:
 
 def verify_archive(session: Session, warc_dir: Path) -> VerifyReport:
     """Read every WARC file whole, then check each capture's record id, offset and digest."""
+    return verify_archives(session, [warc_dir])
+
+
+def verify_archives(session: Session, warc_dirs: Sequence[Path]) -> VerifyReport:
+    """``verify_archive`` over the WARC directories of several workers sharing one database.
+
+    Every capture row must resolve in one of ``warc_dirs`` (pass them all: a row whose file
+    sits in a directory not given is reported missing). Worker ids and pids in the file names
+    keep names unique; the same name in two directories is reported, since a row names a file,
+    not a directory.
+    """
     report = VerifyReport()
-    paths = sorted(Path(warc_dir).glob(WARC_GLOB)) if Path(warc_dir).is_dir() else []
+    paths: list[Path] = []
+    for warc_dir in dict.fromkeys(Path(d).resolve() for d in warc_dirs):
+        paths += sorted(warc_dir.glob(WARC_GLOB)) if warc_dir.is_dir() else []
+    seen: dict[str, Path] = {}
+    for path in paths:
+        if path.name in seen:
+            report.problems.append(f"{path.name}: in both {seen[path.name].parent} and {path.parent}")
+        seen.setdefault(path.name, path)
     for path in paths:
         report.files += 1
         check = check_file(path)
@@ -39,7 +58,7 @@ def verify_archive(session: Session, warc_dir: Path) -> VerifyReport:
             report.files_whole += 1
         else:
             report.problems.extend(f"{path.name}: {p}" for p in check.problems or ["file does not read whole"])
-    known = {p.name: p for p in paths}
+    known = seen
     stmt = select(Capture).where(Capture.warc_filename.is_not(None)).order_by(Capture.id)
     for capture in session.scalars(stmt).yield_per(500):
         report.captures_checked += 1

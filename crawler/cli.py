@@ -24,6 +24,7 @@ from archive.cli import (
     verify_command,
 )
 from crawler import __version__
+from crawler.replica.variant import VARIANTS
 from crawler.runner import CrawlError, CrawlOutcome, run_crawl
 from crawler.summary import print_summary, record_exit_status
 
@@ -51,15 +52,21 @@ def _settings_pairs(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="Scrapy setting (repeatable), e.g. -s DOWNLOAD_DELAY=0.")
 @click.option("--log-level", default="WARNING", show_default=True, type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
 @click.option("--log-file", type=click.Path(dir_okay=False), default=None, help="Write the crawl log to FILE.")
+@click.option("--redis-url", envvar="REDIS_URL", default=None, help="Join a shared Redis frontier (scrapy-redis) with other workers (or $REDIS_URL).")
+@click.option("--worker-id", default=None, help="This worker's name (WARC names, lock file); default HOST-PID with --redis-url.")
+@click.option("--idle-timeout", type=float, default=30.0, show_default=True, help="With --redis-url: stop once the frontier has been idle this long (s).")
 @click.option("--strict", is_flag=True, help=f"Exit {EXIT_MONITOR_ALERT} when a monitor fires (report count dropped, coverage fell, spam rose, many errors).")
-def crawl_command(paths: Paths, start_urls, site, settings, log_level, log_file, strict) -> None:
+def crawl_command(paths: Paths, start_urls, site, settings, log_level, log_file, redis_url, worker_id, idle_timeout, strict) -> None:
     """Crawl a site: listings, reports, prev/next chains and attachments, into WARC and SQL.
 
     Exits 0 when the crawl finished (failed pages are recorded), non-zero on fatal errors.
 
     Example: gongkai crawl --start-url http://www.rs.gov.cn/ --data-dir ./gongkai-data
     """
-    outcome = _crawl(paths, start_urls, site, _settings_pairs(settings), log_level, log_file)
+    outcome = _crawl(
+        paths, start_urls, site, _settings_pairs(settings), log_level, log_file,
+        redis_url=redis_url, worker_id=worker_id, idle_timeout=idle_timeout,
+    )
     alerts = print_summary(outcome)
     status = EXIT_MONITOR_ALERT if strict and alerts else 0
     record_exit_status(outcome, status)
@@ -67,9 +74,10 @@ def crawl_command(paths: Paths, start_urls, site, settings, log_level, log_file,
         raise CrawlFailed(f"{len(alerts)} monitor alert(s); see the summary above", status)
 
 
-def _crawl(paths: Paths, start_urls, site, settings, log_level, log_file) -> CrawlOutcome:
+def _crawl(paths: Paths, start_urls, site, settings, log_level, log_file, **distributed) -> CrawlOutcome:
     try:
         return run_crawl(
+            **distributed,
             start_urls=list(start_urls),
             site=site,
             data_dir=paths.data_dir,
@@ -89,6 +97,55 @@ class CrawlFailed(click.ClickException):
     def __init__(self, message: str, exit_code: int):
         super().__init__(message)
         self.exit_code = exit_code
+
+
+@main.command("seed")
+@click.option("--redis-url", envvar="REDIS_URL", required=True, help="Redis of the shared frontier (or $REDIS_URL).")
+@click.option("--start-url", "start_urls", multiple=True, metavar="URL", help="Start URL (repeatable; default: the profile's).")
+@click.option("--site", default="renshou", show_default=True, help="Site profile name or path to a profile TOML.")
+@click.option("--prefix", default=None, help="Redis key prefix of the job (default: gongkai:SITE).")
+@click.option("--fresh", is_flag=True, help="Delete the previous job's queue, fingerprints and worker table first.")
+def seed_command(redis_url, start_urls, site, prefix, fresh) -> None:
+    """Queue start URLs on a shared Redis frontier for `gongkai crawl --redis-url` workers.
+
+    A URL already seen in this job is not queued again; workers that are also given
+    --start-url do not queue it twice either.
+
+    Example: gongkai seed --redis-url redis://127.0.0.1:6379/0 --site renshou --fresh
+    """
+    from crawler.distributed import DistributedError, seed
+    from crawler.profile import ProfileError, load_profile
+    from crawler.runner import check_start_url
+
+    try:
+        urls = [check_start_url(u) for u in start_urls] or list(load_profile(site).start_urls)
+    except (CrawlError, ProfileError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not urls:
+        raise click.UsageError("no start URL: pass --start-url or use a site profile that has start_urls")
+    try:
+        result = seed(redis_url, urls, site=site, prefix=prefix, fresh=fresh)
+    except DistributedError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"frontier {result.prefix}: queued {len(result.queued)}, already seen "
+        f"{len(result.already_seen)}; {result.queue_length} request(s) waiting"
+    )
+
+
+@main.command("sites")
+def sites_command() -> None:
+    """List the site profiles that `gongkai crawl --site NAME` can use.
+
+    Example: gongkai sites
+    """
+    from crawler.profile import profile_rows
+
+    for row in profile_rows():
+        click.echo(
+            f"{row['name']:<12} {row['hosts']:<24} delay {row['download_delay']}s "
+            f"x{row['per_domain']}  {row['title']}"
+        )
 
 
 @main.command("demo")
@@ -140,7 +197,8 @@ def replica_group() -> None:
 @click.argument("directory", type=click.Path(file_okay=False))
 @click.option("--scale", default=1, show_default=True, help="Multiply the number of townships.")
 @click.option("--seed", default=2019, show_default=True, help="Random seed (the site is deterministic per seed).")
-def replica_build(directory: str, scale: int, seed: int) -> None:
+@click.option("--variant", type=click.Choice(VARIANTS), default="renshou", show_default=True, help="Which county's templates.")
+def replica_build(directory: str, scale: int, seed: int, variant: str) -> None:
     """Generate the replica site, its manifest and its ground truth into DIRECTORY.
 
     Example: gongkai replica build ./replica --scale 7
@@ -149,7 +207,7 @@ def replica_build(directory: str, scale: int, seed: int) -> None:
 
     if scale < 1:
         raise click.BadParameter("must be at least 1", param_hint="--scale")
-    summary = build_site(Path(directory), scale=scale, seed=seed)
+    summary = build_site(Path(directory), scale=scale, seed=seed, variant=variant)
     click.echo(f"replica built in {directory}: {summary}")
 
 

@@ -20,7 +20,10 @@ WIDTH = 88
 
 
 def _context(command: click.Command, path: str) -> click.Context:
-    return click.Context(command, info_name=path, terminal_width=WIDTH, max_content_width=WIDTH)
+    return click.Context(
+        command, info_name=path, terminal_width=WIDTH, max_content_width=WIDTH,
+        help_option_names=["-h", "--help"],
+    )
 
 
 def _commands(group: click.Group, prefix: str):

@@ -113,3 +113,29 @@ def _build(data: dict, path: Path) -> SiteProfile:
         ),
         path=path,
     )
+
+
+PROFILE_COLUMNS = ("name", "title", "start_urls", "hosts", "download_delay", "per_domain", "path")
+
+
+def profile_rows(directory: Path = SITES_DIR) -> list[dict[str, object]]:
+    """One row per site profile file (for ``gongkai sites``); a malformed file is a row with
+    its error as the title, so one bad file does not hide the others."""
+    rows: list[dict[str, object]] = []
+    for path in sorted(Path(directory).glob("*.toml")):
+        try:
+            profile = load_profile(path)
+        except ProfileError as exc:
+            rows.append({"name": path.stem, "title": f"ERROR: {exc}", "start_urls": "", "hosts": "",
+                         "download_delay": None, "per_domain": None, "path": str(path)})
+            continue
+        rows.append({
+            "name": profile.name,
+            "title": profile.title,
+            "start_urls": " ".join(profile.start_urls),
+            "hosts": " ".join(profile.hosts()) or "(from --start-url)",
+            "download_delay": profile.politeness.download_delay,
+            "per_domain": profile.politeness.concurrent_requests_per_domain,
+            "path": str(path),
+        })
+    return rows

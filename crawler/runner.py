@@ -119,8 +119,16 @@ def run_crawl(
     log_level: str = "WARNING",
     log_file: str | None = None,
     progress: bool = False,
+    redis_url: str | None = None,
+    worker_id: str | None = None,
+    idle_timeout: float | None = None,
+    redis_prefix: str | None = None,
 ) -> CrawlOutcome:
-    """Crawl ``start_urls`` (or the profile's own) with the ``reports`` spider; blocks until done."""
+    """Crawl ``start_urls`` (or the profile's own) with the ``reports`` spider; blocks until done.
+
+    With ``redis_url`` the crawl is one worker on a shared scrapy-redis frontier
+    (:mod:`crawler.distributed`); ``worker_id`` names this worker (WARC file names, lock file).
+    """
     try:
         profile = load_profile(site)
     except ProfileError as exc:
@@ -144,6 +152,22 @@ def run_crawl(
         log_file=log_file,
         progress=progress,
     )
+    if worker_id:
+        scrapy_settings.set("GONGKAI_WORKER_ID", worker_id, priority="cmdline")
+    if redis_url:
+        from crawler.distributed import DEFAULT_IDLE_TIMEOUT, DistributedError, apply_distributed
+
+        try:
+            apply_distributed(
+                scrapy_settings,
+                redis_url,
+                site=str(profile.path or profile.name),
+                worker_id=worker_id,
+                prefix=redis_prefix,
+                idle_timeout=DEFAULT_IDLE_TIMEOUT if idle_timeout is None else idle_timeout,
+            )
+        except DistributedError as exc:
+            raise CrawlError(str(exc)) from exc
     lock = CrawlLock(data_dir, scrapy_settings.get("GONGKAI_WORKER_ID") or None)
     try:
         lock.acquire()
@@ -170,7 +194,9 @@ def run_crawl(
     )
     if outcome.run_id is None:
         raise CrawlError("the crawl did not start; run with --log-level INFO for details")
-    _check_reached(outcome)
+    if not redis_url:
+        # On a shared frontier another worker (or `gongkai seed`) may have fetched the start URLs.
+        _check_reached(outcome)
     return outcome
 
 

@@ -270,16 +270,18 @@ def _file_for(path: str) -> str:
     return path.lstrip("/")
 
 
-def write_site(out_dir: Path, site: Site, *, clock: Callable[[], datetime] | None = None) -> BuildSummary:
+def write_site(out_dir: Path, site: Site, *, clock: Callable[[], datetime] | None = None,
+               render: Callable[[Site], list[Page]] | None = None) -> BuildSummary:
     """Render ``site`` into ``out_dir``; unchanged files keep their bytes and Last-Modified.
 
     With an existing manifest (a rebuild), pages whose bytes changed get Last-Modified from
     ``clock`` (at least one second after their previous value); removed pages are deleted.
+    ``render`` is the county's page renderer (default: the Renshou portal, ``render_site``).
     """
     out_dir = Path(out_dir)
     root = out_dir / SITE_DIR
     old = _read_manifest(out_dir)
-    pages = render_site(site)
+    pages = (render or render_site)(site)
     manifest: dict[str, dict] = {}
     total = 0
     for page in pages:
@@ -356,15 +358,22 @@ def load_model(out_dir: Path) -> Site:
         return pickle.load(fh)
 
 
-def build_site(out_dir: Path, *, scale: int = 1, seed: int = 2019) -> BuildSummary:
-    """Generate the replica into ``out_dir`` (created if missing; an older build is replaced)."""
+def build_site(out_dir: Path, *, scale: int = 1, seed: int = 2019, variant: str = "renshou") -> BuildSummary:
+    """Generate the replica into ``out_dir`` (created if missing; an older build is replaced).
+
+    ``variant`` picks the county's templates (:mod:`crawler.replica.variant`); the model (townships,
+    reports, chains) is the same for every variant of one seed and scale.
+    """
+    from crawler.replica.variant import renderer
+
+    render = renderer(variant)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in (MANIFEST_FILE, TRUTH_FILE, MODEL_FILE):
         (out_dir / name).unlink(missing_ok=True)
     if (out_dir / SITE_DIR).exists():
         shutil.rmtree(out_dir / SITE_DIR)
-    return write_site(out_dir, build_model(scale=scale, seed=seed))
+    return write_site(out_dir, build_model(scale=scale, seed=seed), render=render)
 
 
 # --------------------------------------------------------------------------- rendering

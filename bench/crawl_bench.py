@@ -1,0 +1,318 @@
+"""Crawl benchmark: gongkai against a bare Scrapy spider and wget on one replica site.
+
+Builds (or reuses) a replica county at ``--scale`` (20 = 3,000 reports), serves its ``site/``
+directory with nginx from a config in a temp dir on a free loopback port (the replica's own
+Python server when nginx is absent), and, in each round, runs one after the other:
+
+* ``bare``     bench/bare_spider.py: the reports spider, no capture, no pipelines, no storage;
+* ``wget``     ``wget --recursive --level=inf --no-parent --warc-file ... -e robots=on``;
+* ``gongkai``  ``gongkai crawl`` (WARC capture, cleaning, extraction, SQL in SQLite);
+* ``gongkai-N`` N workers on one Redis frontier and one PostgreSQL database (``--workers``).
+
+It prints pages/second (pages fetched / wall seconds of the process, start-up included) and peak
+RSS per process (``wait4``), medians over rounds, and the ratios. nginx serves files by path and
+ignores query strings, so the replica's ``download.jsp?...`` attachments answer 404 there (all
+contenders alike); the Python server serves them.
+
+Run: ``.venv/bin/python bench/crawl_bench.py --scale 20 --rounds 1 --workers 2``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
+        "-s", "RETRY_TIMES=1"]
+REDIS_URL = os.environ.get("GONGKAI_BENCH_REDIS", "redis://127.0.0.1:6379/0")
+PG_ADMIN_URL = os.environ.get("GONGKAI_BENCH_PG_ADMIN", "postgresql://root@127.0.0.1:5432/test")
+WGET_REJECT = r"dynclicks|/system/resource/"
+
+NGINX_CONF = """
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    types {{ text/html htm html; text/plain txt; }}
+    default_type application/octet-stream;
+    charset off;
+    access_log off;
+    sendfile on;
+    keepalive_timeout 30;
+    client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fcgi;
+    uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        root {root};
+        index index.htm;
+    }}
+}}
+"""
+
+GONGKAI_WORKER = """
+import json, sys
+from pathlib import Path
+from crawler.runner import FAST_SETTINGS, run_crawl
+url, data_dir, db_url, redis_url, prefix, worker = sys.argv[1:7]
+outcome = run_crawl(start_urls=[url], site="renshou", data_dir=Path(data_dir), db_url=db_url,
+                    settings=FAST_SETTINGS, redis_url=redis_url, worker_id=worker,
+                    idle_timeout=1.0, redis_prefix=prefix)
+print(json.dumps({"pages": outcome.stats.get("gongkai/captures", 0)}))
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    contender: str
+    pages: int
+    seconds: float
+    max_rss_mb: tuple[float, ...]  # one per process
+
+    @property
+    def rate(self) -> float:
+        return self.pages / self.seconds if self.seconds else 0.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class StaticServer:
+    """nginx on a free loopback port (or the replica server when nginx is missing)."""
+
+    def __init__(self, replica: Path):
+        self.replica = replica
+        self.tmp = Path(tempfile.mkdtemp(prefix="gongkai-bench-http-"))
+        self.port = free_port()
+        self.kind = "nginx" if shutil.which("nginx") else "replica-server"
+        self.proc: subprocess.Popen | None = None
+        self.replica_server = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def __enter__(self) -> StaticServer:
+        if self.kind == "nginx":
+            conf = self.tmp / "nginx.conf"
+            conf.write_text(NGINX_CONF.format(tmp=self.tmp, port=self.port, root=self.replica / "site"))
+            self.proc = subprocess.Popen(["nginx", "-p", str(self.tmp), "-c", str(conf), "-g", "daemon off;"])
+        else:
+            from crawler.replica.server import ReplicaServer
+
+            self.replica_server = ReplicaServer(self.replica, port=self.port).start()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"{self.kind} did not start on port {self.port} (see {self.tmp})")
+
+    def __exit__(self, *exc) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+        if self.replica_server is not None:
+            self.replica_server.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    """``VmHWM`` of a live process: the peak resident set of its current program image.
+
+    Not ``wait4``'s ``ru_maxrss``: Linux carries the parent's resident size at fork into the
+    child's maximum, so every child would report at least the benchmark process's own size.
+    """
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def wait_watching(procs: list[subprocess.Popen], *, interval: float = 0.1) -> list[float]:
+    """Wait for ``procs``, sampling each one's peak RSS until it exits; returns the peaks (MB)."""
+    peaks = [0.0] * len(procs)
+    while any(p.poll() is None for p in procs):
+        for i, proc in enumerate(procs):
+            if proc.returncode is None:
+                peaks[i] = max(peaks[i], peak_rss_mb(proc.pid) or 0.0)
+        time.sleep(interval)
+    return peaks
+
+
+def run_measured(cmds: list[list[str]], *, cwd: Path = ROOT) -> tuple[float, list[float], list[str]]:
+    """Start ``cmds`` together; wall seconds until all exit, each one's peak RSS (MB), stdouts."""
+    began = time.monotonic()
+    procs, outs = [], []
+    for cmd in cmds:
+        out = tempfile.TemporaryFile()
+        outs.append(out)
+        procs.append(subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.DEVNULL,
+                                      stdin=subprocess.DEVNULL))
+    rss = wait_watching(procs)
+    seconds = time.monotonic() - began
+    outputs = []
+    for proc, out in zip(procs, outs):
+        out.seek(0)
+        outputs.append(out.read().decode("utf-8", "replace"))
+        if proc.returncode != 0:
+            raise RuntimeError(f"{cmds[0][:4]} exited {proc.returncode}: {outputs[-1][-2000:]}")
+    return seconds, rss, outputs
+
+
+def bench_bare(url: str) -> Measure:
+    seconds, rss, (out,) = run_measured([[PYTHON, str(ROOT / "bench" / "bare_spider.py"), url]])
+    return Measure("bare", json.loads(out.strip().splitlines()[-1])["pages"], seconds, tuple(rss))
+
+
+def bench_wget(url: str, work: Path) -> Measure:
+    from warcio.archiveiterator import ArchiveIterator
+
+    target = work / "wget"
+    target.mkdir()
+    cmd = ["wget", "--recursive", "--level=inf", "--no-parent", "-e", "robots=on", "--no-verbose",
+           f"--reject-regex={WGET_REJECT}", f"--warc-file={target / 'bench'}", "-P", str(target / "files"), url]
+    began = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    (rss,) = wait_watching([proc])  # wget exits 8 when some fetch answered 404: not an error here
+    seconds = time.monotonic() - began
+    with open(target / "bench.warc.gz", "rb") as fh:
+        pages = sum(1 for record in ArchiveIterator(fh) if record.rec_type == "response")
+    return Measure("wget", pages, seconds, (rss,))
+
+
+def bench_gongkai(url: str, work: Path) -> Measure:
+    data = work / "gongkai"
+    seconds, rss, _ = run_measured([[PYTHON, "-m", "crawler.cli", "crawl", "--start-url", url,
+                                     "--data-dir", str(data), *FAST]])
+    import sqlite3
+
+    with sqlite3.connect(data / "gongkai.sqlite") as db:
+        pages = db.execute("select count(*) from captures where status is not null").fetchone()[0]
+    return Measure("gongkai", pages, seconds, tuple(rss))
+
+
+def bench_distributed(url: str, work: Path, workers: int) -> Measure:
+    import psycopg
+    import redis
+
+    from crawler.distributed import FrontierKeys, clear_frontier, seed
+
+    name = f"gongkai_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    db_url = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
+    keys = FrontierKeys(f"gongkai-bench:{uuid.uuid4().hex[:8]}")
+    try:
+        from archive.db import make_engine
+
+        make_engine(db_url).dispose()  # schema first, outside the timed part (as on a live system)
+        seed(REDIS_URL, [url], prefix=keys.prefix)
+        cmds = [[PYTHON, "-c", GONGKAI_WORKER, url, str(work / f"worker{i}"), db_url, REDIS_URL, keys.prefix, f"w{i}"]
+                for i in range(workers)]
+        seconds, rss, outs = run_measured(cmds)
+        pages = sum(json.loads(o.strip().splitlines()[-1])["pages"] for o in outs)
+    finally:
+        clear_frontier(REDIS_URL, keys)
+        redis.Redis.from_url(REDIS_URL).close()
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return Measure(f"gongkai-{workers}", pages, seconds, tuple(rss))
+
+
+def summarise(results: list[Measure]) -> list[dict]:
+    rows = []
+    for name in dict.fromkeys(m.contender for m in results):
+        runs = [m for m in results if m.contender == name]
+        rows.append({
+            "contender": name,
+            "rounds": len(runs),
+            "pages": int(statistics.median(m.pages for m in runs)),
+            "seconds": round(statistics.median(m.seconds for m in runs), 1),
+            "pages_per_s": round(statistics.median(m.rate for m in runs), 1),
+            "max_rss_mb": round(max(max(m.max_rss_mb) for m in runs), 1),
+            "processes": len(runs[0].max_rss_mb),
+        })
+    by = {r["contender"]: r for r in rows}
+    for row in rows:
+        for base in ("bare", "wget"):
+            if base in by and by[base]["pages_per_s"]:
+                row[f"x_{base}"] = round(row["pages_per_s"] / by[base]["pages_per_s"], 2)
+    return rows
+
+
+def print_table(rows: list[dict], server: str) -> None:
+    print(f"\nserver: {server}")
+    print(f"{'contender':12} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'peak RSS MB':>12} {'x bare':>7} {'x wget':>7}")
+    for r in rows:
+        print(f"{r['contender']:12} {r['pages']:>6} {r['seconds']:>8} {r['pages_per_s']:>8} "
+              f"{r['max_rss_mb']:>12} {r.get('x_bare', ''):>7} {r.get('x_wget', ''):>7}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=20, help="replica scale (20 = 3,000 reports)")
+    parser.add_argument("--replica", type=Path, default=None, help="replica dir (built if missing)")
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2, help="gongkai workers in distributed mode (0: skip)")
+    parser.add_argument("--only", default="bare,wget,gongkai,distributed",
+                        help="comma-separated subset of bare,wget,gongkai,distributed")
+    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    args = parser.parse_args(argv)
+    only = set(args.only.split(","))
+    replica = args.replica or Path(tempfile.gettempdir()) / f"gongkai-bench-replica-{args.scale}"
+    if not (replica / "manifest.json").exists():
+        from crawler.replica.generate import build_site
+
+        print(f"building replica (scale {args.scale}) in {replica} ...", flush=True)
+        print(build_site(replica, scale=args.scale), flush=True)
+    results: list[Measure] = []
+    with StaticServer(replica) as server:
+        print(f"serving {replica / 'site'} with {server.kind} at {server.url}", flush=True)
+        for round_no in range(1, args.rounds + 1):
+            with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp:
+                work = Path(tmp)
+                steps = [("bare", lambda: bench_bare(server.url)), ("wget", lambda: bench_wget(server.url, work)),
+                         ("gongkai", lambda: bench_gongkai(server.url, work))]
+                if args.workers:
+                    steps.append(("distributed", lambda: bench_distributed(server.url, work, args.workers)))
+                for name, step in steps:
+                    if name not in only:
+                        continue
+                    measure = step()
+                    results.append(measure)
+                    print(f"round {round_no} {measure.contender:10} {measure.pages:6} pages {measure.seconds:7.1f} s "
+                          f"{measure.rate:7.1f} pages/s  peak RSS {', '.join(f'{r:.0f}' for r in measure.max_rss_mb)} MB",
+                          flush=True)
+        rows = summarise(results)
+        print_table(rows, server.kind)
+    if args.json:
+        args.json.write_text(json.dumps({"scale": args.scale, "server": server.kind, "rows": rows,
+                                         "runs": [asdict(m) for m in results]}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
