@@ -189,7 +189,7 @@ class CrawlArchive:
                 run.errors = self.counts["errors"]
                 run.warc_bytes = self.counts["bytes"]
                 run.reports_seen = int(stats.get("gongkai/reports", 0))
-                run.versions_new = int(stats.get("gongkai/versions/new", 0))
+                run.versions_new = int(stats.get("gongkai/versions/stored", 0))
                 run.reports_new = int(stats.get("gongkai/events/new", 0))
                 run.reports_changed = int(stats.get("gongkai/events/changed", 0))
                 run.reports_removed = event_counts.get("removed", 0)

@@ -86,4 +86,4 @@ class ReportStorePipeline:
         stats = self._crawler.stats
         stats.inc_value(f"gongkai/versions/{outcome}")
         if outcome in (Outcome.NEW, Outcome.CHANGED):
-            stats.inc_value("gongkai/versions/new")
+            stats.inc_value("gongkai/versions/stored")
