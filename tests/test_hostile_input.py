@@ -18,7 +18,7 @@ import socket
 import string
 import subprocess
 import sys
-import uuid
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -36,7 +36,7 @@ from archive.warc import WarcWriter, sanitize_name_part
 from crawler.replica.faults import HOSTILE_COLUMN, HOSTILE_STRINGS, hostile_plan
 from crawler.cli import main
 from crawler.replica.server import ReplicaServer
-from tests.conftest import PG_ADMIN_URL, service_missing
+from tests.conftest import fresh_pg_database
 
 GONGKAI = [sys.executable, "-m", "crawler.cli"]
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
@@ -53,33 +53,19 @@ def crawl(*args: str) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def hostile_archive(request, replica_dir, tmp_path_factory):
     data_dir = tmp_path_factory.mktemp(f"hostile-{request.param}")
-    pg_name = None
-    if request.param == "sqlite":
-        db_url = f"sqlite:///{data_dir / 'gongkai.sqlite'}"
-    else:
-        psycopg = pytest.importorskip("psycopg")
-        pg_name = f"gongkai_test_{uuid.uuid4().hex[:12]}"
-        try:
-            admin = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5)
-        except psycopg.OperationalError as exc:
-            service_missing(f"PostgreSQL at {PG_ADMIN_URL}", exc)
-        with admin:
-            admin.execute(f'CREATE DATABASE "{pg_name}"')
-        base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-        db_url = f"{base}/{pg_name}"
-    with ReplicaServer(replica_dir, faults=hostile_plan()) as server:
-        start = f"{server.url}faults/{HOSTILE_COLUMN}.htm"
-        result = crawl("--start-url", start, "--data-dir", str(data_dir), "--db", db_url, *FAST)
-    assert result.returncode == 0, result.stderr[-3000:]
-    engine = make_engine(db_url)
-    yield {"data_dir": data_dir, "db_url": db_url, "sessions": make_sessionmaker(engine),
-           "base": server.url.rstrip("/")}
-    engine.dispose()
-    if pg_name is not None:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            db_url = f"sqlite:///{data_dir / 'gongkai.sqlite'}"
+        else:
+            db_url = stack.enter_context(fresh_pg_database())
+        with ReplicaServer(replica_dir, faults=hostile_plan()) as server:
+            start = f"{server.url}faults/{HOSTILE_COLUMN}.htm"
+            result = crawl("--start-url", start, "--data-dir", str(data_dir), "--db", db_url, *FAST)
+        assert result.returncode == 0, result.stderr[-3000:]
+        engine = make_engine(db_url)
+        yield {"data_dir": data_dir, "db_url": db_url, "sessions": make_sessionmaker(engine),
+               "base": server.url.rstrip("/")}
+        engine.dispose()
 
 
 def common(archive) -> list[str]:

@@ -11,25 +11,16 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 from html import escape
 from collections.abc import Callable
 
 from crawler.replica.templates import ArticleView
+from pipelines.cleaning.model import FindingKind
 from pipelines.text import element_text, parse_html
 
 
-class SpamKind(StrEnum):
-    BANNER = "banner"
-    REPLACED_WORD = "replaced_word"
-    TITLE_SPAM = "title_spam"
-    META_SPAM = "meta_spam"
-    SOURCE_SPAM = "source_spam"
-    HIDDEN_BLOCK = "hidden_block"
-    SCRIPT_LINK = "script_link"
-    IFRAME = "iframe"
-    PINYIN = "pinyin"
-    TRADITIONAL = "traditional"
+#: The ground truth names injections with the cleaner's finding kinds (one list, not two).
+SpamKind = FindingKind
 
 
 BRANDS: tuple[str, ...] = (
