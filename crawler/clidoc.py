@@ -46,7 +46,15 @@ def render() -> str:
 
 
 def main_entry(argv: list[str] | None = None) -> int:
-    DOC.write_text(render(), encoding="utf-8")
+    """Write docs/cli.md; with ``--check``, exit 1 when it differs from the commands' help."""
+    argv = sys.argv[1:] if argv is None else argv
+    text = render()
+    if "--check" in argv:
+        if DOC.read_text(encoding="utf-8") != text:
+            print(f"{DOC} is stale: run python -m crawler.clidoc", file=sys.stderr)
+            return 1
+        return 0
+    DOC.write_text(text, encoding="utf-8")
     print(f"wrote {DOC}")
     return 0
 
