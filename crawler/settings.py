@@ -19,6 +19,8 @@ CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_TIMEOUT = 60
 RETRY_TIMES = 3
+GONGKAI_RETRY_BACKOFF_BASE = 1.0
+GONGKAI_RETRY_BACKOFF_MAX = 60.0
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 # Size limits, on the wire and after decompression: HttpCompressionMiddleware applies the same
@@ -35,6 +37,9 @@ SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
 DOWNLOADER_MIDDLEWARES = {
+    # Retries wait (exponential backoff) instead of re-sending at once to a failing server.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.retry.BackoffRetryMiddleware": 550,
     # Above HttpCompressionMiddleware (590) and every header-adding middleware, so it sees the
     # request as sent and the response body as received, before decompression and decoding.
     "crawler.capture.WarcCaptureMiddleware": 950,

@@ -47,6 +47,10 @@ ONE_GIB = 1024 * 1024 * 1024
 OFFSITE_HOST = "127.0.0.2"
 
 
+#: Retries of the fault crawl wait BACKOFF_BASE, 2x, 4x ... seconds (crawler/retry.py).
+BACKOFF_BASE = 0.2
+
+
 def art(n: int) -> str:
     return f"/info/{FAULT_COLUMN}/{n}.htm"
 
@@ -103,7 +107,8 @@ def chaos(replica_dir, tmp_path_factory):
                        for path, b in broken.items()})
         site.faults = plan = FaultPlan(faults)
         log_start = len(site.requests())
-        second = run_crawl(site.url, data_dir, "-s", f"DOWNLOAD_TIMEOUT={TIMEOUT_SECONDS}")
+        second = run_crawl(site.url, data_dir, "-s", f"DOWNLOAD_TIMEOUT={TIMEOUT_SECONDS}",
+                           "-s", f"GONGKAI_RETRY_BACKOFF_BASE={BACKOFF_BASE}")
         requests = site.requests()[log_start:]
         offsite_requests = offsite.requests()
     run_id, stats = query(data_dir, "select id, stats from crawl_runs order by id desc limit 1")[0]
@@ -198,6 +203,16 @@ def test_persistent_5xx_is_retried_then_recorded_as_failed(chaos):
     assert [row[0] for row in rows] == [500] * (RETRY_TIMES + 1)
     assert hits(chaos, art(2)) == RETRY_TIMES + 1
     assert versions(chaos, art(2)) == []
+
+
+def test_retries_back_off_exponentially(chaos):
+    from datetime import datetime
+
+    times = [datetime.fromisoformat(e.time) for e in chaos["requests"] if e.path == art(2)]
+    gaps = [(b - a).total_seconds() for a, b in zip(times, times[1:])]
+    assert len(gaps) == RETRY_TIMES
+    for attempt, gap in enumerate(gaps, start=1):
+        assert gap >= BACKOFF_BASE * 2 ** (attempt - 1) * 0.9, gaps
 
 
 def test_reset_mid_body_stores_no_truncated_body(chaos):
