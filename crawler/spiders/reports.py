@@ -66,6 +66,8 @@ class ReportsSpider(scrapy.Spider):
         spider.profile = profile
         # Scrapy's OffsiteMiddleware reads allowed_domains: keep the crawl on the site's hosts.
         spider.allowed_domains = list(profile.hosts())
+        # It matches host names only: another port of an allowed host is another server.
+        spider.site_ports = _ports(profile.start_urls)
         return spider
 
     async def start(self):
@@ -246,6 +248,10 @@ class ReportsSpider(scrapy.Spider):
             return None
         if any(p.search(url) for p in self.profile.links.never_fetch):
             return None
+        ports = getattr(self, "site_ports", {}).get(parts.hostname or "")
+        if ports and _port(parts) not in ports:
+            self.crawler.stats.inc_value("gongkai/refused/other_port")
+            return None
         return parts._replace(fragment="").geturl()
 
 
@@ -254,6 +260,23 @@ def _is_html(response: TextResponse) -> bool:
     if declared and declared not in HTML_TYPES:
         return False
     return not response.body[:8].startswith(BINARY_MAGIC)
+
+
+def _port(parts) -> int | None:
+    try:
+        return parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    except ValueError:  # a malformed port
+        return None
+
+
+def _ports(urls) -> dict[str, set[int]]:
+    """The ports each start-URL host is crawled on (a site is a host and a port)."""
+    ports: dict[str, set[int]] = {}
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.hostname:
+            ports.setdefault(parts.hostname, set()).add(_port(parts))
+    return ports
 
 
 def _split_urls(value) -> list[str]:
