@@ -27,6 +27,10 @@ BLOCK_TAGS = frozenset(
 CELL_TAGS = frozenset(("td", "th"))
 SKIP_TAGS = frozenset(("script", "style", "noscript", "template"))
 
+#: Characters XML (and so lxml) cannot hold: C0 controls other than tab/LF/CR, lone surrogates,
+#: U+FFFE/U+FFFF. Invisible in a browser; dropped before parsing so that every rendering of the
+#: page (raw text, cleaned HTML, cleaned text) agrees on them.
+XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 _CELL_SEP = "\t"
 
@@ -39,7 +43,7 @@ def parse_html(html: str):
     if not html or not html.strip():
         return None
     try:
-        return lxml_html.document_fromstring(html.replace("\x00", ""))
+        return lxml_html.document_fromstring(XML_INCOMPATIBLE.sub("", html))
     except (ParserError, ValueError):
         return None
 
