@@ -48,6 +48,18 @@ class CaptureInfo:
     payload_digest: str | None
     fetched_at: datetime
 
+    @classmethod
+    def from_capture(cls, capture: Capture) -> CaptureInfo:
+        """The citation of a stored capture row."""
+        return cls(
+            capture_id=capture.id,
+            warc_filename=capture.warc_filename,
+            warc_offset=capture.warc_offset,
+            warc_record_id=capture.warc_record_id,
+            payload_digest=capture.payload_digest,
+            fetched_at=_aware(capture.fetched_at),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class PriorCapture:
@@ -218,8 +230,7 @@ class CrawlArchive:
             if done is None:
                 return None
             source = payload_capture(session, done)
-            info = _info(done.id, done.warc_filename, done.warc_offset, done.warc_record_id,
-                         done.payload_digest, _aware(done.fetched_at))
+            info = CaptureInfo.from_capture(done)
             prior = _prior(source)
         return self._read_back(prior, info)
 
@@ -373,7 +384,14 @@ class CrawlArchive:
             )
             capture_id = capture.id
         self.counts["captures"] += 1
-        return _info(capture_id, ref.filename, ref.offset, ref.record_id, payload_digest, fetched_at)
+        return CaptureInfo(
+            capture_id=capture_id,
+            warc_filename=ref.filename,
+            warc_offset=ref.offset,
+            warc_record_id=ref.record_id,
+            payload_digest=payload_digest,
+            fetched_at=fetched_at,
+        )
 
     def _read_back(self, prior: PriorCapture, info: CaptureInfo) -> ArchivedResponse:
         record = read_record(self.warc_dir / prior.warc_filename, prior.warc_offset)
@@ -402,17 +420,6 @@ def _prior(capture: Capture) -> PriorCapture:
         warc_filename=capture.warc_filename,
         warc_offset=capture.warc_offset,
         fetched_at=_aware(capture.fetched_at),
-    )
-
-
-def _info(capture_id, filename, offset, record_id, digest, fetched_at) -> CaptureInfo:
-    return CaptureInfo(
-        capture_id=capture_id,
-        warc_filename=filename,
-        warc_offset=offset,
-        warc_record_id=record_id,
-        payload_digest=digest,
-        fetched_at=fetched_at,
     )
 
 

@@ -108,13 +108,6 @@ def latest_payload_digest(session: Session, page_id: int) -> str | None:
     )
 
 
-def touch_latest(session: Session, page_id: int, capture_id: int) -> None:
-    """Record that ``capture_id`` saw the page's latest version again."""
-    latest = latest_version(session, page_id)
-    if latest is not None:
-        latest.last_capture_id = capture_id
-
-
 def save_version(
     session: Session,
     *,

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive.crawlarchive import CaptureInfo
-from archive.incremental import aware, payload_capture
+from archive.incremental import payload_capture
 from archive.models import Capture, CrawlRun, ReportVersion
 from archive.warcread import WarcReadError, read_record
 from pipelines.decode import BodyDecodeError, decode_body
@@ -99,14 +99,7 @@ def _archived_page(session: Session, version_id: int, warc_dir: Path, summary: R
         url=capture.url,
         html=html,
         encoding=encoding,
-        capture=CaptureInfo(
-            capture_id=capture.id,
-            warc_filename=capture.warc_filename,
-            warc_offset=capture.warc_offset,
-            warc_record_id=capture.warc_record_id,
-            payload_digest=capture.payload_digest,
-            fetched_at=aware(capture.fetched_at),
-        ),
+        capture=CaptureInfo.from_capture(capture),
         column_id=version.column_id,
         column_name=version.column_name,
         via="reprocess",

@@ -427,6 +427,17 @@ def _html_page(path: str, html: str, truth: dict, *, encoding: str = "utf-8", ht
                 last_modified(modified or BUILT_LOCAL), base | truth)
 
 
+def chain_neighbours(site: Site, column: Column):
+    """Each article of ``column`` with the ids its 上一条/下一条 links point at (None at the ends;
+    an article taken out of the chain links nowhere and is skipped by its neighbours)."""
+    linked = [aid for aid in column.chain if site.articles[aid].chained]
+    for aid in column.chain:
+        position = linked.index(aid) if aid in linked else None
+        prev_id = linked[position - 1] if position else None
+        next_id = linked[position + 1] if position is not None and position + 1 < len(linked) else None
+        yield site.articles[aid], prev_id, next_id
+
+
 def render_site(site: Site) -> list[Page]:
     pages = [
         Page("/robots.txt", ROBOTS.encode(), "text/plain", False, last_modified(BUILT_LOCAL),
@@ -443,12 +454,7 @@ def render_site(site: Site) -> list[Page]:
     pages += [_news_page(item) for item in site.news]
     for column in site.columns.values():
         pages += _listing_pages(site, column)
-        linked = [aid for aid in column.chain if site.articles[aid].chained]
-        for aid in column.chain:
-            article = site.articles[aid]
-            position = linked.index(aid) if aid in linked else None
-            prev_id = linked[position - 1] if position else None
-            next_id = linked[position + 1] if position is not None and position + 1 < len(linked) else None
+        for article, prev_id, next_id in chain_neighbours(site, column):
             pages.append(_article_page(site, column, article, prev_id, next_id))
             pages += [_attachment_page(article, a) for a in article.attachments]
     return pages

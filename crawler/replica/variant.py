@@ -94,12 +94,7 @@ def render_qingxi(site: G.Site) -> list[G.Page]:
         total = max(1, -(-len(listed) // G.PAGE_SIZE))
         hub_links.append((list_url(column.spec.id, 1, total).rsplit("/", 1)[1], column.name))
         pages += _listing_pages(site, column, total)
-        linked = [aid for aid in column.chain if site.articles[aid].chained]
-        for aid in column.chain:
-            article = site.articles[aid]
-            position = linked.index(aid) if aid in linked else None
-            prev_id = linked[position - 1] if position else None
-            next_id = linked[position + 1] if position is not None and position + 1 < len(linked) else None
+        for article, prev_id, next_id in G.chain_neighbours(site, column):
             pages.append(_article_page(site, column, article, prev_id, next_id))
             pages += [G._attachment_page(article, a) for a in article.attachments]
     rows = "".join(f'<li><a href="{escape(href)}">{escape(name)}</a></li>' for href, name in hub_links)
