@@ -9,7 +9,9 @@ NEWSPIDER_MODULE = "crawler.spiders"
 # Politeness: robots.txt, AutoThrottle, a descriptive User-Agent with a contact address.
 ROBOTSTXT_OBEY = True
 GONGKAI_CONTACT = "https://github.com/gongkai-archive/gongkai"
-USER_AGENT = f"gongkai/{__version__} (archival crawler for government disclosure reports; +{GONGKAI_CONTACT})"
+# Bot convention (name/version, then "+" and a page that says who runs it and why). It is
+# kept short because every request record of every nightly run repeats it.
+USER_AGENT = f"gongkai/{__version__} (+{GONGKAI_CONTACT})"
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0

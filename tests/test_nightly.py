@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,7 @@ def warc_records(data_dir: Path) -> dict[str, dict]:
                     "refers_to": h.get_header("WARC-Refers-To"),
                     "refers_to_uri": h.get_header("WARC-Refers-To-Target-URI"),
                     "payload_digest": h.get_header("WARC-Payload-Digest"),
+                    "concurrent_to": h.get_header("WARC-Concurrent-To"),
                 }
     return records
 
@@ -142,6 +144,10 @@ def test_three_nights_of_changes(site, tmp_path):
         assert original["type"] == "response"
         assert original["uri"] == record["refers_to_uri"] == record["uri"]
         assert original["payload_digest"] == record["payload_digest"]
+    # and the request that got each revisit is archived beside it, naming it
+    requests_for = Counter(r["concurrent_to"] for r in records.values() if r["type"] == "request")
+    revisit_ids = [i for i, r in records.items() if r["type"] == "revisit"]
+    assert all(requests_for[i] == 1 for i in revisit_ids)
     for path in (data / "warc").glob("*.warc.gz"):
         assert subprocess.run([str(Path(sys.executable).with_name("warcio")), "check", str(path)]).returncode == 0
     assert cli("verify", "--data-dir", str(data)).returncode == 0

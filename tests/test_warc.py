@@ -167,7 +167,7 @@ def test_exchange_round_trip(tmp_path):
     assert stored.target_uri == URL
     assert stored.warc_date == "2024-05-06T07:08:09.123456Z"
     assert stored.ip_address == "10.1.2.3"
-    assert stored.concurrent_to == (request.record_id,)
+    assert stored.concurrent_to == ()  # the request names the response, not both ways (as Heritrix)
     assert stored.status == 200 and stored.status_line == "HTTP/1.1 200 OK"
     assert stored.payload == GZIP_BODY  # still content-encoded, byte for byte
     expected = [(HTTP_ORIG_TRANSFER_ENCODING, "chunked") if n == "Transfer-Encoding" else (n, v) for n, v in RESPONSE_HEADERS]
@@ -181,6 +181,8 @@ def test_exchange_round_trip(tmp_path):
     assert list(req.http_headers) == REQUEST_HEADERS
     assert req.concurrent_to == (response.record_id,)
     assert req.payload == b""
+    assert req.payload_digest is None  # a bodiless request has only its block digest
+    assert req.block_digest and req.digest_ok is True
     warcio_check(path)
     assert check_file(path).whole
 
