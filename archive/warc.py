@@ -34,10 +34,11 @@ Design decisions (see also ``docs/design.md``, contract ``archive.warc``):
 * **HTTP version.** The status line uses ``protocol`` as given when it starts with ``HTTP/``;
   ``h2``/``HTTP/2`` becomes ``HTTP/2``, an empty value ``HTTP/1.1``.
 * **Links and digests.** As Heritrix writes them: the response (or revisit) comes first and the
-  request that got it follows, naming it in ``WARC-Concurrent-To``; the link is not repeated on
-  the response. Every record has a ``WARC-Block-Digest``; a request without a body has no
-  ``WARC-Payload-Digest`` (it would be the digest of zero bytes). Together these keep an
-  unchanged page's revisit and request near 1 KB gzipped, which is what a nightly run costs.
+  request that got it follows, naming it in ``WARC-Concurrent-To``. The request repeats neither
+  that link's reverse nor the response's ``WARC-IP-Address``. Every record has a
+  ``WARC-Block-Digest``; a request without a body has no ``WARC-Payload-Digest`` (it would be
+  the digest of zero bytes). This keeps an unchanged page's revisit and request near 1 KB
+  gzipped together, which is what a nightly run costs per page.
 * **Durability.** Every write call appends whole gzip members with one ``write`` and flushes to the
   OS before it returns (``fsync=True`` adds ``os.fsync`` on the file and, for a new file, on the
   directory). If the write fails the file is truncated back to the last whole record.
@@ -359,7 +360,7 @@ class WarcWriter:
 
         request = self._build_request(
             url=url, method=method, headers=request_headers, body=request_body, version=version,
-            date=date, ip_address=ip_address, record_id=request_id, concurrent_to=response_id,
+            date=date, record_id=request_id, concurrent_to=response_id,
         )
         response_ref, request_ref = self._append([response, request])
         return response_ref, request_ref
@@ -381,20 +382,18 @@ class WarcWriter:
         request = self._build_request(
             url=revisit["url"], method=method, headers=request_headers, body=request_body,
             version=http_version(revisit["protocol"]), date=warc_date(revisit["fetched_at"]),
-            ip_address=revisit.get("ip_address"), record_id=request_id, concurrent_to=revisit_id,
+            record_id=request_id, concurrent_to=revisit_id,
         )
         revisit_ref, request_ref = self._append([built, request])
         return revisit_ref, request_ref
 
     def _build_request(
-        self, *, url, method, headers, body, version, date, ip_address, record_id, concurrent_to
+        self, *, url, method, headers, body, version, date, record_id, concurrent_to
     ) -> _Built:
         target = request_target(url)
         block = header_block(f"{method} {target} {version}", headers)
-        fields = [(WARC_TARGET_URI, url), (WARC_DATE, date)]
-        if ip_address:
-            fields.append((WARC_IP_ADDRESS, ip_address))
-        fields.append((WARC_CONCURRENT_TO, concurrent_to))
+        # no WARC-IP-Address: the response (or revisit) it names carries it
+        fields = [(WARC_TARGET_URI, url), (WARC_DATE, date), (WARC_CONCURRENT_TO, concurrent_to)]
         return self._build(
             REQUEST,
             record_id,

@@ -5,8 +5,8 @@ middleware that adds request headers, so ``process_request`` has run for all of 
 the request is sent, and ``process_response`` sees the body before decompression and decoding.
 Redirects, retries and robots.txt fetches are archived too: each is an exchange of its own.
 
-Incremental capture: report and attachment requests carry ``If-None-Match`` /
-``If-Modified-Since`` from the last capture. A 304 is archived as a server-not-modified revisit
+Incremental capture: report and attachment requests carry ``If-None-Match`` from the last
+capture, or ``If-Modified-Since`` when it had no ETag. A 304 is archived as a server-not-modified revisit
 and the spider gets the original response read back from the WARC; a 200 with the last capture's
 payload digest is archived as an identical-payload-digest revisit. A page already captured by the
 crashed run this run resumes is served from the archive without a request.
@@ -67,9 +67,12 @@ class WarcCaptureMiddleware:
             return None
         request.meta[META_PRIOR] = prior
         if conditional and self._conditional:
+            # The ETag is the stronger validator, and a server must ignore If-Modified-Since
+            # when If-None-Match is present (RFC 9110, 13.1.3); sending both would only repeat
+            # a date in every request record of every nightly run.
             if prior.etag:
                 request.headers.setdefault("If-None-Match", prior.etag)
-            if prior.last_modified:
+            elif prior.last_modified:
                 request.headers.setdefault("If-Modified-Since", prior.last_modified)
             self._stats.inc_value("gongkai/conditional/sent")
         return None

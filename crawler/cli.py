@@ -6,7 +6,6 @@ and are registered into the same group.
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 
@@ -237,5 +236,4 @@ for _command in RESEARCH_COMMANDS:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    logging.basicConfig()
     main()

@@ -36,11 +36,11 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return min(self.backoff_base * 2 ** (attempt - 1), self.backoff_max)
 
     async def process_response(self, request, response, spider=None):
-        result = super().process_response(request, response, spider)
+        result = super().process_response(request, response)
         return await self._wait_if_retry(result)
 
     async def process_exception(self, request, exception, spider=None):
-        result = super().process_exception(request, exception, spider)
+        result = super().process_exception(request, exception)
         return await self._wait_if_retry(result)
 
     async def _wait_if_retry(self, result):

@@ -182,6 +182,7 @@ def test_exchange_round_trip(tmp_path):
     assert req.concurrent_to == (response.record_id,)
     assert req.payload == b""
     assert req.payload_digest is None  # a bodiless request has only its block digest
+    assert req.ip_address is None  # the response it names carries the address
     assert req.block_digest and req.digest_ok is True
     warcio_check(path)
     assert check_file(path).whole
