@@ -11,7 +11,7 @@ import http
 import logging
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from archive.incremental import (
     repair_warc_files,
 )
 from archive.models import Capture, CrawlRun
-from archive.nightly import finish_run_events, reports_to_recheck, run_window
+from archive.nightly import finish_run_events, live_job_runs, reports_to_recheck, run_window
 from archive.warc import RecordRef, RevisitProfile, WarcWriter, sha1_digest
 from archive.warcread import RepairResult, read_record
 
@@ -75,6 +75,9 @@ class PriorCapture:
     warc_filename: str
     warc_offset: int
     fetched_at: datetime
+    #: The WARC file is in this crawl's own directory, so a 304 can be answered from it. A
+    #: distributed worker may meet a page another worker (another data dir) captured last time.
+    readable: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +120,7 @@ class CrawlArchive:
         }
         self.window: list[int] = []
         self.repairs: list[RepairResult] = []
+        self._local_files: dict[str, bool] = {}
 
     @property
     def warc_dir(self) -> Path:
@@ -218,7 +222,18 @@ class CrawlArchive:
         """The last full 200 response archived for ``url``, for conditional requests and dedup."""
         with self.sessions() as session:
             capture = latest_full_capture(session, url)
-            return _prior(capture) if capture is not None else None
+            if capture is None:
+                return None
+            prior = _prior(capture)
+        if not self._is_local(prior.warc_filename):
+            prior = replace(prior, readable=False)
+        return prior
+
+    def _is_local(self, filename: str) -> bool:
+        known = self._local_files.get(filename)
+        if known is None:
+            known = self._local_files[filename] = (self.warc_dir / filename).is_file()
+        return known
 
     def window_response(self, url: str) -> ArchivedResponse | None:
         """When a crashed run this one resumes already captured ``url``: that response, read back
@@ -324,10 +339,19 @@ class CrawlArchive:
         self._count_records(ref)
         return ref
 
-    def recheck_urls(self) -> list[str]:
-        """Known reports this run has not requested: fetched once more to notice deletions."""
+    def recheck_urls(self, job_runs: list[int] | None = None) -> list[str]:
+        """Known reports this run has not requested: fetched once more to notice deletions.
+
+        ``job_runs``: the runs of every worker of a distributed job (from the shared frontier);
+        what any of them requested counts as reached. Runs of an earlier night that linger in
+        that list are dropped (``live_job_runs``)."""
         with self.sessions() as session:
-            return reports_to_recheck(session, self.window)
+            runs = list(self.window)
+            if job_runs:
+                started = session.get(CrawlRun, self.run_id).started_at
+                for run_id in live_job_runs(session, sorted(set(job_runs)), since=started):
+                    runs.extend(r for r in run_window(session, run_id) if r not in runs)
+            return reports_to_recheck(session, runs)
 
     # internals
     def _record_revisit(self, exchange, prior: PriorCapture, profile, *, kind, via, body_length) -> CaptureInfo:

@@ -33,6 +33,18 @@ def run_window(session: Session, run_id: int) -> list[int]:
     return ids
 
 
+def live_job_runs(session: Session, run_ids: list[int], *, since: datetime) -> list[int]:
+    """Of the runs a distributed job registered, those that belong to tonight's job: still
+    running (or killed) or finished at or after ``since`` (the asking worker's start). A run
+    left in the registry from an earlier night finished before any of tonight's began."""
+    if not run_ids:
+        return []
+    stmt = select(CrawlRun.id).where(
+        CrawlRun.id.in_(run_ids), or_(CrawlRun.finished_at.is_(None), CrawlRun.finished_at >= since)
+    )
+    return sorted(session.scalars(stmt))
+
+
 def reports_to_recheck(session: Session, run_ids: list[int]) -> list[str]:
     """Known report URLs (with a stored version) that this run has not requested yet."""
     requested = select(Capture.page_id).where(Capture.run_id.in_(run_ids))

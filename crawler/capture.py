@@ -66,7 +66,8 @@ class WarcCaptureMiddleware:
         if prior is None:
             return None
         request.meta[META_PRIOR] = prior
-        if conditional and self._conditional:
+        # Validators only when a 304 could be answered from this crawl's own WARC files.
+        if conditional and self._conditional and prior.readable:
             # The ETag is the stronger validator, and a server must ignore If-Modified-Since
             # when If-None-Match is present (RFC 9110, 13.1.3); sending both would only repeat
             # a date in every request record of every nightly run.

@@ -20,9 +20,12 @@ scrapy-redis 0.9.1 works with Scrapy 2.19 through these two classes; what this m
   own code path and pushed with the same queue and fingerprint classes; a worker that is also
   given the start URLs yields them, and the shared dupefilter drops them as already seen.
 
-Nightly rechecks are switched off per worker (``GONGKAI_RECHECK=False``): each worker has its
-own crawl run, so a per-worker recheck would fetch everything the *other* workers reached. See
-docs/scaling.md for the coordinated recheck.
+* The nightly recheck, once per job (:meth:`FrontierIdleShutdown.spider_idle`): a worker's own
+  recheck would fetch everything the *other* workers reached. Each worker adds its run ids to
+  ``<prefix>:runs``; the first worker to find the whole frontier dry takes ``<prefix>:recheck``
+  (``SET NX``), lists the known reports that no run of the job requested, and queues them as
+  recheck requests for all workers to share. Whoever fetches one judges it ``removed`` or
+  ``unlisted`` in its own run.
 """
 
 from __future__ import annotations
@@ -79,8 +82,18 @@ class FrontierKeys:
     def workers(self) -> str:
         return f"{self.prefix}:workers"
 
+    @property
+    def runs(self) -> str:
+        """A set: the ``crawl_runs`` ids of the job's workers (and the runs they resume)."""
+        return f"{self.prefix}:runs"
+
+    @property
+    def recheck(self) -> str:
+        """Taken (``SET NX``) by the one worker that queues the job's recheck."""
+        return f"{self.prefix}:recheck"
+
     def all(self) -> tuple[str, ...]:
-        return (self.requests, self.dupefilter, self.workers)
+        return (self.requests, self.dupefilter, self.workers, self.runs, self.recheck)
 
 
 def frontier_keys(site: str, prefix: str | None = None) -> FrontierKeys:
@@ -118,7 +131,7 @@ def distributed_settings(
         "GONGKAI_REDIS_PREFIX": keys.prefix,
         "GONGKAI_IDLE_TIMEOUT": idle_timeout,
         "GONGKAI_WORKER_ID": worker_id,
-        "GONGKAI_RECHECK": False,
+        "GONGKAI_RECHECK_SHARED": True,
     }
 
 
@@ -184,8 +197,9 @@ def seed(
 ) -> SeedResult:
     """Put start URLs on the shared frontier (once: a URL already seen is not queued again).
 
-    With ``fresh``, the previous job's queue, fingerprints and worker table are deleted first:
-    a nightly run starts from a new frontier, or every URL of last night would count as seen.
+    With ``fresh``, the previous job's queue, fingerprints, worker table, run registry and
+    recheck mark are deleted first: a nightly run starts from a new frontier, or every URL of
+    last night would count as seen.
     """
     from scrapy_redis.dupefilter import RFPDupeFilter
     from scrapy_redis.queue import PriorityQueue
@@ -252,6 +266,8 @@ class FrontierIdleShutdown:
         queue_cls: str = REDIS_QUEUE,
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
+        archive=None,
+        recheck: bool = False,
     ):
         self.crawler = crawler
         self.stats = crawler.stats
@@ -268,6 +284,11 @@ class FrontierIdleShutdown:
         self._waiting = False
         self._idle_since: float | None = None
         self._last_busy_write = float("-inf")
+        #: The worker's CrawlArchive (run ids, recheck list): given, or found on spider_opened
+        #: through GONGKAI_ARCHIVE_EXTENSION (extensions are all built by then).
+        self.archive = archive
+        self.recheck = recheck
+        self._registered = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -289,6 +310,7 @@ class FrontierIdleShutdown:
             idle_timeout=timeout,
             busy_ttl=s.getfloat("GONGKAI_BUSY_TTL", DEFAULT_BUSY_TTL),
             queue_cls=s.get("SCHEDULER_QUEUE_CLASS") or REDIS_QUEUE,
+            recheck=s.getbool("GONGKAI_RECHECK", True) and s.getbool("GONGKAI_RECHECK_SHARED"),
         )
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.request_started, signal=signals.request_reached_downloader)
@@ -300,12 +322,18 @@ class FrontierIdleShutdown:
     def spider_opened(self, spider) -> None:
         from twisted.internet.task import LoopingCall
 
+        archive_ext = self.crawler.settings.get("GONGKAI_ARCHIVE_EXTENSION")
+        if self.recheck and self.archive is None and archive_ext:
+            self.archive = self.crawler.get_extension(load_object(archive_ext)).archive
+        self.recheck = self.recheck and self.archive is not None
+
         self._queue = load_object(self.queue_cls)(self.server, spider, self.keys.requests)
         self._mark_busy(force=True)
         self._poller = LoopingCall(self._poll)
         self._poller.start(POLL_INTERVAL, now=False)
 
     def request_started(self, request, spider) -> None:
+        self._register_runs()
         self._idle_since = None
         self._waiting = False
         self._mark_busy()
@@ -323,11 +351,13 @@ class FrontierIdleShutdown:
         if request is None:
             return
         self._waiting = False
+        self._mark_busy(force=True)  # before the engine has it, so no other worker sees all idle
         self.stats.inc_value("gongkai/distributed/polled")
         # Its fingerprint entered the shared set when it was first queued: not a duplicate.
         self.crawler.engine.crawl(request.replace(dont_filter=True))
 
     def spider_idle(self, spider) -> None:
+        self._register_runs()
         self.stats.inc_value("gongkai/distributed/idle_checks")
         self.server.hdel(self.keys.workers, self.worker_id)
         self._last_busy_write = float("-inf")
@@ -345,6 +375,11 @@ class FrontierIdleShutdown:
             self._idle_since = now
         if now - self._idle_since < self.idle_timeout:
             raise DontCloseSpider
+        # The job's recheck waits for the same quiet period as a worker's stop: a request popped
+        # by another worker just now is not on the queue nor yet marked busy.
+        if self._queue_job_recheck(spider):
+            self._idle_since = None
+            raise DontCloseSpider
         logger.info("frontier %s idle for %.0f s: worker %s stops", self.keys.prefix,
                     now - self._idle_since, self.worker_id)
         self.stats.set_value("gongkai/distributed/stopped_idle", True)
@@ -354,6 +389,32 @@ class FrontierIdleShutdown:
         if self._poller is not None and self._poller.running:
             self._poller.stop()
         self.server.hdel(self.keys.workers, self.worker_id)
+
+    def _register_runs(self) -> None:
+        """Add this worker's run (and the crashed runs it resumes) to the job's registry, before
+        its first request: what it captures must count as reached in the job's recheck."""
+        if self._registered or self.archive is None or not self.archive.window:
+            return
+        self.server.sadd(self.keys.runs, *self.archive.window)
+        self._registered = True
+
+    def _queue_job_recheck(self, spider) -> bool:
+        """Once per job, when the whole frontier is dry: queue the known reports no worker
+        requested. True when this worker did (the crawl goes on)."""
+        if not self.recheck or self._queue is None or not hasattr(spider, "recheck_request"):
+            return False
+        if not self.server.set(self.keys.recheck, self.worker_id, nx=True):
+            return False
+        self._mark_busy(force=True)  # others wait while the list is built
+        runs = [int(r) for r in self.server.smembers(self.keys.runs)]
+        urls = self.archive.recheck_urls(job_runs=runs)
+        for url in urls:
+            self._queue.push(spider.recheck_request(url))
+        logger.info("job %s: %d known reports no worker reached, queued for a recheck (%d runs)",
+                    self.keys.prefix, len(urls), len(runs))
+        self.stats.set_value("gongkai/recheck/scheduled", len(urls))
+        self.stats.set_value("gongkai/distributed/recheck_leader", True)
+        return bool(urls)
 
     def busy_workers(self) -> list[str]:
         """Other workers that reported activity within ``busy_ttl`` seconds."""

@@ -63,7 +63,10 @@ class ArchiveExtension:
             # `scrapy crawl reports` path: `gongkai crawl` takes the lock before starting Scrapy.
             lock = CrawlLock(data_dir, worker_id)
             lock.acquire()
-        ext = cls(CrawlArchive(config), crawler, recheck=s.getbool("GONGKAI_RECHECK", True), lock=lock)
+        # On a shared frontier the recheck is the job's, not the worker's: crawler.distributed
+        # runs it once, when every worker has run dry (GONGKAI_RECHECK_SHARED).
+        recheck = s.getbool("GONGKAI_RECHECK", True) and not s.getbool("GONGKAI_RECHECK_SHARED")
+        ext = cls(CrawlArchive(config), crawler, recheck=recheck, lock=lock)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)

@@ -20,7 +20,7 @@ from scrapy.settings import Settings
 from sqlalchemy import select
 
 from archive.db import make_engine, make_sessionmaker
-from archive.models import Capture, CrawlRun, Page, ReportVersion
+from archive.models import Capture, CrawlRun, Event, Page, ReportVersion
 from archive.verify import verify_archives
 from crawler.distributed import (
     IDLE_EXTENSION,
@@ -32,6 +32,9 @@ from crawler.distributed import (
     frontier_status,
     seed,
 )
+from crawler.replica.generate import build_site
+from crawler.replica.mutate import delete_report, read_truth, unlist_report
+from crawler.replica.server import ReplicaServer
 from tests.conftest import service_missing
 
 REDIS_URL = os.environ.get("GONGKAI_TEST_REDIS", "redis://127.0.0.1:6379/0")
@@ -49,7 +52,9 @@ outcome = run_crawl(start_urls=[url], site="renshou", data_dir=Path(data_dir), d
                     idle_timeout=float(idle), redis_prefix=prefix, log_level="INFO",
                     log_file=str(Path(data_dir) / "crawl.log"))
 print(json.dumps({"run_id": outcome.run_id, "finish_reason": outcome.finish_reason,
-                  "stopped_idle": outcome.stats.get("gongkai/distributed/stopped_idle", False)}))
+                  "stopped_idle": outcome.stats.get("gongkai/distributed/stopped_idle", False),
+                  "recheck_leader": outcome.stats.get("gongkai/distributed/recheck_leader", False),
+                  "recheck_scheduled": outcome.stats.get("gongkai/recheck/scheduled", 0)}))
 """
 
 
@@ -107,14 +112,8 @@ def test_unreachable_redis_is_one_line_error():
         ping("redis://127.0.0.1:9/0")
 
 
-@pytest.mark.e2e
-@pytest.mark.postgres
-def test_three_workers_capture_every_article_once(replica_server, replica_dir, pg_url, redis_url, keys,
-                                                  tmp_path):
-    url = replica_server.url
-    seeded = seed(redis_url, [url], prefix=keys.prefix)
-    assert seeded.queued == (url,)
-    data_dirs = [tmp_path / f"worker{i}" for i in range(WORKERS)]
+def run_workers(url, data_dirs, pg_url, redis_url, keys) -> list[dict]:
+    """Start one worker per data dir on the shared frontier; wait for all; their outcomes."""
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", WORKER, url, str(d), pg_url, redis_url, keys.prefix, f"w{i}",
@@ -128,6 +127,18 @@ def test_three_workers_capture_every_article_once(replica_server, replica_dir, p
         out, err = proc.communicate(timeout=240)
         assert proc.returncode == 0, err[-3000:]
         outcomes.append(json.loads(out.strip().splitlines()[-1]))
+    return outcomes
+
+
+@pytest.mark.e2e
+@pytest.mark.postgres
+def test_three_workers_capture_every_article_once(replica_server, replica_dir, pg_url, redis_url, keys,
+                                                  tmp_path):
+    url = replica_server.url
+    seeded = seed(redis_url, [url], prefix=keys.prefix)
+    assert seeded.queued == (url,)
+    data_dirs = [tmp_path / f"worker{i}" for i in range(WORKERS)]
+    outcomes = run_workers(url, data_dirs, pg_url, redis_url, keys)
     assert all(o["finish_reason"] == "finished" and o["stopped_idle"] for o in outcomes)
 
     truth = [json.loads(line) for line in (replica_dir / "truth.jsonl").read_text().splitlines()]
@@ -162,3 +173,50 @@ def test_three_workers_capture_every_article_once(replica_server, replica_dir, p
         assert all(f"-w{i}-" in p.name for p in (d / "warc").glob("*.warc.gz"))
     status = frontier_status(redis_url, keys)
     assert status["queued"] == 0 and status["workers"] == {}
+
+
+@pytest.mark.e2e
+@pytest.mark.postgres
+def test_second_night_with_three_workers_rechecks_once_and_reports_unlisted(pg_url, redis_url, keys, tmp_path):
+    """The job's recheck runs once, over what no worker reached: a report taken off every
+    listing and chain is `unlisted`, a deleted one `removed`, each fetched once, each event once."""
+    replica = tmp_path / "replica"
+    build_site(replica, scale=1)
+    truth = read_truth(replica)
+    paths = sorted(t["path"] for t in truth.values()
+                   if t["kind"] == "article" and not t.get("disallowed") and t.get("listed", True))
+    unlisted, deleted = paths[20], paths[10]
+    data_dirs = [tmp_path / f"worker{i}" for i in range(WORKERS)]
+    with ReplicaServer(replica) as server:
+        seed(redis_url, [server.url], prefix=keys.prefix, fresh=True)
+        first = run_workers(server.url, data_dirs, pg_url, redis_url, keys)
+        unlist_report(replica, unlisted)
+        delete_report(replica, deleted)
+        seed(redis_url, [server.url], prefix=keys.prefix, fresh=True)
+        log_start = len(server.requests())
+        second = run_workers(server.url, data_dirs, pg_url, redis_url, keys)
+        night2 = Counter(e.path for e in server.requests()[log_start:])
+    first_runs = {o["run_id"] for o in first}
+    second_runs = {o["run_id"] for o in second}
+    assert sum(o.get("recheck_leader", False) for o in second) == 1
+    assert sum(o.get("recheck_scheduled", 0) for o in second) == 2  # exactly the two not reached
+    assert night2[unlisted] == 1 and night2[deleted] == 1
+    assert max(n for path, n in night2.items() if path.startswith("/info/")) == 1
+
+    engine = make_engine(pg_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            rows = session.execute(
+                select(Event.event, Page.url, Event.run_id).join(Page, Page.id == Event.page_id)
+                .where(Event.run_id.in_(second_runs))
+            ).all()
+            report = verify_archives(session, [d / "warc" for d in data_dirs])
+    finally:
+        engine.dispose()
+    events = Counter((event, urlsplit(u).path) for event, u, _ in rows)
+    assert events[("unlisted", unlisted)] == 1
+    assert events[("removed", deleted)] == 1
+    assert all(n == 1 for n in events.values()), events
+    assert {kind for kind, _ in events} <= {"unlisted", "removed", "changed"}
+    assert not first_runs & second_runs
+    assert report.ok, report.problems[:5]
