@@ -47,6 +47,10 @@ class CaptureInfo:
     warc_record_id: str | None
     payload_digest: str | None
     fetched_at: datetime
+    #: The ``pages`` row, when known, and whether it was stored as a report page: a report
+    #: pipeline can then skip looking the page up again.
+    page_id: int | None = None
+    page_is_report: bool = False
 
     @classmethod
     def from_capture(cls, capture: Capture) -> CaptureInfo:
@@ -58,6 +62,7 @@ class CaptureInfo:
             warc_record_id=capture.warc_record_id,
             payload_digest=capture.payload_digest,
             fetched_at=_aware(capture.fetched_at),
+            page_id=capture.page_id,
         )
 
 
@@ -415,6 +420,8 @@ class CrawlArchive:
             warc_record_id=ref.record_id,
             payload_digest=payload_digest,
             fetched_at=fetched_at,
+            page_id=page_id,
+            page_is_report=kind == "report",
         )
 
     def _read_back(self, prior: PriorCapture, info: CaptureInfo) -> ArchivedResponse:

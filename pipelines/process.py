@@ -90,7 +90,10 @@ class ReportProcessor:
         the caller retries it once the rest of the site has taught the cleaner more context.
         """
         with self.sessions.begin() as session:
-            page_id = store.get_or_create_page(session, page.url, "report", page.capture.fetched_at)
+            page_id = page.capture.page_id
+            if page_id is None or not page.capture.page_is_report:
+                # reached as a start URL or read back from an older capture: make it a report page
+                page_id = store.get_or_create_page(session, page.url, "report", page.capture.fetched_at)
             latest = store.latest_version(session, page_id)
             if not force and latest is not None and page.capture.payload_digest and (
                 store.latest_payload_digest(session, page_id) == page.capture.payload_digest
@@ -115,7 +118,6 @@ class ReportProcessor:
             )
         now = self.clock()
         with self.sessions.begin() as session:
-            page_id = store.get_or_create_page(session, page.url, "report", page.capture.fetched_at)
             version, previous = store.save_version(
                 session,
                 page_id=page_id,
