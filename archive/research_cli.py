@@ -7,6 +7,7 @@ become one-line ``click.ClickException`` messages here.
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import json
 import subprocess
@@ -221,10 +222,8 @@ def browse_command(paths: Paths, host: str, port: int, open_browser: bool) -> No
         raise click.ClickException("browse works on the SQLite archive only; export from PostgreSQL with `gongkai export`")
     paths.sessions()  # checks the file exists and brings the schema up to date
     db_path = Path(paths.db_url[len("sqlite:///"):])
-    try:
-        import datasette  # noqa: F401
-    except ImportError as exc:
-        raise click.ClickException("Datasette is not installed; pip install 'gongkai[browse]'") from exc
+    if importlib.util.find_spec("datasette") is None:
+        raise click.ClickException("Datasette is not installed; pip install 'gongkai[browse]'")
     with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8", delete=False) as f:
         json.dump(datasette_metadata(db_path.stem), f, ensure_ascii=False)
     args = [sys.executable, "-m", "datasette", "serve", str(db_path), "--metadata", f.name,

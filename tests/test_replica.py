@@ -215,7 +215,7 @@ def test_statistics_consistent(truth):
         else:
             assert stats["applications_granted"] + stats["applications_partial"] + \
                 stats["applications_unavailable"] == stats["applications_handled"]
-        assert f"主动公开" in row["clean_text"] and str(stats["active_total"]) in row["clean_text"]
+        assert "主动公开" in row["clean_text"] and str(stats["active_total"]) in row["clean_text"]
         assert f"{stats['trainees']}余人次" in row["clean_text"]
 
 

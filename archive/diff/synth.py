@@ -107,7 +107,7 @@ def report_text(township: str, year: int, figures: dict[str, int], rng: random.R
             f"全年召开会议{f['meetings']}次，开展培训{f['trainings']}次，培训{f['trainees']}人次。",
             "二、主动公开政府信息情况",
             "第二十条第（一）项", "信息内容\t本年制发件数\t本年废止件数\t现行有效件数",
-            f"规范性文件\t0\t0\t0", f"主动公开信息总数\t{f['active_total']}",
+            "规范性文件\t0\t0\t0", f"主动公开信息总数\t{f['active_total']}",
             "三、收到和处理政府信息公开申请情况", f"本年新收政府信息公开申请数量\t{f['applications_new']}",
             "四、政府信息公开行政复议、行政诉讼情况", "行政复议\t0\t行政诉讼\t0",
             *body[third:2 * third],
