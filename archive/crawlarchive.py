@@ -275,10 +275,10 @@ class CrawlArchive:
         stored as an identical-payload-digest revisit instead of a second full response."""
         fetched_at = self.clock()
         digest = sha1_digest(body)
-        exchange = dict(
+        exchange = _exchange(
             url=url, method=method, request_headers=request_headers, request_body=request_body,
-            protocol=protocol, status=status, reason=reason_phrase(status),
-            response_headers=response_headers, ip_address=ip_address, fetched_at=fetched_at,
+            protocol=protocol, status=status, response_headers=response_headers,
+            ip_address=ip_address, fetched_at=fetched_at,
         )
         if prior is not None and status == 200 and prior.payload_digest == digest:
             return self._record_revisit(
@@ -309,10 +309,10 @@ class CrawlArchive:
         prior: PriorCapture,
     ) -> ArchivedResponse:
         """Archive a 304 as a server-not-modified revisit and hand back the original response."""
-        exchange = dict(
+        exchange = _exchange(
             url=url, method=method, request_headers=request_headers, request_body=b"",
-            protocol=protocol, status=status, reason=reason_phrase(status),
-            response_headers=response_headers, ip_address=ip_address, fetched_at=self.clock(),
+            protocol=protocol, status=status, response_headers=response_headers,
+            ip_address=ip_address, fetched_at=self.clock(),
         )
         info = self._record_revisit(
             exchange, prior, RevisitProfile.SERVER_NOT_MODIFIED, kind=kind, via=via, body_length=0
@@ -437,6 +437,11 @@ class CrawlArchive:
     def _count_records(self, *refs: RecordRef) -> None:
         self.counts["records"] += len(refs)
         self.counts["bytes"] += sum(ref.length for ref in refs)
+
+
+def _exchange(*, status: int, **fields) -> dict:
+    """The arguments every WARC write of one exchange takes, with the status's reason phrase."""
+    return dict(fields, status=status, reason=reason_phrase(status))
 
 
 def _prior(capture: Capture) -> PriorCapture:
