@@ -11,6 +11,11 @@ scrapy-redis 0.9.1 works with Scrapy 2.19 through these two classes; what this m
 * ``SCHEDULER_PERSIST`` is forced on: scrapy-redis's scheduler deletes the queue and the
   fingerprint set when *its* spider closes, so the first worker to finish would wipe the frontier
   under the others. The keys live until ``clear_frontier`` (``gongkai seed --fresh``).
+* Politeness per host across workers (:class:`HostGate` in :class:`GatedHTTPDownloadHandler`):
+  Scrapy's download slots live in each process, so N workers would each keep ``DOWNLOAD_DELAY``
+  and together hit a host N times as often. Before each fetch a worker takes the host's gate, a
+  Redis key set with ``NX`` and a time-to-live of ``DOWNLOAD_DELAY``; while another worker holds
+  it, it waits out the key's TTL.
 * Idle shutdown across workers (:class:`FrontierIdleShutdown`): scrapy-redis's own
   ``SCHEDULER_IDLE_BEFORE_CLOSE`` blocks the reactor in ``BRPOP`` and is ignored by its priority
   queue, and ``RedisSpider``'s ``MAX_IDLE_TIME_BEFORE_CLOSE`` only exists on its spider classes.
@@ -37,8 +42,10 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import signals
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.settings import Settings
 from scrapy.utils.misc import load_object
@@ -49,6 +56,10 @@ REDIS_SCHEDULER = "scrapy_redis.scheduler.Scheduler"
 REDIS_DUPEFILTER = "scrapy_redis.dupefilter.RFPDupeFilter"
 REDIS_QUEUE = "scrapy_redis.queue.PriorityQueue"
 IDLE_EXTENSION = "crawler.distributed.FrontierIdleShutdown"
+GATED_HANDLER = "crawler.distributed.GatedHTTPDownloadHandler"
+#: Host gates are shared by every job on the Redis server, not per frontier: two jobs that
+#: crawl one portal must still space their requests to it.
+HOST_GATE_PREFIX = "gongkai:host"
 DEFAULT_PREFIX = "gongkai"
 DEFAULT_IDLE_TIMEOUT = 30.0
 #: A worker that has not reported activity for this long is presumed dead, not busy.
@@ -160,6 +171,9 @@ def apply_distributed(
     extensions = settings.getdict("EXTENSIONS")  # set() would replace the project's dict
     extensions[IDLE_EXTENSION] = 200
     settings.set("EXTENSIONS", extensions, priority="cmdline")
+    handlers = settings.getdict("DOWNLOAD_HANDLERS")
+    handlers.update({"http": GATED_HANDLER, "https": GATED_HANDLER})
+    settings.set("DOWNLOAD_HANDLERS", handlers, priority="cmdline")
     return worker
 
 
@@ -431,3 +445,75 @@ class FrontierIdleShutdown:
             return
         self._last_busy_write = now
         self.server.hset(self.keys.workers, self.worker_id, repr(self.wall()))
+
+
+# politeness ----------------------------------------------------------------------------------
+
+
+class HostGate:
+    """At most one request per ``delay`` seconds to a host, summed over every worker on the
+    Redis server.
+
+    The gate of ``host[:port]`` is the key ``gongkai:host:<host>``, taken with ``SET NX PX`` for
+    the delay. A worker that finds it taken waits the key's remaining TTL and tries again.
+    """
+
+    def __init__(self, server, *, delay: float, stats=None, prefix: str = HOST_GATE_PREFIX, worker_id: str = ""):
+        self.server = server
+        self.delay_ms = max(int(delay * 1000), 1)
+        self.stats = stats
+        self.prefix = prefix
+        self.worker_id = worker_id or default_worker_id()
+
+    def key(self, url: str) -> str:
+        return f"{self.prefix}:{urlsplit(url).netloc.lower()}"
+
+    def try_pass(self, url: str) -> float:
+        """0 when this worker may fetch ``url`` now (and holds the host's gate), else the seconds
+        to wait before trying again."""
+        key = self.key(url)
+        if self.server.set(key, self.worker_id, nx=True, px=self.delay_ms):
+            return 0.0
+        remaining = self.server.pttl(key)
+        if remaining is None or remaining < 0:  # expired meanwhile (-2) or lost its TTL (-1)
+            if remaining == -1:
+                self.server.pexpire(key, self.delay_ms)
+            return 0.001
+        return remaining / 1000
+
+    async def wait(self, url: str) -> None:
+        from scrapy.utils.defer import deferred_to_future
+        from twisted.internet import reactor
+        from twisted.internet.task import deferLater
+
+        while (seconds := self.try_pass(url)) > 0:
+            if self.stats is not None:
+                self.stats.inc_value("gongkai/distributed/host_gate_waits")
+            await deferred_to_future(deferLater(reactor, seconds, lambda: None))
+
+
+class GatedHTTPDownloadHandler(HTTP11DownloadHandler):
+    """Scrapy's HTTP/1.1 handler behind a :class:`HostGate`.
+
+    The gate sits in the download handler, not in a downloader middleware: middlewares run
+    before the request joins its download slot, where the worker's own ``DOWNLOAD_DELAY`` and
+    concurrency may hold it longer, so spacing taken there would not be the spacing on the wire.
+    The handler runs when the slot releases the request. The worker's own delay (and
+    AutoThrottle) still applies first; the gate adds the spacing between workers. Without a
+    distributed crawl or with ``DOWNLOAD_DELAY`` 0 it is the plain handler.
+    """
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        s = crawler.settings
+        delay = s.getfloat("DOWNLOAD_DELAY")
+        self.gate = None
+        if s.get("REDIS_URL") and delay > 0:
+            self.gate = HostGate(redis_client(s.get("REDIS_URL")), delay=delay, stats=crawler.stats,
+                                 prefix=s.get("GONGKAI_HOST_GATE_PREFIX") or HOST_GATE_PREFIX,
+                                 worker_id=s.get("GONGKAI_WORKER_ID") or "")
+
+    async def download_request(self, request, *args, **kwargs):
+        if self.gate is not None:
+            await self.gate.wait(request.url)
+        return await super().download_request(request, *args, **kwargs)

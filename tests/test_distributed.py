@@ -13,6 +13,7 @@ import subprocess
 import sys
 import uuid
 from collections import Counter
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import pytest
@@ -47,14 +48,16 @@ import json, sys
 from pathlib import Path
 from crawler.runner import FAST_SETTINGS, run_crawl
 url, data_dir, db_url, redis_url, prefix, worker, idle = sys.argv[1:8]
+extra = json.loads(sys.argv[8]) if len(sys.argv) > 8 else {}
 outcome = run_crawl(start_urls=[url], site="renshou", data_dir=Path(data_dir), db_url=db_url,
-                    settings=FAST_SETTINGS, redis_url=redis_url, worker_id=worker,
+                    settings={**FAST_SETTINGS, **extra}, redis_url=redis_url, worker_id=worker,
                     idle_timeout=float(idle), redis_prefix=prefix, log_level="INFO",
                     log_file=str(Path(data_dir) / "crawl.log"))
 print(json.dumps({"run_id": outcome.run_id, "finish_reason": outcome.finish_reason,
                   "stopped_idle": outcome.stats.get("gongkai/distributed/stopped_idle", False),
                   "recheck_leader": outcome.stats.get("gongkai/distributed/recheck_leader", False),
-                  "recheck_scheduled": outcome.stats.get("gongkai/recheck/scheduled", 0)}))
+                  "recheck_scheduled": outcome.stats.get("gongkai/recheck/scheduled", 0),
+                  "host_gate_waits": outcome.stats.get("gongkai/distributed/host_gate_waits", 0)}))
 """
 
 
@@ -112,12 +115,12 @@ def test_unreachable_redis_is_one_line_error():
         ping("redis://127.0.0.1:9/0")
 
 
-def run_workers(url, data_dirs, pg_url, redis_url, keys) -> list[dict]:
+def run_workers(url, data_dirs, pg_url, redis_url, keys, settings=None) -> list[dict]:
     """Start one worker per data dir on the shared frontier; wait for all; their outcomes."""
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", WORKER, url, str(d), pg_url, redis_url, keys.prefix, f"w{i}",
-             str(IDLE_TIMEOUT)],
+             str(IDLE_TIMEOUT), json.dumps(settings or {})],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
         )
         for i, d in enumerate(data_dirs)
@@ -220,3 +223,22 @@ def test_second_night_with_three_workers_rechecks_once_and_reports_unlisted(pg_u
     assert {kind for kind, _ in events} <= {"unlisted", "removed", "changed"}
     assert not first_runs & second_runs
     assert report.ok, report.problems[:5]
+
+
+@pytest.mark.e2e
+@pytest.mark.postgres
+def test_download_delay_holds_across_workers(replica_server, pg_url, redis_url, keys, tmp_path):
+    """Two workers with DOWNLOAD_DELAY=0.25 s: the server sees its requests 0.25 s apart in
+    all, not two streams each 0.25 s apart."""
+    delay = 0.25
+    seed(redis_url, [replica_server.url], prefix=keys.prefix)
+    log_start = len(replica_server.requests())
+    outcomes = run_workers(replica_server.url, [tmp_path / "w0", tmp_path / "w1"], pg_url, redis_url, keys,
+                           settings={"DOWNLOAD_DELAY": delay, "CLOSESPIDER_PAGECOUNT": 12,
+                                     "GONGKAI_RECHECK": False})
+    assert all(o["finish_reason"] == "closespider_pagecount" for o in outcomes), outcomes
+    assert sum(o["host_gate_waits"] for o in outcomes) > 0  # the workers did meet at the gate
+    stamps = sorted(datetime.fromisoformat(e.time) for e in replica_server.requests()[log_start:])
+    assert len(stamps) >= 20
+    gaps = [(b - a).total_seconds() for a, b in zip(stamps, stamps[1:])]
+    assert min(gaps) >= delay - 0.05, sorted(gaps)[:5]
