@@ -7,7 +7,7 @@ cleaner knows without touching a module. It is read once, on first use, never at
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -37,6 +37,10 @@ class Lexicon:
     known: re.Pattern  # brand | term | weak + glue
     shape: re.Pattern  # unknown stem + category + channel, unknown stem + strong channel
     legit: re.Pattern | None
+    # a category or strong word: every ``shape`` match holds one (a cheap test before ``shape``)
+    shape_core: re.Pattern | None = None
+    # spans found per string (``detect.find_spam``): pages of one site repeat their nav and footer
+    spans: dict = field(default_factory=dict, compare=False, repr=False)
 
     def words(self, cls: str) -> frozenset[str]:
         return self.terms.get(cls, frozenset())
@@ -90,7 +94,11 @@ def build(terms: dict[str, frozenset[str]]) -> Lexicon:
     )
     legit = re.compile(_alternation(terms["legit"]), re.IGNORECASE) if terms["legit"] else None
     return Lexicon(
-        terms=terms, known=re.compile(known, re.IGNORECASE), shape=re.compile(shape, re.IGNORECASE), legit=legit
+        terms=terms,
+        known=re.compile(known, re.IGNORECASE),
+        shape=re.compile(shape, re.IGNORECASE),
+        legit=legit,
+        shape_core=re.compile(rf"{category}|{strong}", re.IGNORECASE),
     )
 
 
