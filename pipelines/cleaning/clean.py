@@ -85,6 +85,9 @@ def _clean_once(html: str, *, url: str, context: SiteContext | None, lexicon: Le
     doc = parse_html(html)
     if doc is None:
         return CleanResult(raw_text="", clean_text="", clean_html=html, findings=())
+    # One Python proxy per node, held until the page is done: the many walks below then reuse
+    # them instead of building (and class-looking-up) a new proxy per node per walk.
+    nodes = list(doc.iter())
     body = find_body(doc)
     tmap = render(body)
     raw = tmap.text
@@ -162,6 +165,7 @@ def _clean_once(html: str, *, url: str, context: SiteContext | None, lexicon: Le
     if not findings:
         return CleanResult(raw_text=raw, clean_text=raw, clean_html=html, findings=())
     _apply(edits, drops)
+    del nodes
     findings.sort(key=lambda f: (f.field != BODY, f.field, f.start if f.start is not None else -1))
     return CleanResult(
         raw_text=raw,
