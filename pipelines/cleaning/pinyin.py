@@ -10,6 +10,7 @@ are traditional); the remaining traditional runs become findings of their own.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from pipelines.cleaning import convert
@@ -82,7 +83,7 @@ def _traditional(text: str, taken: list[tuple[int, int]], minimum: int) -> list[
             segments.append((pos, a))
         pos = max(pos, b)
     segments.append((pos, len(text)))
-    count = sum(1 for a, b in segments for c in text[a:b] if convert.is_traditional_char(c))
+    count = sum(n for a, b in segments for c, n in Counter(text[a:b]).items() if convert.is_traditional_char(c))
     if count < minimum:
         return []
     found = []
