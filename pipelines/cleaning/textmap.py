@@ -16,6 +16,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from pipelines.text import _CELL_SEP, _SPACES, BLOCK_TAGS, CELL_TAGS, SKIP_TAGS
+from pipelines.text import _normalise as _render_text
 
 # a source piece: (owner element, "text" | "tail") or None for separators the renderer adds
 Owner = tuple[object, str] | None
@@ -31,17 +32,27 @@ Run = tuple[int, int, int, int, int]
 @dataclass(slots=True)
 class TextMap:
     text: str
-    runs: list[Run]  # in output order, disjoint
-    starts: list[int]  # output start of each run, for bisection
     pieces: list[tuple[Owner, str]]
+    # built on first use (most pages are never edited): runs in output order, disjoint, and the
+    # output start of each run, for bisection
+    _runs: list[Run] | None = None
+    _starts: list[int] | None = None
+
+    @property
+    def runs(self) -> list[Run]:
+        if self._runs is None:
+            self._runs = _runs(self.pieces)
+            self._starts = [run[0] for run in self._runs]
+        return self._runs
 
     def owner_spans(self, start: int, end: int) -> dict[tuple[object, str], tuple[int, int]]:
         """For output chars [start, end): the covered slice of each source string, in order."""
         spans: dict[tuple[object, str], tuple[int, int]] = {}
         if start >= end:
             return spans
-        first = max(bisect_right(self.starts, start) - 1, 0)
-        for a, b, p, lo, hi in self.runs[first:]:
+        runs = self.runs
+        first = max(bisect_right(self._starts, start) - 1, 0)
+        for a, b, p, lo, hi in runs[first:]:
             if a >= end:
                 break
             if b <= start:
@@ -74,7 +85,7 @@ class TextMap:
 def render(element) -> TextMap:
     pieces: list[tuple[Owner, str]] = []
     _walk(element, pieces)
-    return _normalise(pieces)
+    return TextMap(_render_text("".join(s for _owner, s in pieces)), pieces)
 
 
 def _walk(element, pieces: list) -> None:
@@ -102,7 +113,7 @@ def _walk(element, pieces: list) -> None:
         pieces.append(((element, "tail"), tail))
 
 
-def _normalise(pieces: list[tuple[Owner, str]]) -> TextMap:
+def _runs(pieces: list[tuple[Owner, str]]) -> list[Run]:
     """The rules of ``pipelines.text._normalise`` applied to the joined pieces line by line and
     cell by cell, with a run per copied stretch (split where a piece ends) and per blank."""
     joined = "".join(s for _owner, s in pieces)
@@ -111,7 +122,6 @@ def _normalise(pieces: list[tuple[Owner, str]]) -> TextMap:
     for _owner, s in pieces:
         size += len(s)
         ends.append(size)
-    out: list[str] = []
     runs: list[Run] = []
     pos = 0  # output length so far
     p = 0  # the piece holding the current source position (positions only grow)
@@ -125,7 +135,6 @@ def _normalise(pieces: list[tuple[Owner, str]]) -> TextMap:
             if pieces[p][0] is not None:
                 base = ends[p] - len(pieces[p][1])
                 runs.append((pos, pos + stop - a, p, a - base, stop - base))
-            out.append(joined[a:stop])
             pos += stop - a
             a = stop
 
@@ -142,9 +151,8 @@ def _normalise(pieces: list[tuple[Owner, str]]) -> TextMap:
             start += len(cell) + 1
         while cells[-1][1] == cells[-1][2]:
             cells.pop()
-        if out:
-            out.append("\n")  # joins lines: no source string
-            pos += 1
+        if pos:
+            pos += 1  # the newline joining lines: no source string
         for k, (cell_start, a, b) in enumerate(cells):
             if k:
                 copy(cell_start - 1, cell_start)  # the tab before the cell
@@ -155,8 +163,7 @@ def _normalise(pieces: list[tuple[Owner, str]]) -> TextMap:
                 if pieces[p][0] is not None:  # the blank maps to the piece where it starts
                     base = ends[p] - len(pieces[p][1])
                     runs.append((pos, pos + 1, p, blank.start() - base, min(blank.end(), ends[p]) - base))
-                out.append(" ")
                 pos += 1
                 a = blank.end()
             copy(a, b)
-    return TextMap("".join(out), runs, [run[0] for run in runs], pieces)
+    return runs
