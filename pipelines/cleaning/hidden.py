@@ -91,8 +91,11 @@ def find_hidden(doc, page_host: str, lexicon: Lexicon, *, protect=()) -> list[Fl
 
 def find_link_farms(doc, page_host: str, lexicon: Lexicon, *, min_links: int = 3, protect=()) -> list[Flag]:
     """Visible blocks of off-site betting links (outermost element that is mostly such links)."""
-    flags = []
-    links: dict = {}  # anchor -> (characters of its text, whether it is a spam link): once per anchor
+    flags: list[Flag] = []
+    # anchor -> (characters of its text, whether it is a spam link): judged once per anchor
+    links = {a: _link(a, page_host, lexicon) for a in doc.iter("a")}
+    if sum(spam for _chars, spam in links.values()) < min_links:
+        return flags  # no element can hold enough spam links
     for element in doc.iter():
         if not isinstance(element.tag, str) or element.tag.lower() in _SKIP or element in protect:
             continue
@@ -102,11 +105,9 @@ def find_link_farms(doc, page_host: str, lexicon: Lexicon, *, min_links: int = 3
         spammy = 0
         link_chars = 0
         for a in anchors:
-            link = links.get(a)
-            if link is None:
-                link = links[a] = _link(a, page_host, lexicon)
-            link_chars += link[0]
-            spammy += link[1]
+            chars, spam = links[a]
+            link_chars += chars
+            spammy += spam
         if spammy < min_links or spammy * 2 < len(anchors):
             continue
         total = len(element.text_content().strip())

@@ -10,7 +10,6 @@ are traditional); the remaining traditional runs become findings of their own.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from pipelines.cleaning import convert
@@ -83,7 +82,7 @@ def _traditional(text: str, taken: list[tuple[int, int]], minimum: int) -> list[
             segments.append((pos, a))
         pos = max(pos, b)
     segments.append((pos, len(text)))
-    count = sum(n for a, b in segments for c, n in Counter(text[a:b]).items() if convert.is_traditional_char(c))
+    count = sum(sum(map(convert.is_traditional_char, text[a:b])) for a, b in segments)
     if count < minimum:
         return []
     found = []

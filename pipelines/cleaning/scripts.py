@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import unquote
 
 from pipelines.cleaning.detect import find_spam
@@ -29,7 +30,9 @@ _UNI = re.compile(r"\\u([0-9a-fA-F]{4})")
 _FRAMES = ("iframe", "frame", "embed", "object")
 
 
+@lru_cache(maxsize=1024)
 def decode_script(source: str) -> str:
+    # cached: every page of a site carries the same analytics and menu scripts
     text = _HEX.sub(lambda m: chr(int(m.group(1), 16)), source)
     text = _UNI.sub(lambda m: chr(int(m.group(1), 16)), text)
     try:
