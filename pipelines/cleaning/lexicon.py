@@ -39,6 +39,8 @@ class Lexicon:
     legit: re.Pattern | None
     # a category or strong word: every ``shape`` match holds one (a cheap test before ``shape``)
     shape_core: re.Pattern | None = None
+    # the first characters of brand, term and weak words: where a ``known`` match can start
+    known_start: re.Pattern | None = None
     # spans found per string (``detect.find_spam``): pages of one site repeat their nav and footer
     spans: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -99,7 +101,17 @@ def build(terms: dict[str, frozenset[str]]) -> Lexicon:
         shape=re.compile(shape, re.IGNORECASE),
         legit=legit,
         shape_core=re.compile(rf"{category}|{strong}", re.IGNORECASE),
+        known_start=_first_chars(terms["brand"] | terms["term"], terms["weak"]),
     )
+
+
+def _first_chars(*groups: frozenset[str]) -> re.Pattern | None:
+    """A character class of the words' first characters (case-insensitive like the patterns);
+    None when a group is empty, since an empty alternative lets a match start anywhere."""
+    if not all(groups):
+        return None
+    firsts = sorted({w[0] for words in groups for w in words})
+    return re.compile("[" + "".join(re.escape(c) for c in firsts) + "]", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
