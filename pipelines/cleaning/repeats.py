@@ -35,12 +35,15 @@ def site_repeated_phrases(text: str, context: SiteContext | None) -> list[str]:
     for phrase in repeated:
         if checked >= MAX_CANDIDATES:
             break
-        if context.contains(phrase) or len(_contexts(text, phrase)) < MIN_REPEATS:  # cheap test first
+        if context.contains(phrase):  # cheap test first
+            continue
+        contexts = _contexts(text, phrase)
+        if len(contexts) < MIN_REPEATS:
             continue
         if context.contains(convert.to_simplified(phrase)):
             continue  # the site's word in traditional characters: the t2s rule's business
         checked += 1
-        if _slot_word(text, phrase, context) is not None:
+        if _slot_word(phrase, contexts, context) is not None:
             found.append(phrase)
     return found
 
@@ -85,9 +88,8 @@ def _contexts(text: str, phrase: str) -> set[tuple[str, str]]:
     return found
 
 
-def _slot_word(text: str, phrase: str, context: SiteContext) -> str | None:
+def _slot_word(phrase: str, contexts: set[tuple[str, str]], context: SiteContext) -> str | None:
     winners: Counter = Counter()
-    contexts = _contexts(text, phrase)
     for left, right in contexts:
         fillers = context.slot_fillers(left, right)
         total = sum(fillers.values())

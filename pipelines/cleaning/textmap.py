@@ -51,8 +51,8 @@ class TextMap:
         if start >= end:
             return spans
         runs = self.runs
-        first = max(bisect_right(self._starts, start) - 1, 0)
-        for a, b, p, lo, hi in runs[first:]:
+        for k in range(max(bisect_right(self._starts, start) - 1, 0), len(runs)):
+            a, b, p, lo, hi = runs[k]
             if a >= end:
                 break
             if b <= start:
