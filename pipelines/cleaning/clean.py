@@ -44,6 +44,7 @@ _XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\u
 
 MAX_PASSES = 3
 PLACEHOLDER = "图片"
+# the visible-title candidates, as an XPath: the definition ``_titles`` implements in one pass
 TITLE_XPATH = (
     "//h1 | //h2 | //*[starts-with(@class, 'titlestyle')] | //*[contains(@class, 'article_title')]"
     " | //span[@class='Head'] | //p[@class='title']"
@@ -165,7 +166,6 @@ def _clean_once(html: str, *, url: str, context: SiteContext | None, lexicon: Le
     if not findings:
         return CleanResult(raw_text=raw, clean_text=raw, clean_html=html, findings=())
     _apply(edits, drops)
-    del nodes
     findings.sort(key=lambda f: (f.field != BODY, f.field, f.start if f.start is not None else -1))
     return CleanResult(
         raw_text=raw,
