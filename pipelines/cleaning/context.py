@@ -9,7 +9,8 @@ Build it with ``SiteContext.from_texts(clean_texts, other_captures=...)``:
   another URL carrying the same report), as raw HTML (rendered with ``body_text``) or plain text.
 
 Slot queries ("which word stands between 和 and 媒体 on this site?") scan the corpus with a
-regular expression and are cached per context.
+regular expression; they and phrase look-ups are cached per context (shared by ``with_captures``:
+a crawl asks the same questions page after page).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class SiteContext:
     n_texts: int = 0
     other_texts: tuple[str, ...] = ()
     _slots: dict = field(default_factory=dict, compare=False, repr=False)
+    _phrases: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_texts(
@@ -58,7 +60,9 @@ class SiteContext:
     def with_captures(self, other_captures: Sequence[str]) -> SiteContext:
         """The same site corpus with the other captures of one page (cheap: no re-join)."""
         others = tuple(t for t in (_as_text(c) for c in other_captures if c) if t)
-        return SiteContext(corpus=self.corpus, n_texts=self.n_texts, other_texts=others, _slots=self._slots)
+        return SiteContext(
+            corpus=self.corpus, n_texts=self.n_texts, other_texts=others, _slots=self._slots, _phrases=self._phrases
+        )
 
     def slot_fillers(self, left: str, right: str, *, max_len: int = MAX_FILLER) -> Counter:
         """Counts of the strings (1..max_len chars, one line) standing between ``left`` and ``right``."""
@@ -77,7 +81,12 @@ class SiteContext:
         return counts
 
     def contains(self, phrase: str) -> bool:
-        return bool(phrase) and phrase in self.corpus
+        if not phrase:
+            return False
+        found = self._phrases.get(phrase)
+        if found is None:
+            found = self._phrases[phrase] = phrase in self.corpus
+        return found
 
 
 def _as_text(capture: str) -> str:

@@ -12,6 +12,9 @@ except ImportError:  # pragma: no cover - exercised only without the dependency
     OpenCC = None
 
 
+MAX_CACHED_CHARS = 1_000  # longer texts are converted without being remembered
+
+
 def available() -> bool:
     return OpenCC is not None
 
@@ -22,6 +25,15 @@ def _converter(config: str):
 
 
 def to_simplified(text: str) -> str:
+    if len(text) <= MAX_CACHED_CHARS:
+        return _to_simplified(text)
+    conv = _converter("t2s")
+    return conv.convert(text) if conv is not None else text
+
+
+@lru_cache(maxsize=8192)
+def _to_simplified(text: str) -> str:
+    # OpenCC's pure-Python matcher is slow; pages repeat their lines (second pass) and phrases
     conv = _converter("t2s")
     return conv.convert(text) if conv is not None and text else text
 

@@ -25,6 +25,8 @@ from pipelines.cleaning.lexicon import Lexicon
 LEXICON_SCORE = 1.0
 SHAPE_SCORE = 0.85
 EXTRA_SCORE = 0.8
+MAX_CACHED_CHARS = 2_000  # longer strings (page bodies) are not remembered
+MAX_CACHED_STRINGS = 20_000  # the cache starts over when it holds this many
 
 _ADMIN_END = frozenset("县市省镇乡村区局委办校院站部厅馆所队组会府")
 _GLUE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.]*[A-Za-z0-9])?")
@@ -44,28 +46,63 @@ def find_spam(text: str, lexicon: Lexicon, *, extra_phrases: Iterable[str] = ())
     """Non-overlapping spam spans of ``text``, sorted by position."""
     if not text:
         return []
+    if extra_phrases:
+        return _find(text, lexicon, extra_phrases)
+    # the same nav, footer and field strings come back page after page: remember them
+    cached = lexicon.spans.get(text)
+    if cached is None:
+        cached = tuple(_find(text, lexicon, ()))
+        if len(text) <= MAX_CACHED_CHARS:
+            if len(lexicon.spans) >= MAX_CACHED_STRINGS:
+                lexicon.spans.clear()
+            lexicon.spans[text] = cached
+    return list(cached)
+
+
+def _find(text: str, lexicon: Lexicon, extra_phrases: Iterable[str]) -> list[Span]:
+    known = _known(text, lexicon)
+    core = lexicon.shape_core is None or lexicon.shape_core.search(text) is not None
+    shapes = list(lexicon.shape.finditer(text)) if core else []
+    extra = [p for p in extra_phrases if p]
+    if not known and not shapes and not extra:
+        return []
     legit = [(m.start(), m.end()) for m in lexicon.legit.finditer(text)] if lexicon.legit else []
     found: list[Span] = []
-    for m in lexicon.known.finditer(text):
+    for m in known:
         if not _inside(m.start(), m.end(), legit) and not _quoted(text, m.start(), m.end()):
             found.append(Span(m.start(), m.end(), "lexicon", "lexicon", LEXICON_SCORE))
     legit_stems = lexicon.words("legitstem")
-    for m in lexicon.shape.finditer(text):
+    for m in shapes:
         stem = m.group("stem")
         if stem is not None and (stem in legit_stems or stem[-1] in _ADMIN_END):
             continue
         if _covers_stem(m.start(), m.end(), legit) or _quoted(text, m.start(), m.end()):
             continue
         found.append(Span(m.start(), m.end(), "brand-shape", "register", SHAPE_SCORE))
-    for phrase in extra_phrases:
-        if not phrase:
-            continue
+    for phrase in extra:
         pos = text.find(phrase)
         while pos >= 0:
             if not _quoted(text, pos, pos + len(phrase)):
                 found.append(Span(pos, pos + len(phrase), "site-repeated", "site-context", EXTRA_SCORE))
             pos = text.find(phrase, pos + len(phrase))
     return _merge(text, [_glue(text, s) for s in found])
+
+
+def _known(text: str, lexicon: Lexicon) -> list[re.Match]:
+    """``lexicon.known.finditer(text)``, tried only where a brand, term or weak word can start:
+    the big case-insensitive alternation costs as much at every character as where it matches."""
+    if lexicon.known_start is None:
+        return list(lexicon.known.finditer(text))
+    found = []
+    pos = 0
+    for start in lexicon.known_start.finditer(text):
+        if start.start() < pos:
+            continue
+        m = lexicon.known.match(text, start.start())
+        if m is not None:
+            found.append(m)
+            pos = m.end()
+    return found
 
 
 def _glue(text: str, span: Span) -> Span:

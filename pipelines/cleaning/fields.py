@@ -65,6 +65,9 @@ class FieldCleaner:
             if not isinstance(element.tag, str):
                 continue
             for attr in ("text", "tail"):
+                value = (element.text if attr == "text" else element.tail) or ""
+                if not value or value.isspace():
+                    continue  # nothing to clean (the common case: test it first)
                 key = (element, attr)
                 if key in done:
                     continue
@@ -72,7 +75,6 @@ class FieldCleaner:
                     continue
                 if attr == "tail" and _tail_skipped(element, skip):
                     continue
-                value = getattr(element, attr) or ""
                 m = _SOURCE.search(value)
                 if m:
                     findings += self._node(element, attr, -m.end(), SOURCE, FindingKind.SOURCE_SPAM, edits, lo=m.end())

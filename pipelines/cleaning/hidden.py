@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from pipelines.cleaning.detect import find_spam
@@ -59,7 +60,12 @@ def offsite_hosts(element, page_host: str, lexicon: Lexicon) -> list[str]:
 def hiding_rule(element) -> str | None:
     if element.get("hidden") is not None:
         return "hidden-attribute"
-    style = element.get("style") or ""
+    style = element.get("style")
+    return _style_rule(style) if style else None
+
+
+@lru_cache(maxsize=4096)
+def _style_rule(style: str) -> str | None:
     for pattern, rule in _HIDING_STYLE:
         if pattern.search(style):
             return rule
@@ -85,7 +91,11 @@ def find_hidden(doc, page_host: str, lexicon: Lexicon, *, protect=()) -> list[Fl
 
 def find_link_farms(doc, page_host: str, lexicon: Lexicon, *, min_links: int = 3, protect=()) -> list[Flag]:
     """Visible blocks of off-site betting links (outermost element that is mostly such links)."""
-    flags = []
+    flags: list[Flag] = []
+    # anchor -> (characters of its text, whether it is a spam link): judged once per anchor
+    links = {a: _link(a, page_host, lexicon) for a in doc.iter("a")}
+    if sum(spam for _chars, spam in links.values()) < min_links:
+        return flags  # no element can hold enough spam links
     for element in doc.iter():
         if not isinstance(element.tag, str) or element.tag.lower() in _SKIP or element in protect:
             continue
@@ -95,12 +105,9 @@ def find_link_farms(doc, page_host: str, lexicon: Lexicon, *, min_links: int = 3
         spammy = 0
         link_chars = 0
         for a in anchors:
-            host = host_of(a.get("href"))
-            text = a.text_content()
-            link_chars += len(text.strip())
-            if host and host != page_host and not lexicon.is_safe_host(host):
-                if lexicon.is_spam_host(host) or find_spam(text, lexicon):
-                    spammy += 1
+            chars, spam = links[a]
+            link_chars += chars
+            spammy += spam
         if spammy < min_links or spammy * 2 < len(anchors):
             continue
         total = len(element.text_content().strip())
@@ -108,3 +115,10 @@ def find_link_farms(doc, page_host: str, lexicon: Lexicon, *, min_links: int = 3
             continue
         flags.append(Flag(element, "offsite-link-block", "offsite-links", 0.95))
     return flags
+
+
+def _link(a, page_host: str, lexicon: Lexicon) -> tuple[int, bool]:
+    host = host_of(a.get("href"))
+    text = a.text_content()
+    offsite = bool(host) and host != page_host and not lexicon.is_safe_host(host)
+    return len(text.strip()), offsite and bool(lexicon.is_spam_host(host) or find_spam(text, lexicon))

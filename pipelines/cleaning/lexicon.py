@@ -7,7 +7,7 @@ cleaner knows without touching a module. It is read once, on first use, never at
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -37,6 +37,12 @@ class Lexicon:
     known: re.Pattern  # brand | term | weak + glue
     shape: re.Pattern  # unknown stem + category + channel, unknown stem + strong channel
     legit: re.Pattern | None
+    # a category or strong word: every ``shape`` match holds one (a cheap test before ``shape``)
+    shape_core: re.Pattern | None = None
+    # the first characters of brand, term and weak words: where a ``known`` match can start
+    known_start: re.Pattern | None = None
+    # spans found per string (``detect.find_spam``): pages of one site repeat their nav and footer
+    spans: dict = field(default_factory=dict, compare=False, repr=False)
 
     def words(self, cls: str) -> frozenset[str]:
         return self.terms.get(cls, frozenset())
@@ -90,8 +96,22 @@ def build(terms: dict[str, frozenset[str]]) -> Lexicon:
     )
     legit = re.compile(_alternation(terms["legit"]), re.IGNORECASE) if terms["legit"] else None
     return Lexicon(
-        terms=terms, known=re.compile(known, re.IGNORECASE), shape=re.compile(shape, re.IGNORECASE), legit=legit
+        terms=terms,
+        known=re.compile(known, re.IGNORECASE),
+        shape=re.compile(shape, re.IGNORECASE),
+        legit=legit,
+        shape_core=re.compile(rf"{category}|{strong}", re.IGNORECASE),
+        known_start=_first_chars(terms["brand"] | terms["term"], terms["weak"]),
     )
+
+
+def _first_chars(*groups: frozenset[str]) -> re.Pattern | None:
+    """A character class of the words' first characters (case-insensitive like the patterns);
+    None when a group is empty, since an empty alternative lets a match start anywhere."""
+    if not all(groups):
+        return None
+    firsts = sorted({w[0] for words in groups for w in words})
+    return re.compile("[" + "".join(re.escape(c) for c in firsts) + "]", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)

@@ -82,7 +82,10 @@ def _traditional(text: str, taken: list[tuple[int, int]], minimum: int) -> list[
             segments.append((pos, a))
         pos = max(pos, b)
     segments.append((pos, len(text)))
-    count = sum(1 for a, b in segments for c in text[a:b] if convert.is_traditional_char(c))
+    count = 0
+    for a, b in segments:
+        segment = text[a:b]
+        count += sum(segment.count(c) for c in set(segment) if convert.is_traditional_char(c))
     if count < minimum:
         return []
     found = []

@@ -29,35 +29,50 @@ def site_repeated_phrases(text: str, context: SiteContext | None) -> list[str]:
     """Phrases of ``text`` that stand where the site's clean texts have one common word."""
     if context is None or context.n_texts < MIN_TEXTS or not text:
         return []
-    counts: Counter = Counter()
-    for run in _WORDISH.finditer(text):
-        word = run.group(0)
-        for n in range(MIN_LEN, min(MAX_LEN, len(word)) + 1):
-            for i in range(len(word) - n + 1):
-                counts[word[i : i + n]] += 1
-    # a phrase that always comes with the same neighbour is explained by the longer phrase
-    covered = set()
-    for g, c in counts.items():
-        if len(g) > MIN_LEN and c >= MIN_REPEATS:
-            if counts.get(g[:-1]) == c:
-                covered.add(g[:-1])
-            if counts.get(g[1:]) == c:
-                covered.add(g[1:])
-    repeated = [g for g, c in counts.items() if c >= MIN_REPEATS and g not in covered]
-    repeated.sort(key=len, reverse=True)
+    repeated = _repeated_grams([m.group(0) for m in _WORDISH.finditer(text)])
     found: list[str] = []
     checked = 0
     for phrase in repeated:
         if checked >= MAX_CANDIDATES:
             break
-        if len(_contexts(text, phrase)) < MIN_REPEATS or context.contains(phrase):
+        if context.contains(phrase):  # cheap test first
+            continue
+        contexts = _contexts(text, phrase)
+        if len(contexts) < MIN_REPEATS:
             continue
         if context.contains(convert.to_simplified(phrase)):
             continue  # the site's word in traditional characters: the t2s rule's business
         checked += 1
-        if _slot_word(text, phrase, context) is not None:
+        if _slot_word(phrase, contexts, context) is not None:
             found.append(phrase)
     return found
+
+
+def _repeated_grams(words: list[str]) -> list[str]:
+    """The substrings of ``words`` (MIN_LEN..MAX_LEN characters) seen at least MIN_REPEATS times,
+    longest first, each length in order of first occurrence, without those that always come with
+    the same neighbour (a longer phrase explains them).
+
+    Counted length by length, only where the gram one character shorter repeats: a gram can
+    repeat only where its prefix does, so the counts of the repeated grams are exact."""
+    joined = "\n".join(words)  # grams across a "\n" are not words: never counted as repeated
+    counts: dict[str, int] = {}
+    by_length: list[list[str]] = []
+    places = range(len(joined) - MIN_LEN + 1)
+    for n in range(MIN_LEN, MAX_LEN + 1):
+        grams = [joined[i : i + n] for i in places]
+        repeated = {g: c for g, c in Counter(grams).items() if c >= MIN_REPEATS and "\n" not in g}
+        counts.update(repeated)
+        by_length.append(list(repeated))
+        places = [i for i, g in zip(places, grams, strict=True) if g in repeated and i + n < len(joined)]
+    covered = set()
+    for g, c in counts.items():
+        if len(g) > MIN_LEN:
+            if counts.get(g[:-1]) == c:
+                covered.add(g[:-1])
+            if counts.get(g[1:]) == c:
+                covered.add(g[1:])
+    return [g for grams in reversed(by_length) for g in grams if g not in covered]
 
 
 def _contexts(text: str, phrase: str) -> set[tuple[str, str]]:
@@ -73,9 +88,8 @@ def _contexts(text: str, phrase: str) -> set[tuple[str, str]]:
     return found
 
 
-def _slot_word(text: str, phrase: str, context: SiteContext) -> str | None:
+def _slot_word(phrase: str, contexts: set[tuple[str, str]], context: SiteContext) -> str | None:
     winners: Counter = Counter()
-    contexts = _contexts(text, phrase)
     for left, right in contexts:
         fillers = context.slot_fillers(left, right)
         total = sum(fillers.values())

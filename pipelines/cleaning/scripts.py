@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import unquote
 
 from pipelines.cleaning.detect import find_spam
@@ -51,15 +52,26 @@ def find_scripts(doc, page_host: str, lexicon: Lexicon) -> list[Flag]:
             if _unsafe(host, page_host, lexicon):
                 flags.append(Flag(script, "offsite-script", "offsite-host", 0.9))
             continue
-        source = decode_script(script.text or "")
-        if not _WRITES.search(source):
+        writer = _writer(script.text or "")
+        if writer is None:
             continue
-        hosts = [h.lower() for h in _URL.findall(source)]
+        source, hosts = writer
         if any(_unsafe(h, page_host, lexicon) for h in hosts):
             flags.append(Flag(script, "script-writes-link", "offsite-host", 0.95))
         elif find_spam(source, lexicon):
             flags.append(Flag(script, "script-writes-link", "lexicon", 0.95))
     return flags
+
+
+@lru_cache(maxsize=1024)
+def _writer(text: str) -> tuple[str, tuple[str, ...]] | None:
+    """(decoded source, hosts it names) of an inline script that writes markup or navigates;
+    None for any other. Cached: every page of a site carries the same analytics and menu
+    scripts."""
+    source = decode_script(text)
+    if not _WRITES.search(source):
+        return None
+    return source, tuple(h.lower() for h in _URL.findall(source))
 
 
 def find_frames(doc, page_host: str, lexicon: Lexicon) -> list[Flag]:
