@@ -240,11 +240,11 @@ def number(text: str) -> int | float | None:
 def read_tables(tables, *, template: str) -> TableResult:
     """Statistics of every table; ``template`` labels rows unless a table shows otherwise."""
     grids = [g for g in (grid(t) for t in tables) if g]
-    hint = _template_hint(grids)
+    flats = ["".join(["".join(row) for row in g]) for g in grids]
+    hint = _template_hint("".join(flats))
     label = hint or template
     rows: list[StatRow] = []
-    for g in grids:
-        flat = "".join("".join(row) for row in g)
+    for g, flat in zip(grids, flats):
         if "维持" in flat and ("行政复议" in flat or "行政诉讼" in flat):
             rows += _review(g, label)
         elif "本年新收" in flat or "予以公开" in flat:
@@ -254,8 +254,8 @@ def read_tables(tables, *, template: str) -> TableResult:
     return TableResult(tuple(rows), hint)
 
 
-def _template_hint(grids) -> str | None:
-    text = "".join("".join("".join(row) for row in g) for g in grids)
+def _template_hint(text: str) -> str | None:
+    """The template the tables' text shows by a header only one of them has, else None."""
     if any(mark in text for mark in REVISED_MARKS):
         return "revised-2021"
     if any(mark in text for mark in TRIAL_MARKS):
@@ -288,7 +288,7 @@ def _items(g: list[list[str]], template: str) -> list[StatRow]:
         if first.startswith("信息内容") or (first == "" and any("数量" in c for c in cells)):
             headers = cells
             continue
-        item = next(((prefix, section) for key, prefix, section in ITEM_ROWS if key in first), None)
+        item = _item_row(first)
         if item is None:
             continue
         prefix, section = item
@@ -296,7 +296,7 @@ def _items(g: list[list[str]], template: str) -> list[StatRow]:
         for j in range(1, len(cells)):
             if j >= len(headers) or (j > 1 and headers[j] == headers[j - 1] and cells[j] == cells[j - 1]):
                 continue
-            suffix = next((s for key, s in ITEM_COLUMNS if key in headers[j]), None)
+            suffix = _item_suffix(headers[j])
             if suffix is None:
                 continue
             if prefix + suffix in seen:
@@ -306,6 +306,18 @@ def _items(g: list[list[str]], template: str) -> list[StatRow]:
                 seen.add(stat.metric)
                 rows.append(stat)
     return rows
+
+
+@lru_cache(maxsize=1024)
+def _item_row(label: str) -> tuple[str, str] | None:
+    """(metric prefix, section) of a 第二十条 row label, by the first ITEM_ROWS keyword in it."""
+    return next(((prefix, section) for key, prefix, section in ITEM_ROWS if key in label), None)
+
+
+@lru_cache(maxsize=1024)
+def _item_suffix(header: str) -> str | None:
+    """Metric suffix of a 第二十条 column header, by the first ITEM_COLUMNS keyword in it."""
+    return next((suffix for key, suffix in ITEM_COLUMNS if key in header), None)
 
 
 def _header_split(g: list[list[str]]) -> int:
@@ -321,39 +333,57 @@ def _applications(g: list[list[str]], template: str) -> list[StatRow]:
     columns: dict[int, str] = {}
     for cells in g[:split]:
         for j, text in enumerate(cells):
-            key = next((k for word, k in APPLICANT_HEADERS if word in text), None)
-            if key is None and text == "其他":
-                key = "other_org"
-            if key is not None and not text.startswith("（本列"):
+            key = _applicant_key(text)
+            if key is not None:
                 columns[j] = key       # later header rows are more specific
     if not columns:
         return []
+    value_columns = tuple(columns.items())
+    body = g[split:]
+    label_columns = [j for j in range(max(map(len, body), default=0)) if j not in columns]
     rows: list[StatRow] = []
     seen: set[str] = set()
-    for cells in g[split:]:
+    for cells in body:
+        width = len(cells)
         labels: list[str] = []
-        for j, text in enumerate(cells):
-            if j not in columns and text and (not labels or labels[-1] != text):
+        for j in label_columns:
+            if j >= width:
+                break
+            text = cells[j]
+            if text and (not labels or labels[-1] != text):
                 labels.append(text)
         row_id = _application_row(tuple(labels))
         if row_id is None:
             continue
-        for j, key in columns.items():
-            if j >= len(cells):
-                continue
-            metric = _cell_metric(row_id, key)
-            if metric in seen:
-                continue
-            stat = _row(metric, number(cells[j]), "applications", template)
-            if stat:
-                seen.add(metric)
-                rows.append(stat)
+        for j, metric, unit in _application_cells(row_id, value_columns):
+            if j < width and metric not in seen:
+                value = number(cells[j])
+                if value is not None:
+                    seen.add(metric)
+                    rows.append(StatRow(metric, value, unit, None, "applications", template))
     return rows
 
 
 @lru_cache(maxsize=1024)
-def _cell_metric(row_id: str, column: str) -> str:
-    return f"{row_id}_{column}" if column else row_id
+def _applicant_key(header: str) -> str | None:
+    """Applicant key of an applications column header (``""`` for the total), None if none."""
+    key = next((k for word, k in APPLICANT_HEADERS if word in header), None)
+    if key is None and header == "其他":
+        key = "other_org"
+    return None if header.startswith("（本列") else key
+
+
+@lru_cache(maxsize=1024)
+def _application_cells(row_id: str,
+                       columns: tuple[tuple[int, str], ...]) -> tuple[tuple[int, str, str | None], ...]:
+    """(column, metric id, unit) of the known metrics of row ``row_id`` under ``columns``
+    ((index, applicant key) pairs), in column order; unknown ids are left out here, once."""
+    out = []
+    for j, key in columns:
+        metric = f"{row_id}_{key}" if key else row_id
+        if metric in _UNITS:
+            out.append((j, metric, _UNITS[metric]))
+    return tuple(out)
 
 
 @lru_cache(maxsize=1024)
