@@ -37,6 +37,7 @@ PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
                   rf"(?:参训|参加培训)(?:人数|人员)?(?:达|共)?{_N}(?:人次|人)")),
 )
 COMPILED = tuple((metric, tuple(re.compile(p) for p in pats)) for metric, pats in PATTERNS)
+_DIGIT = re.compile(r"\d")
 
 _NONE_WORDS = re.compile(r"无|没有|未(?:发生|收到|出现|产生|有)|零")
 # (metric, what the sentence must name, what must not be there)
@@ -54,6 +55,8 @@ def read_prose(text: str, *, template: str) -> list[StatRow]:
     found: dict[str, StatRow] = {}
     sentences = [m.group(0) for m in _SENTENCE.finditer(text)]
     for sentence in sentences:
+        if not _DIGIT.search(sentence):
+            continue            # every pattern needs a figure (the ``n`` group of _N)
         for metric, patterns in COMPILED:
             if metric in found:
                 continue
