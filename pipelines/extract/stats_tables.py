@@ -112,7 +112,7 @@ def grid(table) -> list[list[str]]:
     """Cell texts of an lxml ``<table>`` with spans expanded (nested tables are read separately).
 
     Whitespace inside a cell is dropped (cells hold labels and numbers, never prose)."""
-    if table.find(".//table") is not None:
+    if next(table.iterdescendants("table"), None) is not None:
         return _grid_nested(table)
     out: list[list[str]] = []
     pending: dict[tuple[int, int], str] = {}
@@ -120,28 +120,32 @@ def grid(table) -> list[list[str]]:
     r = -1
     tostring = etree.tostring
     for node in table.iter("tr", "td", "th"):      # one C iterator, document order
-        if node.tag == "tr" or row is None:
+        if node.tag == "tr":
             if row is not None:
-                _fill(row, r, pending)
+                if pending:
+                    _fill(row, r, pending)
                 out.append(row)
             row = []
             r += 1
-            if node.tag == "tr":
-                continue
-        if pending:
+            continue
+        if row is None:                             # a cell before any <tr>
+            row = []
+            r += 1
+        elif pending:
             _fill(row, r, pending)
-        if len(node):
-            text = "".join(tostring(node, method="text", encoding="unicode", with_tail=False).split())
-        else:
-            text = "".join((node.text or "").split())
+        text = tostring(node, method="text", encoding="unicode", with_tail=False) if len(node) else node.text or ""
+        if not text.isdigit():                      # digits only (most value cells): no whitespace to drop
+            text = "".join(text.split())
         colspan = node.get("colspan")
         colspan = _span(colspan) if colspan else 1
         rowspan = node.get("rowspan")
-        if rowspan and _span(rowspan) > 1:
-            c = len(row)
-            for dr in range(1, _span(rowspan)):
-                for dc in range(colspan):
-                    pending[(r + dr, c + dc)] = text
+        if rowspan:
+            rowspan = _span(rowspan)
+            if rowspan > 1:
+                c = len(row)
+                for dr in range(1, rowspan):
+                    for dc in range(colspan):
+                        pending[(r + dr, c + dc)] = text
         if colspan == 1:
             row.append(text)
         else:
