@@ -171,6 +171,8 @@ def _lines(root, *, stop: tuple, titles: list | None = None) -> list[tuple[str, 
     _walk(root, stop, parts, titles)
     lines = []
     for line in "".join(parts).split("\n"):
+        if not line or line.isspace():      # most of them: every block element opens and closes one
+            continue
         cells = tuple(c for c in (_clean(c) for c in line.split("\t")) if c)
         if cells:
             lines.append(cells)
@@ -178,7 +180,8 @@ def _lines(root, *, stop: tuple, titles: list | None = None) -> list[tuple[str, 
 
 
 def _walk(element, stop, parts: list[str], titles: list | None = None) -> None:
-    tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    tag = element.tag
+    tag = tag.lower() if isinstance(tag, str) else ""
     if not tag or tag in SKIP_TAGS or element in stop:
         if tag and element in stop:
             parts.append("\n")
