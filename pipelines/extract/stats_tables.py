@@ -223,6 +223,7 @@ def _rows(table):
             yield from child.iterchildren("tr")
 
 
+@lru_cache(maxsize=256)
 def _span(value: str | None) -> int:
     try:
         return max(1, min(MAX_SPAN, int(value or 1)))
