@@ -14,7 +14,9 @@ from datetime import date, datetime
 MIN_YEAR = 1990
 MAX_YEAR = 2100
 
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９：／－．", "0123456789:/-.")
+_FULL_WIDTH_CHARS = "０１２３４５６７８９：／－．"
+_FULL_WIDTH = str.maketrans(_FULL_WIDTH_CHARS, "0123456789:/-.")
+_FULL_WIDTH_RUN = re.compile(f"[{re.escape(_FULL_WIDTH_CHARS)}]+")
 _CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "o": 0, "一": 1, "二": 2, "三": 3, "四": 4,
               "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _D = "0-9０-９〇零○Ｏ一二三四五六七八九"
@@ -44,7 +46,12 @@ class FoundDate:
 
 def normalise_digits(text: str) -> str:
     """Full-width digits and separators to ASCII; length-preserving, so offsets still hold."""
-    return text.translate(_FULL_WIDTH)
+    # str.translate would look every character of a Han text up in a dict: translate only the runs
+    return _FULL_WIDTH_RUN.sub(_translate_run, text)
+
+
+def _translate_run(match: re.Match) -> str:
+    return match.group().translate(_FULL_WIDTH)
 
 
 def cn_number(text: str) -> int | None:

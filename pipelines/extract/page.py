@@ -17,9 +17,9 @@ from lxml import etree
 
 from pipelines.text import BLOCK_TAGS, CELL_TAGS, SKIP_TAGS
 
-FORM_XPATH = '//form[@name="_newscontent_fromname"]'
+FORM_NAME = "_newscontent_fromname"
 # the body is the .v_news_content inside div[id^="vsb_content"], else that div, else any .v_news_content
-CONTAINER_XPATH = '//div[starts-with(@id, "vsb_content")]'
+CONTAINER_ID_PREFIX = "vsb_content"
 CONTENT_XPATH = '//*[contains(concat(" ", normalize-space(@class), " "), " v_news_content ")]'
 CONTENT_CLASS = "v_news_content"
 # where a visible title sits, most specific first (selectors as rule ids; matched by _title_rank
@@ -81,17 +81,14 @@ def read_page(html: str) -> Page:
     doc = parse(html)
     if doc is None:
         return page
-    for node in doc.iter("meta"):
-        name = node.get("name") or node.get("property") or node.get("http-equiv")
-        if name and name not in page.meta:
-            page.meta[name] = _clean(node.get("content"))
-    title = doc.find(".//title")
-    if title is not None:
-        page.title_tag = _clean(_text(title)) or None
-    body = _find_body(doc)
-    forms = doc.xpath(FORM_XPATH)
-    form = forms[0] if forms else None
-    scope = form if form is not None else (doc.find(".//body") if doc.find(".//body") is not None else doc)
+    found = _Landmarks()
+    for node in doc.iter("meta", "title", "body", "form", "div"):     # one C scan, document order
+        found.see(node, doc, page.meta)
+    if found.title is not None:
+        page.title_tag = _clean(_text(found.title)) or None
+    body = _find_body(doc, found.containers)
+    form = found.form
+    scope = form if form is not None else (found.body if found.body is not None else doc)
     if body is not None:
         page.tables = [t for t in body.iter("table")]
         page.body_lines = [" ".join(cells) for cells in _lines(body, stop=tuple(page.tables))]
@@ -100,7 +97,7 @@ def read_page(html: str) -> Page:
     titles: list = []
     page.head = _lines(scope, stop=(body,) if body is not None else (), titles=titles)
     if form is not None:
-        page._root, page._form = doc.find(".//body"), form
+        page._root, page._form = found.body, form
     for rank, node in sorted(titles, key=lambda pair: pair[0]):
         text = _clean(_text(node))
         if text:
@@ -109,9 +106,38 @@ def read_page(html: str) -> Page:
     return page
 
 
-def _find_body(doc):
+class _Landmarks:
+    """What ``read_page`` needs from the whole document, gathered in one scan: each ``find`` or
+    ``//`` XPath walks the whole tree (lxml's iterators look one match ahead, so even a ``find``
+    that hits the ``<title>`` early goes on to the end)."""
+
+    __slots__ = ("title", "body", "form", "containers")
+
+    def __init__(self) -> None:
+        self.title = self.body = self.form = None
+        self.containers: list = []          # div[id^="vsb_content"], in document order
+
+    def see(self, node, root, meta: dict[str, str]) -> None:
+        tag = node.tag
+        if tag == "div":
+            if (node.get("id") or "").startswith(CONTAINER_ID_PREFIX):
+                self.containers.append(node)
+        elif tag == "meta":
+            name = node.get("name") or node.get("property") or node.get("http-equiv")
+            if name and name not in meta:
+                meta[name] = _clean(node.get("content"))
+        elif tag == "form":
+            if self.form is None and node.get("name") == FORM_NAME:
+                self.form = node
+        elif node is not root:              # .//title and .//body: descendants of the root only
+            if tag == "title" and self.title is None:
+                self.title = node
+            elif tag == "body" and self.body is None:
+                self.body = node
+
+
+def _find_body(doc, containers: list):
     """``div[id^="vsb_content"] .v_news_content``, else the vsb_content div, else any .v_news_content."""
-    containers = doc.xpath(CONTAINER_XPATH)
     for container in containers:
         for node in container.iter():
             if CONTENT_CLASS in (node.get("class") or "").split():
@@ -145,6 +171,8 @@ def _lines(root, *, stop: tuple, titles: list | None = None) -> list[tuple[str, 
     _walk(root, stop, parts, titles)
     lines = []
     for line in "".join(parts).split("\n"):
+        if not line or line.isspace():      # most of them: every block element opens and closes one
+            continue
         cells = tuple(c for c in (_clean(c) for c in line.split("\t")) if c)
         if cells:
             lines.append(cells)
@@ -152,7 +180,8 @@ def _lines(root, *, stop: tuple, titles: list | None = None) -> list[tuple[str, 
 
 
 def _walk(element, stop, parts: list[str], titles: list | None = None) -> None:
-    tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    tag = element.tag
+    tag = tag.lower() if isinstance(tag, str) else ""
     if not tag or tag in SKIP_TAGS or element in stop:
         if tag and element in stop:
             parts.append("\n")
