@@ -388,7 +388,7 @@ class CrawlArchive:
         content_type = header_value(headers, "content-type")
         with self.sessions.begin() as session:
             page_id = store.get_or_create_page(session, url, kind, fetched_at)
-            capture = store.add_capture(
+            capture_id = store.add_capture(
                 session,
                 run_id=self.run_id,
                 page_id=page_id,
@@ -411,7 +411,6 @@ class CrawlArchive:
                 refers_to_capture_id=refers_to,
                 discovered_via=via,
             )
-            capture_id = capture.id
         self.counts["captures"] += 1
         return CaptureInfo(
             capture_id=capture_id,

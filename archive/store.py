@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -31,31 +31,39 @@ class VersionConflict(Exception):
 
 
 def get_or_create_page(session: Session, url: str, kind: str, seen_at: datetime) -> int:
-    """The id of the page row for ``url``, inserting it if new (safe against concurrent writers)."""
-    dialect = session.get_bind().dialect.name
-    values = {"url": url, "kind": kind, "first_seen_at": seen_at, "last_seen_at": seen_at}
-    if dialect in ("sqlite", "postgresql"):
-        insert = sqlite_insert if dialect == "sqlite" else pg_insert
-        session.execute(insert(Page).values(**values).on_conflict_do_nothing(index_elements=["url"]))
-        page = session.execute(select(Page).where(Page.url == url)).scalar_one()
-    else:  # pragma: no cover - other dialects: best effort
-        page = session.execute(select(Page).where(Page.url == url)).scalar_one_or_none()
-        if page is None:
-            page = Page(**values)
-            session.add(page)
-            session.flush()
-    if page.last_seen_at is None or _aware(page.last_seen_at) < seen_at:
-        page.last_seen_at = seen_at
-    if page.kind != kind and kind == "report":
-        page.kind = kind
-    return page.id
+    """The id of the page row for ``url``, inserting it if new (safe against concurrent writers).
+
+    Core statements on the session's connection: this runs for every capture, and the ORM's
+    object load and attribute flush cost more than the SQL itself.
+    """
+    pages = Page.__table__
+    conn = session.connection()
+    find = select(pages.c.id, pages.c.kind, pages.c.last_seen_at).where(pages.c.url == url)
+    row = conn.execute(find).first()
+    if row is None:
+        values = {"url": url, "kind": kind, "first_seen_at": seen_at, "last_seen_at": seen_at}
+        dialect = conn.dialect.name
+        if dialect in ("sqlite", "postgresql"):
+            insert = sqlite_insert if dialect == "sqlite" else pg_insert
+            conn.execute(insert(pages).values(**values).on_conflict_do_nothing(index_elements=["url"]))
+        else:  # pragma: no cover - other dialects: best effort
+            conn.execute(pages.insert().values(**values))
+        row = conn.execute(find).one()
+    page_id, stored_kind, last_seen = row
+    changes: dict[str, Any] = {}
+    if last_seen is None or _aware(last_seen) < seen_at:
+        changes["last_seen_at"] = seen_at
+    if stored_kind != kind and kind == "report":
+        changes["kind"] = kind
+    if changes:
+        conn.execute(update(pages).where(pages.c.id == page_id).values(**changes))
+    return page_id
 
 
-def add_capture(session: Session, **fields: Any) -> Capture:
-    capture = Capture(**fields)
-    session.add(capture)
-    session.flush()
-    return capture
+def add_capture(session: Session, **fields: Any) -> int:
+    """Insert a ``captures`` row (Core, like ``get_or_create_page``); returns its id."""
+    result = session.connection().execute(Capture.__table__.insert().values(**fields))
+    return result.inserted_primary_key[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,14 +105,23 @@ def latest_version(session: Session, page_id: int) -> ReportVersion | None:
     ).scalar_one_or_none()
 
 
-def latest_payload_digest(session: Session, page_id: int) -> str | None:
-    """Payload digest of the capture the page's latest version was extracted from."""
-    return session.scalar(
-        select(Capture.payload_digest)
-        .join(ReportVersion, ReportVersion.capture_id == Capture.id)
-        .where(ReportVersion.page_id == page_id)
-        .order_by(ReportVersion.version_no.desc())
+def latest_payload_digest(session: Session, page_id: int) -> tuple[int, str | None] | None:
+    """(id, payload digest of its capture) of the page's latest version, or None."""
+    row = session.connection().execute(
+        select(ReportVersion.__table__.c.id, Capture.__table__.c.payload_digest)
+        .join(Capture.__table__, ReportVersion.__table__.c.capture_id == Capture.__table__.c.id)
+        .where(ReportVersion.__table__.c.page_id == page_id)
+        .order_by(ReportVersion.__table__.c.version_no.desc())
         .limit(1)
+    ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def mark_seen_again(session: Session, version_id: int, capture_id: int) -> None:
+    """The latest version was captured again, unchanged: point its ``last_capture_id`` there."""
+    versions = ReportVersion.__table__
+    session.connection().execute(
+        update(versions).where(versions.c.id == version_id).values(last_capture_id=capture_id)
     )
 
 

@@ -94,12 +94,13 @@ class ReportProcessor:
             if page_id is None or not page.capture.page_is_report:
                 # reached as a start URL or read back from an older capture: make it a report page
                 page_id = store.get_or_create_page(session, page.url, "report", page.capture.fetched_at)
+            if not force and page.capture.payload_digest:
+                # the common nightly case, answered without loading the version's texts
+                last = store.latest_payload_digest(session, page_id)
+                if last is not None and last[1] == page.capture.payload_digest:
+                    store.mark_seen_again(session, last[0], page.capture.capture_id)
+                    return Outcome.SAME_PAYLOAD
             latest = store.latest_version(session, page_id)
-            if not force and latest is not None and page.capture.payload_digest and (
-                store.latest_payload_digest(session, page_id) == page.capture.payload_digest
-            ):
-                latest.last_capture_id = page.capture.capture_id
-                return Outcome.SAME_PAYLOAD
             earlier = [latest.clean_text] if latest is not None else []
         context = self.context
         if earlier:

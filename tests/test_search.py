@@ -58,7 +58,7 @@ def _store(session, url, township, year, source, body, *, when=T0, title=None):
     session.add(run)
     session.flush()
     page_id = get_or_create_page(session, url, "report", when)
-    capture = add_capture(
+    capture_id = add_capture(
         session, run_id=1, page_id=page_id, url=url, fetched_at=when, status=200,
         warc_filename="test.warc.gz", warc_offset=0, warc_record_id=f"<urn:uuid:{url}-{when.timestamp()}>",
         payload_digest="sha1:X",
@@ -68,7 +68,7 @@ def _store(session, url, township, year, source, body, *, when=T0, title=None):
         "report_year": year, "published_date": date(year + 1, 1, 15), "source": source,
         "raw_text": body, "clean_text": body,
     }
-    return save_version(session, page_id=page_id, capture_id=capture.id,
+    return save_version(session, page_id=page_id, capture_id=capture_id,
                         data=VersionData(fields, [], []), created_at=when, extractor_version="test")[0]
 
 

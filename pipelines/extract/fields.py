@@ -110,7 +110,6 @@ def township_in(text: str | None) -> str | None:
     if not text:
         return None
     for match in _TOWN_END.finditer(text):
-        end = match.end()
         before = text[: match.start()]
         if any(before.endswith(w[:-1]) and match.group(1) == w[-1] for w in _NOT_TOWN):
             continue
