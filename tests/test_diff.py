@@ -64,14 +64,14 @@ class Archive:
         self.serial += 1
         with self.sessions.begin() as session:
             page_id = get_or_create_page(session, url, "report", fetched_at)
-            capture = add_capture(
+            capture_id = add_capture(
                 session, run_id=self.run_id, page_id=page_id, url=url, fetched_at=fetched_at, status=200,
                 record_type="response", warc_filename="gongkai-20240301080000-00001-1.warc.gz",
                 warc_offset=1000 * self.serial, warc_length=900,
                 warc_record_id=f"<urn:uuid:00000000-0000-0000-0000-{self.serial:012d}>")
             fields = {"title": f"仁寿县{township}{year}年政府信息公开工作年度报告", "township": township,
                       "report_year": year, "published_date": published, "raw_text": text, "clean_text": text}
-            version, _ = save_version(session, page_id=page_id, capture_id=capture.id,
+            version, _ = save_version(session, page_id=page_id, capture_id=capture_id,
                                       data=VersionData(fields, list(findings), list(statistics)),
                                       created_at=fetched_at, extractor_version="test")
             return version.id

@@ -69,7 +69,7 @@ def build_archive(data_dir: Path, db_url: str) -> dict:
                 protocol="HTTP/1.1", status=200, reason="OK", response_headers=headers, body=body,
                 ip_address="127.0.0.1", fetched_at=when)
             page_id = get_or_create_page(session, url, "report", when)
-            capture = add_capture(
+            capture_id = add_capture(
                 session, run_id=1, page_id=page_id, url=url, fetched_at=when, status=200,
                 content_type=headers[0][1], content_length=len(body), record_type="response",
                 warc_filename=response.filename, warc_offset=response.offset, warc_length=response.length,
@@ -83,7 +83,7 @@ def build_archive(data_dir: Path, db_url: str) -> dict:
                          "end": len(text) + 4, "signal": "lexicon"}]
             stats = [{"metric": "proactive.published", "value": 126.0, "unit": "条", "qualifier": None,
                       "section": "一", "template": "prose-2016"}]
-            save_version(session, page_id=page_id, capture_id=capture.id, created_at=when, extractor_version="t",
+            save_version(session, page_id=page_id, capture_id=capture_id, created_at=when, extractor_version="t",
                          data=VersionData(fields, findings, stats))
             bodies.setdefault(url, []).append((body, response))
     writer.close()
