@@ -85,3 +85,11 @@ def test_unreachable_site_exits_non_zero_with_one_line(tmp_path):
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1 and "could not reach http://127.0.0.1:9/" in errors[0], result.stderr
+
+
+def test_variant_choices_are_the_replica_variants():
+    # cli.py names them itself so that `gongkai --help` does not import the replica generator
+    from crawler.cli import VARIANT_NAMES
+    from crawler.replica.variant import VARIANTS
+
+    assert tuple(VARIANT_NAMES) == tuple(VARIANTS)
