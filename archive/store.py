@@ -107,11 +107,12 @@ def latest_version(session: Session, page_id: int) -> ReportVersion | None:
 
 def latest_payload_digest(session: Session, page_id: int) -> tuple[int, str | None] | None:
     """(id, payload digest of its capture) of the page's latest version, or None."""
+    versions, captures = ReportVersion.__table__, Capture.__table__
     row = session.connection().execute(
-        select(ReportVersion.__table__.c.id, Capture.__table__.c.payload_digest)
-        .join(Capture.__table__, ReportVersion.__table__.c.capture_id == Capture.__table__.c.id)
-        .where(ReportVersion.__table__.c.page_id == page_id)
-        .order_by(ReportVersion.__table__.c.version_no.desc())
+        select(versions.c.id, captures.c.payload_digest)
+        .join(captures, versions.c.capture_id == captures.c.id)
+        .where(versions.c.page_id == page_id)
+        .order_by(versions.c.version_no.desc())
         .limit(1)
     ).first()
     return (row[0], row[1]) if row is not None else None

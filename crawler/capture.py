@@ -6,10 +6,10 @@ the request is sent, and ``process_response`` sees the body before decompression
 Redirects, retries and robots.txt fetches are archived too: each is an exchange of its own.
 
 Incremental capture: report and attachment requests carry ``If-None-Match`` from the last
-capture, or ``If-Modified-Since`` when it had no ETag. A 304 is archived as a server-not-modified revisit
-and the spider gets the original response read back from the WARC; a 200 with the last capture's
-payload digest is archived as an identical-payload-digest revisit. A page already captured by the
-crashed run this run resumes is served from the archive without a request.
+capture, or ``If-Modified-Since`` when it had no ETag. A 304 is archived as a server-not-modified
+revisit and the spider gets the original response read back from the WARC; a 200 with the last
+capture's payload digest is archived as an identical-payload-digest revisit. A page already
+captured by the crashed run this run resumes is served from the archive without a request.
 """
 
 from __future__ import annotations
