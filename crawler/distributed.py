@@ -14,8 +14,8 @@ scrapy-redis 0.9.1 works with Scrapy 2.19 through these two classes; what this m
 * Politeness per host across workers (:class:`HostGate` in :class:`GatedHTTPDownloadHandler`):
   Scrapy's download slots live in each process, so N workers would each keep ``DOWNLOAD_DELAY``
   and together hit a host N times as often. Before each fetch a worker takes the host's gate, a
-  Redis key set with ``NX`` and a time-to-live of ``DOWNLOAD_DELAY``; while another worker holds
-  it, it waits out the key's TTL.
+  Redis key set with ``NX``, holds it until the answer is back, and leaves it for
+  ``DOWNLOAD_DELAY`` more; other workers wait for it.
 * Idle shutdown across workers (:class:`FrontierIdleShutdown`): scrapy-redis's own
   ``SCHEDULER_IDLE_BEFORE_CLOSE`` blocks the reactor in ``BRPOP`` and is ignored by its priority
   queue, and ``RedisSpider``'s ``MAX_IDLE_TIME_BEFORE_CLOSE`` only exists on its spider classes.
@@ -24,7 +24,6 @@ scrapy-redis 0.9.1 works with Scrapy 2.19 through these two classes; what this m
 * Seeding (:func:`seed`) without a running spider: requests are built by the ``reports`` spider's
   own code path and pushed with the same queue and fingerprint classes; a worker that is also
   given the start URLs yields them, and the shared dupefilter drops them as already seen.
-
 * The nightly recheck, once per job (:meth:`FrontierIdleShutdown.spider_idle`): a worker's own
   recheck would fetch everything the *other* workers reached. Each worker adds its run ids to
   ``<prefix>:runs``; the first worker to find the whole frontier dry takes ``<prefix>:recheck``
@@ -39,6 +38,7 @@ import logging
 import os
 import socket
 import time
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -280,7 +280,6 @@ class FrontierIdleShutdown:
         queue_cls: str = REDIS_QUEUE,
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
-        archive=None,
         recheck: bool = False,
     ):
         self.crawler = crawler
@@ -298,9 +297,9 @@ class FrontierIdleShutdown:
         self._waiting = False
         self._idle_since: float | None = None
         self._last_busy_write = float("-inf")
-        #: The worker's CrawlArchive (run ids, recheck list): given, or found on spider_opened
-        #: through GONGKAI_ARCHIVE_EXTENSION (extensions are all built by then).
-        self.archive = archive
+        #: The worker's CrawlArchive (run ids, recheck list), found on spider_opened through
+        #: GONGKAI_ARCHIVE_EXTENSION (extensions are all built by then).
+        self.archive = None
         self.recheck = recheck
         self._registered = False
 
@@ -337,7 +336,7 @@ class FrontierIdleShutdown:
         from twisted.internet.task import LoopingCall
 
         archive_ext = self.crawler.settings.get("GONGKAI_ARCHIVE_EXTENSION")
-        if self.recheck and self.archive is None and archive_ext:
+        if self.recheck and archive_ext:
             self.archive = self.crawler.get_extension(load_object(archive_ext)).archive
         self.recheck = self.recheck and self.archive is not None
 
@@ -451,45 +450,58 @@ class FrontierIdleShutdown:
 
 
 class HostGate:
-    """At most one request per ``delay`` seconds to a host, summed over every worker on the
-    Redis server.
+    """One request at a time to a host, and ``delay`` seconds between the end of one and the
+    start of the next, summed over every worker on the Redis server.
 
-    The gate of ``host[:port]`` is the key ``gongkai:host:<host>``, taken with ``SET NX PX`` for
-    the delay. A worker that finds it taken waits the key's remaining TTL and tries again.
+    The gate of ``host[:port]`` is the key ``gongkai:host:<host>``. A worker takes it with
+    ``SET NX`` as a lease (``lease`` seconds at most, so a worker that dies does not hold it for
+    ever), sends its request, and when the answer (or an error) is back, shortens the lease to
+    ``delay``. Holding it until the answer is what keeps the spacing on the wire: a worker whose
+    reactor is busy (cleaning a page) may put its request on the socket well after it took the
+    gate, and a gate that only lasted ``delay`` from the taking would let the next worker's
+    request out at the same moment. Waiting workers look again every ``poll`` seconds.
     """
 
-    def __init__(self, server, *, delay: float, stats=None, prefix: str = HOST_GATE_PREFIX, worker_id: str = ""):
+    #: Shorten the lease to the delay only if this worker still holds it (it may have expired).
+    _RELEASE = (
+        "if redis.call('get', KEYS[1]) == ARGV[1] then "
+        "return redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) else return 0 end"
+    )
+
+    def __init__(self, server, *, delay: float, lease: float = 180.0, stats=None,
+                 prefix: str = HOST_GATE_PREFIX, worker_id: str = ""):
         self.server = server
         self.delay_ms = max(int(delay * 1000), 1)
+        self.lease_ms = max(int(lease * 1000), self.delay_ms)
+        self.poll = min(max(delay / 5, 0.01), 0.25)
         self.stats = stats
         self.prefix = prefix
         self.worker_id = worker_id or default_worker_id()
+        self._release = server.register_script(self._RELEASE)
 
     def key(self, url: str) -> str:
         return f"{self.prefix}:{urlsplit(url).netloc.lower()}"
 
-    def try_pass(self, url: str) -> float:
-        """0 when this worker may fetch ``url`` now (and holds the host's gate), else the seconds
-        to wait before trying again."""
-        key = self.key(url)
-        if self.server.set(key, self.worker_id, nx=True, px=self.delay_ms):
-            return 0.0
-        remaining = self.server.pttl(key)
-        if remaining is None or remaining < 0:  # expired meanwhile (-2) or lost its TTL (-1)
-            if remaining == -1:
-                self.server.pexpire(key, self.delay_ms)
-            return 0.001
-        return remaining / 1000
+    def try_take(self, url: str, token: str) -> bool:
+        """Take the host's gate for ``url`` under ``token``; False while another holds it."""
+        return bool(self.server.set(self.key(url), token, nx=True, px=self.lease_ms))
 
-    async def wait(self, url: str) -> None:
+    def release(self, url: str, token: str) -> None:
+        """The request is answered: keep the gate for ``delay`` more, then it is free."""
+        self._release(keys=[self.key(url)], args=[token, self.delay_ms])
+
+    async def take(self, url: str) -> str:
+        """Wait until this worker holds the host's gate; returns the token to release it with."""
         from scrapy.utils.defer import deferred_to_future
         from twisted.internet import reactor
         from twisted.internet.task import deferLater
 
-        while (seconds := self.try_pass(url)) > 0:
+        token = f"{self.worker_id}:{uuid.uuid4().hex}"
+        while not self.try_take(url, token):
             if self.stats is not None:
                 self.stats.inc_value("gongkai/distributed/host_gate_waits")
-            await deferred_to_future(deferLater(reactor, seconds, lambda: None))
+            await deferred_to_future(deferLater(reactor, self.poll, lambda: None))
+        return token
 
 
 class GatedHTTPDownloadHandler(HTTP11DownloadHandler):
@@ -510,10 +522,15 @@ class GatedHTTPDownloadHandler(HTTP11DownloadHandler):
         self.gate = None
         if s.get("REDIS_URL") and delay > 0:
             self.gate = HostGate(redis_client(s.get("REDIS_URL")), delay=delay, stats=crawler.stats,
+                                 lease=s.getfloat("DOWNLOAD_TIMEOUT", 180.0) + delay,
                                  prefix=s.get("GONGKAI_HOST_GATE_PREFIX") or HOST_GATE_PREFIX,
                                  worker_id=s.get("GONGKAI_WORKER_ID") or "")
 
     async def download_request(self, request, *args, **kwargs):
-        if self.gate is not None:
-            await self.gate.wait(request.url)
-        return await super().download_request(request, *args, **kwargs)
+        if self.gate is None:
+            return await super().download_request(request, *args, **kwargs)
+        token = await self.gate.take(request.url)
+        try:
+            return await super().download_request(request, *args, **kwargs)
+        finally:
+            self.gate.release(request.url, token)
