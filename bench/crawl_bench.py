@@ -6,11 +6,14 @@ Python server when nginx is absent), and, in each round, runs one after the othe
 
 * ``bare``     bench/bare_spider.py: the reports spider, no capture, no pipelines, no storage;
 * ``wget``     ``wget --recursive --level=inf --no-parent --warc-file ... -e robots=on``;
-* ``gongkai``  ``gongkai crawl`` (WARC capture, cleaning, extraction, SQL in SQLite);
+* ``gongkai``  ``gongkai crawl`` (WARC capture, cleaning, extraction, SQL in SQLite), with its
+  default cleaning worker processes (``GONGKAI_PROCESS_WORKERS=auto``: one per core but one);
+* ``gongkai-serial``  the same with everything in one process (``GONGKAI_PROCESS_WORKERS=0``);
 * ``gongkai-N`` N workers on one Redis frontier and one PostgreSQL database (``--workers``).
 
 It prints pages/second (pages fetched / wall seconds of the process, start-up included) and peak
-RSS per process (``wait4``), medians over rounds, and the ratios. nginx serves files by path and
+RSS per process (``VmHWM``, sampled; the largest cleaning worker's apart), medians over rounds,
+and the ratios. nginx serves files by path and
 ignores query strings, so the replica's ``download.jsp?...`` attachments answer 404 there (all
 contenders alike); the Python server serves them.
 
@@ -81,6 +84,7 @@ class Measure:
     pages: int
     seconds: float
     max_rss_mb: tuple[float, ...]  # one per process
+    helper_rss_mb: tuple[float, ...] = ()  # per process: the largest of its child processes
 
     @property
     def rate(self) -> float:
@@ -151,19 +155,50 @@ def peak_rss_mb(pid: int) -> float | None:
     return None
 
 
-def wait_watching(procs: list[subprocess.Popen], *, interval: float = 0.1) -> list[float]:
-    """Wait for ``procs``, sampling each one's peak RSS until it exits; returns the peaks (MB)."""
+def descendants(pid: int) -> list[int]:
+    """Live child processes of ``pid`` and theirs (gongkai's cleaning workers)."""
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        try:
+            tasks = os.listdir(f"/proc/{parent}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{parent}/task/{task}/children") as fh:
+                    children = [int(c) for c in fh.read().split()]
+            except OSError:
+                continue
+            found.extend(children)
+            todo.extend(children)
+    return found
+
+
+def wait_watching(procs: list[subprocess.Popen], *, interval: float = 0.1,
+                  helpers: list[float] | None = None) -> list[float]:
+    """Wait for ``procs``, sampling each one's peak RSS until it exits; returns the peaks (MB).
+
+    With ``helpers``, also samples each one's child processes and keeps there, per process,
+    the largest peak of any child.
+    """
     peaks = [0.0] * len(procs)
     while any(p.poll() is None for p in procs):
         for i, proc in enumerate(procs):
             if proc.returncode is None:
                 peaks[i] = max(peaks[i], peak_rss_mb(proc.pid) or 0.0)
+                if helpers is not None:
+                    for child in descendants(proc.pid):
+                        helpers[i] = max(helpers[i], peak_rss_mb(child) or 0.0)
         time.sleep(interval)
     return peaks
 
 
-def run_measured(cmds: list[list[str]], *, cwd: Path = ROOT) -> tuple[float, list[float], list[str]]:
-    """Start ``cmds`` together; wall seconds until all exit, each one's peak RSS (MB), stdouts."""
+def run_measured(cmds: list[list[str]], *, cwd: Path = ROOT,
+                 helpers: list[float] | None = None) -> tuple[float, list[float], list[str]]:
+    """Start ``cmds`` together; wall seconds until all exit, each one's peak RSS (MB), stdouts.
+
+    ``helpers`` (one 0.0 per command) receives each one's largest child process peak."""
     began = time.monotonic()
     procs, outs = [], []
     for cmd in cmds:
@@ -171,7 +206,7 @@ def run_measured(cmds: list[list[str]], *, cwd: Path = ROOT) -> tuple[float, lis
         outs.append(out)
         procs.append(subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.DEVNULL,
                                       stdin=subprocess.DEVNULL))
-    rss = wait_watching(procs)
+    rss = wait_watching(procs, helpers=helpers)
     seconds = time.monotonic() - began
     outputs = []
     for proc, out in zip(procs, outs):
@@ -203,15 +238,19 @@ def bench_wget(url: str, work: Path) -> Measure:
     return Measure("wget", pages, seconds, (rss,))
 
 
-def bench_gongkai(url: str, work: Path) -> Measure:
-    data = work / "gongkai"
+def bench_gongkai(url: str, work: Path, *, serial: bool = False) -> Measure:
+    """``gongkai crawl``; ``serial``: everything in one process (``GONGKAI_PROCESS_WORKERS=0``)."""
+    name = "gongkai-serial" if serial else "gongkai"
+    data = work / name
+    extra = ["-s", "GONGKAI_PROCESS_WORKERS=0"] if serial else []
+    helpers = [0.0]
     seconds, rss, _ = run_measured([[PYTHON, "-m", "crawler.cli", "crawl", "--start-url", url,
-                                     "--data-dir", str(data), *FAST]])
+                                     "--data-dir", str(data), *FAST, *extra]], helpers=helpers)
     import sqlite3
 
     with sqlite3.connect(data / "gongkai.sqlite") as db:
         pages = db.execute("select count(*) from captures where status is not null").fetchone()[0]
-    return Measure("gongkai", pages, seconds, tuple(rss))
+    return Measure(name, pages, seconds, tuple(rss), tuple(helpers))
 
 
 def bench_distributed(url: str, work: Path, workers: int) -> Measure:
@@ -232,14 +271,15 @@ def bench_distributed(url: str, work: Path, workers: int) -> Measure:
         seed(REDIS_URL, [url], prefix=keys.prefix)
         cmds = [[PYTHON, "-c", GONGKAI_WORKER, url, str(work / f"worker{i}"), db_url, REDIS_URL, keys.prefix, f"w{i}"]
                 for i in range(workers)]
-        seconds, rss, outs = run_measured(cmds)
+        helpers = [0.0] * len(cmds)
+        seconds, rss, outs = run_measured(cmds, helpers=helpers)
         pages = sum(json.loads(o.strip().splitlines()[-1])["pages"] for o in outs)
     finally:
         clear_frontier(REDIS_URL, keys)
         redis.Redis.from_url(REDIS_URL).close()
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    return Measure(f"gongkai-{workers}", pages, seconds, tuple(rss))
+    return Measure(f"gongkai-{workers}", pages, seconds, tuple(rss), tuple(helpers))
 
 
 def summarise(results: list[Measure]) -> list[dict]:
@@ -253,6 +293,7 @@ def summarise(results: list[Measure]) -> list[dict]:
             "seconds": round(statistics.median(m.seconds for m in runs), 1),
             "pages_per_s": round(statistics.median(m.rate for m in runs), 1),
             "max_rss_mb": round(max(max(m.max_rss_mb) for m in runs), 1),
+            "max_helper_rss_mb": round(max(max(m.helper_rss_mb, default=0.0) for m in runs), 1),
             "processes": len(runs[0].max_rss_mb),
         })
     by = {r["contender"]: r for r in rows}
@@ -265,10 +306,11 @@ def summarise(results: list[Measure]) -> list[dict]:
 
 def print_table(rows: list[dict], server: str) -> None:
     print(f"\nserver: {server}")
-    print(f"{'contender':12} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'peak RSS MB':>12} {'x bare':>7} {'x wget':>7}")
+    print(f"{'contender':14} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'peak RSS MB':>12} {'helper MB':>10}"
+          f" {'x bare':>7} {'x wget':>7}")
     for r in rows:
-        print(f"{r['contender']:12} {r['pages']:>6} {r['seconds']:>8} {r['pages_per_s']:>8} "
-              f"{r['max_rss_mb']:>12} {r.get('x_bare', ''):>7} {r.get('x_wget', ''):>7}")
+        print(f"{r['contender']:14} {r['pages']:>6} {r['seconds']:>8} {r['pages_per_s']:>8} "
+              f"{r['max_rss_mb']:>12} {r['max_helper_rss_mb'] or '':>10} {r.get('x_bare', ''):>7} {r.get('x_wget', ''):>7}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -277,8 +319,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replica", type=Path, default=None, help="replica dir (built if missing)")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2, help="gongkai workers in distributed mode (0: skip)")
-    parser.add_argument("--only", default="bare,wget,gongkai,distributed",
-                        help="comma-separated subset of bare,wget,gongkai,distributed")
+    parser.add_argument("--only", default="bare,wget,gongkai,serial,distributed",
+                        help="comma-separated subset of bare,wget,gongkai,serial,distributed "
+                             "(serial: gongkai with no cleaning worker processes)")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args(argv)
     only = set(args.only.split(","))
@@ -295,7 +338,8 @@ def main(argv: list[str] | None = None) -> int:
             with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp:
                 work = Path(tmp)
                 steps = [("bare", lambda: bench_bare(server.url)), ("wget", lambda: bench_wget(server.url, work)),
-                         ("gongkai", lambda: bench_gongkai(server.url, work))]
+                         ("gongkai", lambda: bench_gongkai(server.url, work)),
+                         ("serial", lambda: bench_gongkai(server.url, work, serial=True))]
                 if args.workers:
                     steps.append(("distributed", lambda: bench_distributed(server.url, work, args.workers)))
                 for name, step in steps:
@@ -304,7 +348,9 @@ def main(argv: list[str] | None = None) -> int:
                     measure = step()
                     results.append(measure)
                     print(f"round {round_no} {measure.contender:10} {measure.pages:6} pages {measure.seconds:7.1f} s "
-                          f"{measure.rate:7.1f} pages/s  peak RSS {', '.join(f'{r:.0f}' for r in measure.max_rss_mb)} MB",
+                          f"{measure.rate:7.1f} pages/s  peak RSS {', '.join(f'{r:.0f}' for r in measure.max_rss_mb)} MB"
+                          + (f" (helpers {', '.join(f'{r:.0f}' for r in measure.helper_rss_mb)} MB)"
+                             if any(measure.helper_rss_mb) else ""),
                           flush=True)
         rows = summarise(results)
         print_table(rows, server.kind)

@@ -70,5 +70,13 @@ GONGKAI_OPERATOR = ""
 GONGKAI_PROGRESS = False
 GONGKAI_ARCHIVE_EXTENSION = "crawler.extension.ArchiveExtension"
 GONGKAI_CONTEXT_TEXTS = 5000
+# Processes that clean and extract report pages beside the crawl ("auto": one per core but
+# one; 0: in the crawl's own process). See pipelines/pool.py.
+GONGKAI_PROCESS_WORKERS = "auto"
+# Report versions stored per transaction (one commit and one search-index flush per batch), and
+# the longest a processed page waits for its batch. A kill loses at most one batch of versions,
+# which the next run re-makes from the WARC records (their captures are already committed).
+GONGKAI_STORE_BATCH = 20
+GONGKAI_STORE_BATCH_SECONDS = 1.0
 
 FEED_EXPORT_ENCODING = "utf-8"

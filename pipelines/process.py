@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
-from dataclasses import asdict
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -88,7 +88,19 @@ class ReportProcessor:
 
         With ``defer``, a page where a replaced word could not be restored is not stored:
         the caller retries it once the rest of the site has taught the cleaner more context.
+        The three steps are also called one by one by the crawl's pipeline, which runs the
+        middle one (pure) in another process.
         """
+        found = self.lookup(page, force=force)
+        if isinstance(found, Outcome):
+            return found
+        processed = process_page(page, self.context, found.earlier, defer=defer)
+        if processed is None:
+            return Outcome.DEFERRED
+        return self.store(page, found.page_id, processed)
+
+    def lookup(self, page: ReportPage, *, force: bool = False) -> Lookup | Outcome:
+        """The page's row and latest clean text; ``SAME_PAYLOAD`` when its bytes were seen before."""
         with self.sessions.begin() as session:
             page_id = page.capture.page_id
             if page_id is None or not page.capture.page_is_report:
@@ -101,55 +113,123 @@ class ReportProcessor:
                     store.mark_seen_again(session, last[0], page.capture.capture_id)
                     return Outcome.SAME_PAYLOAD
             latest = store.latest_version(session, page_id)
-            earlier = [latest.clean_text] if latest is not None else []
-        context = self.context
-        if earlier:
-            context = (context or SiteContext.from_texts(())).with_captures(earlier)
-        cleaned = clean_page(page.html, url=page.url, context=context)
-        if defer and has_unrestored(cleaned):
-            return Outcome.DEFERRED
-        extraction = extract_report(cleaned.clean_html, url=page.url, column_name=page.column_name)
-        data = version_data(page, cleaned, extraction)
-        if cleaned.findings and page.capture.warc_record_id and self.write_metadata is not None:
-            self.write_metadata(
-                url=page.url,
-                refers_to=page.capture.warc_record_id,
-                payload=findings_payload(page.url, cleaned),
-                content_type=FINDINGS_CONTENT_TYPE,
-            )
+            earlier = (latest.clean_text,) if latest is not None else ()
+        return Lookup(page_id=page_id, earlier=earlier)
+
+    def store(self, page: ReportPage, page_id: int, processed: Processed) -> Outcome:
+        """Write the findings' WARC record, then the version and its events in one transaction."""
+        return self.store_many([(page, page_id, processed)])[0]
+
+    def store_many(self, batch: Sequence[tuple[ReportPage, int, Processed]]) -> list[Outcome | None]:
+        """``store`` for several pages, in one transaction (one commit, one search-index flush).
+
+        If that transaction fails, each page is tried again in a transaction of its own, so a
+        bad page costs only its own version: its outcome is None and its error is logged. (A
+        batch of one raises the error instead.)
+        """
+        for page, _page_id, processed in batch:
+            if processed.metadata is not None and page.capture.warc_record_id and self.write_metadata is not None:
+                self.write_metadata(
+                    url=page.url,
+                    refers_to=page.capture.warc_record_id,
+                    payload=processed.metadata,
+                    content_type=FINDINGS_CONTENT_TYPE,
+                )
+        try:
+            with self.sessions.begin() as session:
+                results: list[tuple[Outcome, list[str]] | None] = [self._save(session, *entry) for entry in batch]
+        except Exception:
+            if len(batch) == 1:
+                raise
+            logger.warning("storing %d pages together failed: storing them one by one", len(batch))
+            results = []
+            for entry in batch:
+                try:
+                    with self.sessions.begin() as session:
+                        results.append(self._save(session, *entry))
+                except Exception:  # noqa: BLE001 - one page's failure must not lose the others
+                    logger.exception("cannot store %s", entry[0].url)
+                    results.append(None)
+        self._count_stored(batch, results)
+        return [result[0] if result is not None else None for result in results]
+
+    def _save(self, session: Session, page: ReportPage, page_id: int, processed: Processed) -> tuple[Outcome, list[str]]:
         now = self.clock()
-        with self.sessions.begin() as session:
-            version, previous = store.save_version(
+        version, previous = store.save_version(
+            session,
+            page_id=page_id,
+            capture_id=page.capture.capture_id,
+            data=processed.data,
+            created_at=now,
+            extractor_version=EXTRACTOR_VERSION,
+        )
+        if previous is version:
+            return Outcome.UNCHANGED, []
+        kinds = []
+        for kind, summary in version_events(previous, version):
+            record_event(
                 session,
+                run_id=self.run_id,
                 page_id=page_id,
+                url=page.url,
+                kind=kind,
+                detected_at=now,
                 capture_id=page.capture.capture_id,
-                data=data,
-                created_at=now,
-                extractor_version=EXTRACTOR_VERSION,
+                previous_capture_id=previous.last_capture_id if previous else None,
+                version_id=version.id,
+                summary=summary,
             )
-            if previous is version:
-                outcome = Outcome.UNCHANGED
-            else:
-                outcome = Outcome.NEW if previous is None else Outcome.CHANGED
-                for kind, summary in version_events(previous, version):
-                    record_event(
-                        session,
-                        run_id=self.run_id,
-                        page_id=page_id,
-                        url=page.url,
-                        kind=kind,
-                        detected_at=now,
-                        capture_id=page.capture.capture_id,
-                        previous_capture_id=previous.last_capture_id if previous else None,
-                        version_id=version.id,
-                        summary=summary,
-                    )
-                    self.count(f"gongkai/events/{kind}")
-        if cleaned.findings:
-            self.count("gongkai/spam/pages")
-            for finding in cleaned.findings:
-                self.count(f"gongkai/spam/{finding.action}")
-        return outcome
+            kinds.append(str(kind))
+        return (Outcome.NEW if previous is None else Outcome.CHANGED), kinds
+
+    def _count_stored(self, batch, results) -> None:
+        for (_page, _page_id, processed), result in zip(batch, results):
+            if result is None:
+                continue
+            for kind in result[1]:
+                self.count(f"gongkai/events/{kind}")
+            if processed.actions:
+                self.count("gongkai/spam/pages")
+                for action in processed.actions:
+                    self.count(f"gongkai/spam/{action}")
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """What storing a page needs from the database before cleaning: its id, its latest text."""
+
+    page_id: int
+    earlier: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Processed:
+    """What cleaning and extraction made of one page, ready to store (picklable)."""
+
+    data: VersionData
+    actions: tuple[str, ...]  # one per spam finding, for the crawl's counts
+    metadata: bytes | None  # the findings as a WARC metadata payload; None without findings
+
+
+def process_page(
+    page: ReportPage, context: SiteContext | None, earlier: Sequence[str] = (), *, defer: bool = False
+) -> Processed | None:
+    """Clean and extract ``page`` (pure: no database, no WARC); None when ``defer`` holds it back.
+
+    ``earlier`` holds the clean texts of the page's earlier versions: they help restore words
+    replaced in this capture.
+    """
+    if earlier:
+        context = (context or SiteContext.from_texts(())).with_captures(earlier)
+    cleaned = clean_page(page.html, url=page.url, context=context)
+    if defer and has_unrestored(cleaned):
+        return None
+    extraction = extract_report(cleaned.clean_html, url=page.url, column_name=page.column_name)
+    return Processed(
+        data=version_data(page, cleaned, extraction),
+        actions=tuple(str(f.action) for f in cleaned.findings),
+        metadata=findings_payload(page.url, cleaned) if cleaned.findings else None,
+    )
 
 
 def has_unrestored(cleaned: CleanResult) -> bool:

@@ -4,6 +4,11 @@ Thin Scrapy glue: it finds the crawl's archive through the extension named in
 ``GONGKAI_ARCHIVE_EXTENSION`` (so ``pipelines/`` never imports ``crawler/``), builds the cleaner's
 site context once from what earlier runs stored, and hands each ``ReportPage`` to the processor.
 
+Cleaning and extraction (pure) run in ``GONGKAI_PROCESS_WORKERS`` worker processes
+(``pipelines.pool``; "auto": one per core but one) while the crawl's process goes on fetching;
+the database lookups before them and the stores after them stay in the crawl's process, one
+page at a time. ``0`` cleans in the crawl's process.
+
 A page where a replaced word could not be restored waits until the crawl runs dry; it is then
 cleaned with a context built from every report stored so far (this run's included), so the
 result does not depend on the order in which pages arrived.
@@ -11,28 +16,52 @@ result does not depend on the order in which pages arrived.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from concurrent.futures.process import BrokenProcessPool
 
 from scrapy import signals
 from scrapy.utils.misc import load_object
 
 from archive.crawlarchive import CrawlArchive
 from pipelines.items import ReportPage
-from pipelines.process import CONTEXT_TEXTS, Outcome, ReportProcessor, site_context
+from pipelines.pool import ProcessingPool, auto_workers
+from pipelines.process import CONTEXT_TEXTS, Lookup, Outcome, Processed, ReportProcessor, process_page, site_context
 
 logger = logging.getLogger(__name__)
 
 
 class ReportStorePipeline:
-    def __init__(self, crawler, *, context_texts: int = CONTEXT_TEXTS):
+    def __init__(
+        self,
+        crawler,
+        *,
+        context_texts: int = CONTEXT_TEXTS,
+        workers: int = 0,
+        batch_size: int = 1,
+        batch_seconds: float = 1.0,
+    ):
         self._crawler = crawler
         self._context_texts = context_texts
+        self._workers = workers
+        self._batch_size = max(batch_size, 1)
+        self._batch_seconds = batch_seconds
+        self._batch: list[tuple[ReportPage, int, Processed]] = []
+        self._timer: asyncio.TimerHandle | None = None
+        self._pool: ProcessingPool | None = None
         self._processor: ReportProcessor | None = None
         self._deferred: list[ReportPage] = []
 
     @classmethod
     def from_crawler(cls, crawler):
-        pipeline = cls(crawler, context_texts=crawler.settings.getint("GONGKAI_CONTEXT_TEXTS", CONTEXT_TEXTS))
+        settings = crawler.settings
+        pipeline = cls(
+            crawler,
+            context_texts=settings.getint("GONGKAI_CONTEXT_TEXTS", CONTEXT_TEXTS),
+            workers=auto_workers(settings.get("GONGKAI_PROCESS_WORKERS", "auto")),
+            batch_size=settings.getint("GONGKAI_STORE_BATCH", 1),
+            batch_seconds=settings.getfloat("GONGKAI_STORE_BATCH_SECONDS", 1.0),
+        )
         crawler.signals.connect(pipeline.spider_idle, signal=signals.spider_idle)
         return pipeline
 
@@ -53,25 +82,74 @@ class ReportStorePipeline:
                 write_metadata=archive.write_metadata,
                 count=stats.inc_value,
             )
+            self._start_pool(self._workers)
         return self._processor
 
-    def process_item(self, item, spider=None):
+    async def process_item(self, item, spider=None):
         if not isinstance(item, ReportPage):
             return item
-        stats = self._crawler.stats
-        stats.inc_value("gongkai/reports")
-        outcome = self.processor.process(item, defer=True)
-        if outcome is Outcome.DEFERRED:
+        self._crawler.stats.inc_value("gongkai/reports")
+        processor = self.processor
+        found = processor.lookup(item)
+        if isinstance(found, Outcome):
+            self._count(found)
+            return item
+        processed = await self._compute(item, found)
+        if processed is None:
             self._deferred.append(item)
-        self._count(outcome)
+            self._count(Outcome.DEFERRED)
+        else:
+            self._queue_store(item, found.page_id, processed)
         return item
+
+    def _queue_store(self, page: ReportPage, page_id: int, processed: Processed) -> None:
+        """Store in batches of ``GONGKAI_STORE_BATCH`` pages, none waiting longer than
+        ``GONGKAI_STORE_BATCH_SECONDS``: one commit (and one search-index flush) per batch."""
+        self._batch.append((page, page_id, processed))
+        if len(self._batch) >= self._batch_size:
+            self._flush()
+        elif self._timer is None:
+            self._timer = asyncio.get_running_loop().call_later(self._batch_seconds, self._flush)
+
+    def _flush(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        batch, self._batch = self._batch, []
+        if not batch:
+            return
+        try:
+            outcomes = self.processor.store_many(batch)
+        except Exception:  # a batch of one: logged like an item pipeline error, the crawl goes on
+            logger.exception("cannot store %s", batch[0][0].url)
+            outcomes = [None]
+        for outcome in outcomes:
+            if outcome is None:
+                self._crawler.stats.inc_value("gongkai/versions/failed")
+            else:
+                self._count(outcome)
+
+    async def _compute(self, page: ReportPage, found: Lookup) -> Processed | None:
+        if self._pool is not None:
+            try:
+                return await asyncio.wrap_future(self._pool.submit(page, found.earlier, defer=True))
+            except BrokenProcessPool:
+                logger.error("a cleaning worker process died: cleaning in the crawl's own process from now on")
+                self._stop_pool()
+                self._workers = 0
+        return process_page(page, self.processor.context, found.earlier, defer=True)
 
     def close_spider(self, spider=None) -> None:
         # Pipelines close before the spider_closed signal, so the archive is still open.
-        self.spider_idle(spider)
+        try:
+            self.spider_idle(spider)
+            self._flush()
+        finally:
+            self._stop_pool()
 
     def spider_idle(self, spider=None) -> None:
-        """Process the deferred pages with the whole site's context."""
+        """Store what waits in the batch; process the deferred pages with the whole site's context."""
+        self._flush()
         if not self._deferred:
             return
         pages, self._deferred = self._deferred, []
@@ -79,8 +157,35 @@ class ReportStorePipeline:
         with processor.sessions() as session:
             processor.context = site_context(session, limit=self._context_texts)
         logger.info("cleaning %d deferred pages with the site's context", len(pages))
+        jobs: list[tuple[ReportPage, Lookup]] = []
         for page in pages:
-            self._count(processor.process(page))
+            found = processor.lookup(page)
+            if isinstance(found, Outcome):
+                self._count(found)
+            else:
+                jobs.append((page, found))
+        if self._workers:
+            # The new context reaches the workers as they start. Nothing else is in flight
+            # while the crawl is idle, so its own core joins them for this batch.
+            self._stop_pool()
+            self._start_pool(self._workers + 1)
+            results = self._pool.map([(page, found.earlier) for page, found in jobs])
+        else:
+            results = (process_page(page, processor.context, found.earlier) for page, found in jobs)
+        for (page, found), processed in zip(jobs, results):
+            self._batch.append((page, found.page_id, processed))
+            if len(self._batch) >= self._batch_size:
+                self._flush()
+        self._flush()
+
+    def _start_pool(self, workers: int) -> None:
+        if workers:
+            self._pool = ProcessingPool(workers, self.processor.context)
+
+    def _stop_pool(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
 
     def _count(self, outcome: Outcome) -> None:
         stats = self._crawler.stats

@@ -222,6 +222,28 @@ def test_crawl_into_postgresql(replica_server, pg_url, tmp_path, crawled):
     assert verify.returncode == 0, verify.stdout + verify.stderr
 
 
+def content_hashes(data_dir: Path) -> dict[str, str]:
+    import sqlite3
+
+    with sqlite3.connect(data_dir / "gongkai.sqlite") as db:
+        return dict(db.execute(
+            "SELECT p.url, v.content_hash FROM report_versions v JOIN pages p ON p.id = v.page_id"
+        ).fetchall())
+
+
+def test_worker_processes_and_batched_stores_change_no_result(replica_server, crawled, tmp_path):
+    """The default crawl cleans in worker processes and stores in batches; cleaning in the
+    crawl's own process and committing page by page must give the very same versions."""
+    result = run_cli(
+        "crawl", "--start-url", replica_server.url, "--data-dir", str(tmp_path), *FAST,
+        "-s", "GONGKAI_PROCESS_WORKERS=0", "-s", "GONGKAI_STORE_BATCH=1",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    serial = content_hashes(tmp_path)
+    assert len(serial) == len(crawled["records"])
+    assert serial == content_hashes(crawled["data_dir"])
+
+
 def test_reprocess_from_the_warc_repairs_a_damaged_field_and_nothing_else(crawled, tmp_path):
     import shutil
     import sqlite3
