@@ -2,8 +2,13 @@
 
 ``process_page`` is pure (page, site context and earlier texts in; version data out), which is
 what lets it run elsewhere: the crawl's process keeps the network, the WARC files and the
-database, and only a page and its earlier texts cross to a worker, and only the finished row
-values come back. The site context crosses once per pool, as the workers start.
+database; only a page and its earlier texts cross to a worker, and only the finished row values
+come back.
+
+The site context (up to 2 M characters) does not travel with each page. The pool writes it to a
+file whenever the crawl rebuilds it, and each job names that file; a worker reads a file once and
+keeps the newest. So a new context reaches running workers without restarting them (a crawl with
+workers on Redis runs dry, and rebuilds its context, many times a run).
 
 Workers are started with ``spawn``: forking a process that runs a reactor, a database pool and
 threads would copy their state into the child.
@@ -14,8 +19,12 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections.abc import Iterator, Sequence
+import pickle
+import shutil
+import tempfile
+from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
 
 from pipelines.cleaning import SiteContext
 from pipelines.items import ReportPage
@@ -23,8 +32,8 @@ from pipelines.process import Processed, process_page
 
 logger = logging.getLogger(__name__)
 
-#: The context of this worker process, set once by the pool's initializer.
-_context: SiteContext | None = None
+#: In a worker process: the context file last read, and its context.
+_loaded: tuple[str | None, SiteContext | None] = (None, None)
 
 
 def auto_workers(setting: str | int | None) -> int:
@@ -41,36 +50,55 @@ def auto_workers(setting: str | int | None) -> int:
     return workers
 
 
-def _start(context: SiteContext | None) -> None:
-    global _context
-    _context = context
+def _context_at(path: str | None) -> SiteContext | None:
+    global _loaded
+    if path is None:
+        return None
+    if _loaded[0] != path:
+        with open(path, "rb") as fh:
+            corpus, n_texts = pickle.load(fh)
+        _loaded = (path, SiteContext(corpus=corpus, n_texts=n_texts))
+    return _loaded[1]
 
 
-def _run(page: ReportPage, earlier: Sequence[str], defer: bool) -> Processed | None:
-    return process_page(page, _context, earlier, defer=defer)
+def _run(page: ReportPage, context_path: str | None, earlier: Sequence[str], defer: bool) -> Processed | None:
+    return process_page(page, _context_at(context_path), earlier, defer=defer)
 
 
 class ProcessingPool:
-    """``workers`` processes that run ``process_page`` with one site context."""
+    """``workers`` processes that run ``process_page`` with the pool's current site context."""
 
-    def __init__(self, workers: int, context: SiteContext | None):
+    def __init__(self, workers: int, context: SiteContext | None = None):
         if workers < 1:
             raise ValueError("a processing pool needs at least one worker")
         self.workers = workers
-        self._executor = ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start,
-            initargs=(context,),
-        )
+        self._dir = Path(tempfile.mkdtemp(prefix="gongkai-context-"))
+        self._generation = 0
+        self._context_path: str | None = None
+        self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        self.set_context(context)
+
+    def set_context(self, context: SiteContext | None) -> None:
+        """Use ``context`` for the jobs submitted from now on.
+
+        Call it only when no job is pending (the crawl is idle): the previous file is removed.
+        """
+        previous = self._context_path
+        if context is None:
+            self._context_path = None
+        else:
+            self._generation += 1
+            path = self._dir / f"context-{self._generation}.pickle"
+            with open(path.with_suffix(".part"), "wb") as fh:
+                pickle.dump((context.corpus, context.n_texts), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(path.with_suffix(".part"), path)
+            self._context_path = str(path)
+        if previous is not None and previous != self._context_path:
+            Path(previous).unlink(missing_ok=True)
 
     def submit(self, page: ReportPage, earlier: Sequence[str], *, defer: bool) -> Future[Processed | None]:
-        return self._executor.submit(_run, page, tuple(earlier), defer)
-
-    def map(self, jobs: Sequence[tuple[ReportPage, Sequence[str]]]) -> Iterator[Processed | None]:
-        """``process_page`` (not deferring) over ``jobs``, results in the order of the jobs."""
-        pages, earlier = zip(*jobs) if jobs else ((), ())
-        return self._executor.map(_run, pages, earlier, [False] * len(pages), chunksize=4)
+        return self._executor.submit(_run, page, self._context_path, tuple(earlier), defer)
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(self._dir, ignore_errors=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 
 from scrapy import signals
@@ -164,19 +165,45 @@ class ReportStorePipeline:
                 self._count(found)
             else:
                 jobs.append((page, found))
-        if self._workers:
-            # The new context reaches the workers as they start. Nothing else is in flight
-            # while the crawl is idle, so its own core joins them for this batch.
-            self._stop_pool()
-            self._start_pool(self._workers + 1)
-            results = self._pool.map([(page, found.earlier) for page, found in jobs])
-        else:
-            results = (process_page(page, processor.context, found.earlier) for page, found in jobs)
+        if self._pool is not None:
+            self._pool.set_context(processor.context)
+        results = self._process_all(jobs)
         for (page, found), processed in zip(jobs, results):
+            if processed is None:
+                self._crawler.stats.inc_value("gongkai/versions/failed")
+                continue
             self._batch.append((page, found.page_id, processed))
             if len(self._batch) >= self._batch_size:
                 self._flush()
         self._flush()
+
+    def _process_all(self, jobs: list[tuple[ReportPage, Lookup]]) -> Iterator[Processed | None]:
+        """``process_page`` over ``jobs`` (not deferring), in order; None where it failed.
+
+        Nothing else is in flight while the crawl is idle, so this process takes every
+        (workers + 1)-th job itself.
+        """
+        context = self.processor.context
+        pool = self._pool
+        share = pool.workers + 1 if pool is not None else 1
+        futures = {
+            i: pool.submit(page, found.earlier, defer=False)
+            for i, (page, found) in enumerate(jobs)
+            if pool is not None and i % share != share - 1
+        }
+        for i, (page, found) in enumerate(jobs):
+            future = futures.pop(i, None)
+            try:
+                if future is not None:
+                    try:
+                        yield future.result()
+                        continue
+                    except BrokenProcessPool:
+                        logger.error("a cleaning worker process died: cleaning %s here", page.url)
+                yield process_page(page, context, found.earlier)
+            except Exception:  # one page's failure must not cost the others theirs
+                logger.exception("cannot clean %s", page.url)
+                yield None
 
     def _start_pool(self, workers: int) -> None:
         if workers:

@@ -41,3 +41,29 @@ def test_unreachable_postgresql_is_one_clear_error():
     with pytest.raises(DatabaseError) as info:
         make_engine("postgresql+psycopg://nobody@127.0.0.1:1/nothing")
     assert "cannot open database" in str(info.value)
+
+
+@pytest.mark.postgres
+def test_a_dropped_pooled_connection_is_replaced_after_idling(pg_url, monkeypatch):
+    """Pooled connections are pinged when they come back from idling, not at every checkout."""
+    import psycopg
+    from sqlalchemy import text
+
+    import archive.db
+
+    engine = make_engine(pg_url)
+    pid = text("SELECT pg_backend_pid()")
+    try:
+        with engine.connect() as conn:
+            first = conn.execute(pid).scalar_one()
+        with engine.connect() as conn:  # straight back: the same connection
+            assert conn.execute(pid).scalar_one() == first
+        admin_url = pg_url.replace("postgresql+psycopg://", "postgresql://", 1)
+        with psycopg.connect(admin_url, autocommit=True) as admin:  # the server drops it
+            admin.execute("SELECT pg_terminate_backend(%s)", (first,))
+        monkeypatch.setattr(archive.db, "PING_AFTER_IDLE_SECONDS", 0.0)
+        with engine.connect() as conn:  # pinged, found dead, replaced: no error reaches us
+            second = conn.execute(pid).scalar_one()
+        assert second != first
+    finally:
+        engine.dispose()

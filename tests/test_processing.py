@@ -69,28 +69,38 @@ def test_pool_results_equal_in_process_results(replica_dir):
     earlier = ("上一版本的正文。",)
     pool = ProcessingPool(1, context)
     try:
-        pooled = [pool.submit(page, earlier, defer=True).result(timeout=120) for page, _ in pages]
-        mapped = list(pool.map([(page, earlier) for page, _ in pages]))
+        deferring = [pool.submit(page, earlier, defer=True) for page, _ in pages]
+        deferring = [future.result(timeout=120) for future in deferring]
+        processing = [pool.submit(page, earlier, defer=False).result(timeout=120) for page, _ in pages]
     finally:
         pool.close()
-    inline = [process_page(page, context, earlier, defer=True) for page, _ in pages]
-    assert pooled == inline
-    assert mapped == [process_page(page, context, earlier) for page, _ in pages]
-    assert all(result is not None for result in mapped), "without defer every page is processed"
-    found = [r for r in inline if r is not None and r.actions]
+    assert deferring == [process_page(page, context, earlier, defer=True) for page, _ in pages]
+    assert processing == [process_page(page, context, earlier) for page, _ in pages]
+    assert all(result is not None for result in processing), "without defer every page is processed"
+    found = [r for r in processing if r.actions]
     assert found and all(r.metadata and b'"findings"' in r.metadata for r in found)
 
 
-def test_deferral_is_decided_the_same_way_in_the_pool(replica_dir):
+def test_a_new_context_reaches_the_running_workers(replica_dir):
     pages = [page for page, truth in replica_pages(replica_dir, limit=200) if truth["spam"]]
-    inline = [process_page(page, None, defer=True) for page in pages]
-    assert None in inline, "with no site context some replaced word cannot be restored"
+    truths = [truth for _page, truth in replica_pages(replica_dir, limit=10_000)]
+    site = SiteContext.from_texts(t["clean_text"] for t in truths if t.get("clean_text"))
+    alone = [process_page(page, None, defer=True) for page in pages]
+    with_site = [process_page(page, site, defer=True) for page in pages]
+    assert None in alone, "with no site context some replaced word cannot be restored"
+    assert alone != with_site, "the site's texts restore words that nothing else can"
     pool = ProcessingPool(2, None)
     try:
-        pooled = [future.result(timeout=120) for future in [pool.submit(p, (), defer=True) for p in pages]]
+        before = [future.result(timeout=120) for future in [pool.submit(p, (), defer=True) for p in pages]]
+        pool.set_context(site)  # no restart: the next jobs name the new context's file
+        after = [future.result(timeout=120) for future in [pool.submit(p, (), defer=True) for p in pages]]
+        pool.set_context(None)
+        again = [future.result(timeout=120) for future in [pool.submit(p, (), defer=True) for p in pages]]
     finally:
         pool.close()
-    assert pooled == inline
+    assert before == alone
+    assert after == with_site
+    assert again == alone
 
 
 @pytest.fixture
