@@ -70,9 +70,10 @@ GONGKAI_WORKER = """
 import json, sys
 from pathlib import Path
 from crawler.runner import FAST_SETTINGS, run_crawl
-url, data_dir, db_url, redis_url, prefix, worker = sys.argv[1:7]
+url, data_dir, db_url, redis_url, prefix, worker, helpers = sys.argv[1:8]
+settings = dict(FAST_SETTINGS, GONGKAI_PROCESS_WORKERS=helpers)
 outcome = run_crawl(start_urls=[url], site="renshou", data_dir=Path(data_dir), db_url=db_url,
-                    settings=FAST_SETTINGS, redis_url=redis_url, worker_id=worker,
+                    settings=settings, redis_url=redis_url, worker_id=worker,
                     idle_timeout=1.0, redis_prefix=prefix)
 print(json.dumps({"pages": outcome.stats.get("gongkai/captures", 0)}))
 """
@@ -253,7 +254,7 @@ def bench_gongkai(url: str, work: Path, *, serial: bool = False) -> Measure:
     return Measure(name, pages, seconds, tuple(rss), tuple(helpers))
 
 
-def bench_distributed(url: str, work: Path, workers: int) -> Measure:
+def bench_distributed(url: str, work: Path, workers: int, helpers: int | None = None) -> Measure:
     import psycopg
     import redis
 
@@ -269,8 +270,10 @@ def bench_distributed(url: str, work: Path, workers: int) -> Measure:
 
         make_engine(db_url).dispose()  # schema first, outside the timed part (as on a live system)
         seed(REDIS_URL, [url], prefix=keys.prefix)
-        cmds = [[PYTHON, "-c", GONGKAI_WORKER, url, str(work / f"worker{i}"), db_url, REDIS_URL, keys.prefix, f"w{i}"]
-                for i in range(workers)]
+        # docs/scaling.md: k workers on one machine get cores / k - 1 cleaning processes each
+        cleaning = str(max(len(os.sched_getaffinity(0)) // workers - 1, 0)) if helpers is None else str(helpers)
+        cmds = [[PYTHON, "-c", GONGKAI_WORKER, url, str(work / f"worker{i}"), db_url, REDIS_URL, keys.prefix, f"w{i}",
+                 cleaning] for i in range(workers)]
         helpers = [0.0] * len(cmds)
         seconds, rss, outs = run_measured(cmds, helpers=helpers)
         pages = sum(json.loads(o.strip().splitlines()[-1])["pages"] for o in outs)
@@ -322,6 +325,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="bare,wget,gongkai,serial,distributed",
                         help="comma-separated subset of bare,wget,gongkai,serial,distributed "
                              "(serial: gongkai with no cleaning worker processes)")
+    parser.add_argument("--cleaning-workers", type=int, default=None,
+                        help="GONGKAI_PROCESS_WORKERS of each distributed worker "
+                             "(default: cores / workers - 1, as docs/scaling.md advises)")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args(argv)
     only = set(args.only.split(","))
@@ -341,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
                          ("gongkai", lambda: bench_gongkai(server.url, work)),
                          ("serial", lambda: bench_gongkai(server.url, work, serial=True))]
                 if args.workers:
-                    steps.append(("distributed", lambda: bench_distributed(server.url, work, args.workers)))
+                    steps.append(("distributed", lambda: bench_distributed(server.url, work, args.workers, args.cleaning_workers)))
                 for name, step in steps:
                     if name not in only:
                         continue

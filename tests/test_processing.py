@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from archive import store
 from archive.crawlarchive import CaptureInfo
@@ -119,44 +119,47 @@ def run_id(sessions):
         return run.id
 
 
-def stored_capture(sessions, run_id: int, url: str) -> tuple[int, CaptureInfo]:
-    with sessions.begin() as session:
-        page_id = store.get_or_create_page(session, url, "report", NOW)
-        capture_id = store.add_capture(session, run_id=run_id, page_id=page_id, url=url, fetched_at=NOW, status=200)
-    info = CaptureInfo(
-        capture_id=capture_id, warc_filename=None, warc_offset=None, warc_record_id=None,
-        payload_digest=None, fetched_at=NOW, page_id=page_id, page_is_report=True,
-    )
-    return page_id, info
+def processed_batch(sessions, run_id: int, replica_dir: Path, n: int) -> list:
+    """``n`` replica reports with page and capture rows in the database, cleaned and extracted."""
+    batch = []
+    for page, _truth in replica_pages(replica_dir, limit=n):
+        with sessions.begin() as session:
+            page_id = store.get_or_create_page(session, page.url, "report", NOW)
+            capture_id = store.add_capture(
+                session, run_id=run_id, page_id=page_id, url=page.url, fetched_at=NOW, status=200
+            )
+        capture = CaptureInfo(
+            capture_id=capture_id, warc_filename=None, warc_offset=None, warc_record_id=None,
+            payload_digest=None, fetched_at=NOW, page_id=page_id, page_is_report=True,
+        )
+        page = ReportPage(**{**{f: getattr(page, f) for f in page.__slots__}, "capture": capture})
+        batch.append((page, page_id, process_page(page, None)))
+    return batch
+
+
+def version_count(sessions) -> int:
+    with sessions() as session:
+        return session.scalar(select(func.count()).select_from(ReportVersion))
 
 
 def test_store_many_keeps_the_good_pages_of_a_failing_batch(sessions, run_id, replica_dir):
-    pages = replica_pages(replica_dir, limit=3)
     processor = ReportProcessor(sessions, run_id=run_id, clock=lambda: NOW, context=None)
-    batch = []
-    for page, _truth in pages:
-        page_id, capture = stored_capture(sessions, run_id, page.url)
-        page = ReportPage(**{**{f: getattr(page, f) for f in page.__slots__}, "capture": capture})
-        batch.append((page, page_id, process_page(page, None)))
+    batch = processed_batch(sessions, run_id, replica_dir, 3)
     bad_page, _, bad_processed = batch[1]
     batch[1] = (bad_page, 10**9, bad_processed)  # no such page: the foreign key refuses it
     assert processor.store_many(batch) == [Outcome.NEW, None, Outcome.NEW]
-    with sessions() as session:
-        assert session.scalar(select(func.count()).select_from(ReportVersion)) == 2
+    assert version_count(sessions) == 2
     with pytest.raises(Exception):
         processor.store(bad_page, 10**9, bad_processed)  # alone, the error reaches the caller
 
 
 def test_store_many_writes_a_batch_in_one_transaction(sessions, run_id, replica_dir):
-    pages = replica_pages(replica_dir, limit=5)
     processor = ReportProcessor(sessions, run_id=run_id, clock=lambda: NOW, context=None)
-    batch = []
-    for page, _truth in pages:
-        page_id, capture = stored_capture(sessions, run_id, page.url)
-        page = ReportPage(**{**{f: getattr(page, f) for f in page.__slots__}, "capture": capture})
-        batch.append((page, page_id, process_page(page, None)))
+    batch = processed_batch(sessions, run_id, replica_dir, 5)
+    commits = []
+    event.listen(sessions.kw["bind"], "commit", lambda conn: commits.append(conn))
     assert processor.store_many(batch) == [Outcome.NEW] * 5
+    assert len(commits) == 1
     # the same content again: every page is unchanged, nothing new is stored
     assert processor.store_many(batch) == [Outcome.UNCHANGED] * 5
-    with sessions() as session:
-        assert session.scalar(select(func.count()).select_from(ReportVersion)) == 5
+    assert version_count(sessions) == 5
