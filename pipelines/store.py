@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterator
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 
 from scrapy import signals
@@ -186,12 +187,19 @@ class ReportStorePipeline:
         context = self.processor.context
         pool = self._pool
         share = pool.workers + 1 if pool is not None else 1
-        futures = {
-            i: pool.submit(page, found.earlier, defer=False)
-            for i, (page, found) in enumerate(jobs)
-            if pool is not None and i % share != share - 1
-        }
+        # A few jobs ahead only: finished results wait here until their turn, ~50 KB each.
+        ahead = 4 * share
+        futures: dict[int, Future] = {}
+        submitted = 0
         for i, (page, found) in enumerate(jobs):
+            while pool is not None and submitted < min(i + ahead, len(jobs)):
+                if submitted % share != share - 1:
+                    try:
+                        futures[submitted] = pool.submit(jobs[submitted][0], jobs[submitted][1].earlier, defer=False)
+                    except BrokenProcessPool:
+                        pool = None  # the rest is cleaned here
+                        break
+                submitted += 1
             future = futures.pop(i, None)
             try:
                 if future is not None:
