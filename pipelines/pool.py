@@ -72,7 +72,7 @@ class ProcessingPool:
         if workers < 1:
             raise ValueError("a processing pool needs at least one worker")
         self.workers = workers
-        self._dir = Path(tempfile.mkdtemp(prefix="gongkai-context-"))
+        self._dir: Path | None = None  # made with the first context: a killed crawl leaves less
         self._generation = 0
         self._context_path: str | None = None
         self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
@@ -87,6 +87,8 @@ class ProcessingPool:
         if context is None:
             self._context_path = None
         else:
+            if self._dir is None:
+                self._dir = Path(tempfile.mkdtemp(prefix="gongkai-context-"))
             self._generation += 1
             path = self._dir / f"context-{self._generation}.pickle"
             with open(path.with_suffix(".part"), "wb") as fh:
@@ -101,4 +103,5 @@ class ProcessingPool:
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
-        shutil.rmtree(self._dir, ignore_errors=True)
+        if self._dir is not None:
+            shutil.rmtree(self._dir, ignore_errors=True)

@@ -94,10 +94,13 @@ def test_a_new_context_reaches_the_running_workers(replica_dir):
         before = [future.result(timeout=120) for future in [pool.submit(p, (), defer=True) for p in pages]]
         pool.set_context(site)  # no restart: the next jobs name the new context's file
         after = [future.result(timeout=120) for future in [pool.submit(p, (), defer=True) for p in pages]]
+        files = pool._dir
+        assert len(list(files.iterdir())) == 1, "a new context replaces the file of the old one"
         pool.set_context(None)
         again = [future.result(timeout=120) for future in [pool.submit(p, (), defer=True) for p in pages]]
     finally:
         pool.close()
+    assert not files.exists(), "closing the pool removes its context files"
     assert before == alone
     assert after == with_site
     assert again == alone
