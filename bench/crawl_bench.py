@@ -13,9 +13,9 @@ Python server when nginx is absent), and, in each round, runs one after the othe
 
 It prints pages/second (pages fetched / wall seconds of the process, start-up included) and peak
 RSS per process (``VmHWM``, sampled; the largest cleaning worker's apart), medians over rounds,
-and the ratios. nginx serves files by path and
-ignores query strings, so the replica's ``download.jsp?...`` attachments answer 404 there (all
-contenders alike); the Python server serves them.
+and the ratios. nginx serves files by path and ignores query strings, so the replica's
+``download.jsp?...`` attachments answer 404 there (all contenders alike); the Python server
+serves them.
 
 Run: ``.venv/bin/python bench/crawl_bench.py --scale 20 --rounds 1 --workers 2``
 """
@@ -70,8 +70,8 @@ GONGKAI_WORKER = """
 import json, sys
 from pathlib import Path
 from crawler.runner import FAST_SETTINGS, run_crawl
-url, data_dir, db_url, redis_url, prefix, worker, helpers = sys.argv[1:8]
-settings = dict(FAST_SETTINGS, GONGKAI_PROCESS_WORKERS=helpers)
+url, data_dir, db_url, redis_url, prefix, worker, cleaning_workers = sys.argv[1:8]
+settings = dict(FAST_SETTINGS, GONGKAI_PROCESS_WORKERS=cleaning_workers)
 outcome = run_crawl(start_urls=[url], site="renshou", data_dir=Path(data_dir), db_url=db_url,
                     settings=settings, redis_url=redis_url, worker_id=worker,
                     idle_timeout=1.0, redis_prefix=prefix)
@@ -254,7 +254,7 @@ def bench_gongkai(url: str, work: Path, *, serial: bool = False) -> Measure:
     return Measure(name, pages, seconds, tuple(rss), tuple(helpers))
 
 
-def bench_distributed(url: str, work: Path, workers: int, helpers: int | None = None) -> Measure:
+def bench_distributed(url: str, work: Path, workers: int, cleaning_workers: int | None = None) -> Measure:
     import psycopg
     import redis
 
@@ -271,9 +271,10 @@ def bench_distributed(url: str, work: Path, workers: int, helpers: int | None = 
         make_engine(db_url).dispose()  # schema first, outside the timed part (as on a live system)
         seed(REDIS_URL, [url], prefix=keys.prefix)
         # docs/scaling.md: k workers on one machine get cores / k - 1 cleaning processes each
-        cleaning = str(max(len(os.sched_getaffinity(0)) // workers - 1, 0)) if helpers is None else str(helpers)
+        if cleaning_workers is None:
+            cleaning_workers = max(len(os.sched_getaffinity(0)) // workers - 1, 0)
         cmds = [[PYTHON, "-c", GONGKAI_WORKER, url, str(work / f"worker{i}"), db_url, REDIS_URL, keys.prefix, f"w{i}",
-                 cleaning] for i in range(workers)]
+                 str(cleaning_workers)] for i in range(workers)]
         helpers = [0.0] * len(cmds)
         seconds, rss, outs = run_measured(cmds, helpers=helpers)
         pages = sum(json.loads(o.strip().splitlines()[-1])["pages"] for o in outs)

@@ -16,7 +16,6 @@ threads would copy their state into the child.
 
 from __future__ import annotations
 
-import logging
 import multiprocessing
 import os
 import pickle
@@ -29,8 +28,6 @@ from pathlib import Path
 from pipelines.cleaning import SiteContext
 from pipelines.items import ReportPage
 from pipelines.process import Processed, process_page
-
-logger = logging.getLogger(__name__)
 
 #: In a worker process: the context file last read, and its context.
 _loaded: tuple[str | None, SiteContext | None] = (None, None)

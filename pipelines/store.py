@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 
@@ -26,6 +26,7 @@ from scrapy import signals
 from scrapy.utils.misc import load_object
 
 from archive.crawlarchive import CrawlArchive
+from pipelines.cleaning import SiteContext
 from pipelines.items import ReportPage
 from pipelines.pool import ProcessingPool, auto_workers
 from pipelines.process import CONTEXT_TEXTS, Lookup, Outcome, Processed, ReportProcessor, process_page, site_context
@@ -138,7 +139,6 @@ class ReportStorePipeline:
             except BrokenProcessPool:
                 logger.error("a cleaning worker process died: cleaning in the crawl's own process from now on")
                 self._stop_pool()
-                self._workers = 0
         return process_page(page, self.processor.context, found.earlier, defer=True)
 
     def close_spider(self, spider=None) -> None:
@@ -168,14 +168,11 @@ class ReportStorePipeline:
                 jobs.append((page, found))
         if self._pool is not None:
             self._pool.set_context(processor.context)
-        results = self._process_all(jobs)
-        for (page, found), processed in zip(jobs, results):
+        for (page, found), processed in zip(jobs, self._process_all(jobs)):
             if processed is None:
                 self._crawler.stats.inc_value("gongkai/versions/failed")
-                continue
-            self._batch.append((page, found.page_id, processed))
-            if len(self._batch) >= self._batch_size:
-                self._flush()
+            else:
+                self._queue_store(page, found.page_id, processed)
         self._flush()
 
     def _process_all(self, jobs: list[tuple[ReportPage, Lookup]]) -> Iterator[Processed | None]:
@@ -200,18 +197,7 @@ class ReportStorePipeline:
                         pool = None  # the rest is cleaned here
                         break
                 submitted += 1
-            future = futures.pop(i, None)
-            try:
-                if future is not None:
-                    try:
-                        yield future.result()
-                        continue
-                    except BrokenProcessPool:
-                        logger.error("a cleaning worker process died: cleaning %s here", page.url)
-                yield process_page(page, context, found.earlier)
-            except Exception:  # one page's failure must not cost the others theirs
-                logger.exception("cannot clean %s", page.url)
-                yield None
+            yield _result(futures.pop(i, None), page, context, found.earlier)
 
     def _start_pool(self, workers: int) -> None:
         if workers:
@@ -227,3 +213,20 @@ class ReportStorePipeline:
         stats.inc_value(f"gongkai/versions/{outcome}")
         if outcome in (Outcome.NEW, Outcome.CHANGED):
             stats.inc_value("gongkai/versions/stored")
+
+
+def _result(
+    future: Future | None, page: ReportPage, context: SiteContext | None, earlier: Sequence[str]
+) -> Processed | None:
+    """The worker's result for ``page``, or this process's own when there is no worker (any
+    more); None, logged, when cleaning it fails: one page's failure must not cost the others."""
+    try:
+        if future is not None:
+            try:
+                return future.result()
+            except BrokenProcessPool:
+                logger.error("a cleaning worker process died: cleaning %s here", page.url)
+        return process_page(page, context, earlier)
+    except Exception:
+        logger.exception("cannot clean %s", page.url)
+        return None
