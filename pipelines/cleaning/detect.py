@@ -1,25 +1,38 @@
-"""Find spam phrases in a string: lexicon entries and brand shapes unknown to the lexicon.
+"""Find spam phrases in a string, whole: a core found by evidence, grown to the phrase around it.
 
-Two kinds of evidence, both from ``lexicon.txt``:
+Cores, by the evidence that finds them (all from ``lexicon.txt`` except the last two):
 
-* ``lexicon``: a known brand or gambling term, or a weak brand stem (皇冠, 金沙) with a category,
+* ``lexicon``: a known brand or betting term, or a weak brand stem (皇冠, 金沙) with a category,
   channel or Latin letters glued to it;
-* ``register``: a shape foreign to government prose, whatever the brand: a Latin-letter stem
-  glued to a category (kaiyun体育), or a two-character stem followed by category + channel
-  (鼎盛体育app, 星辉娱乐官网) or by a strong channel (…app下载, …官网入口). Stems that are
-  ordinary prose (文化体育平台, 全县体育平台) are listed in ``legitstem`` or end in an
-  administrative character.
+* ``register``: shapes foreign to government prose, whatever the brand: a Latin-letter stem glued
+  to a category (kaiyun体育); a two-character stem followed by category + channel (鼎盛体育app)
+  or by a strong channel (…官网入口); a region, an unknown stem and a company or channel word
+  (英国XX公司, 澳门XX官网); a ranking word, a stem and a betting category or term (十大XX买球);
+* ``latin``: a Latin brand token glued to Chinese (``latin.py``: 华体会hth, 开云kaiyun, bet365);
+* ``site-context``: phrases the caller found standing where the site's other texts have one
+  common word (``repeats.py``).
 
-Matches inside a ``legit`` phrase (皇冠村, 政务平台) or inside a quoted document title 《…》 are
-dropped. Matches separated only by separators (``,``, ``、``, spaces) are merged into one phrase.
+Guards, by evidence: a match inside a ``legit`` phrase (皇冠村, 政务平台, 体育彩票) is dropped; a
+betting *term* in a sentence of anti-gambling prose (打击网络赌博) is the government's own subject;
+inside a quoted document title 《…》 only a term or weak brand is spared, a brand or a shape is
+not (hacks replace words inside titles too).
+
+Every core is then grown to the whole phrase: region and rank words, Latin letters and digits
+before it; category, channel, company and tail words, Latin letters and digits after it
+(``英国必威公司`` from the core 必威). Phrases separated only by separators are merged into one
+(``英国必威公司，十大买球公司``), so that nothing of the phrase is left behind.
+
+Spans whose evidence is too weak to remove text (``suspect``) are returned only on request: the
+cleaner records them as suspected findings.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from pipelines.cleaning.latin import latin_spans
 from pipelines.cleaning.lexicon import Lexicon
 
 LEXICON_SCORE = 1.0
@@ -27,10 +40,12 @@ SHAPE_SCORE = 0.85
 EXTRA_SCORE = 0.8
 MAX_CACHED_CHARS = 2_000  # longer strings (page bodies) are not remembered
 MAX_CACHED_STRINGS = 20_000  # the cache starts over when it holds this many
+MAX_GROWTH = 16  # characters a phrase may grow on either side of its core
 
 _ADMIN_END = frozenset("县市省镇乡村区局委办校院站部厅馆所队组会府")
 _GLUE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.]*[A-Za-z0-9])?")
 _JOIN = re.compile(r"[ ,，、|/·\-]{0,2}")
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,52 +55,80 @@ class Span:
     rule: str
     signal: str
     score: float
+    suspect: bool = False  # evidence too weak to remove: reported, not applied
 
 
-def find_spam(text: str, lexicon: Lexicon, *, extra_phrases: Iterable[str] = ()) -> list[Span]:
-    """Non-overlapping spam spans of ``text``, sorted by position."""
+def find_spam(
+    text: str, lexicon: Lexicon, *, extra_phrases: Iterable[str] = (), suspects: bool = False
+) -> list[Span]:
+    """Non-overlapping spam spans of ``text``, sorted by position; with ``suspects``, also the
+    spans the evidence only suspects (``Span.suspect``)."""
     if not text:
         return []
-    if extra_phrases:
-        return _find(text, lexicon, extra_phrases)
-    # the same nav, footer and field strings come back page after page: remember them
-    cached = lexicon.spans.get(text)
-    if cached is None:
-        cached = tuple(_find(text, lexicon, ()))
-        if len(text) <= MAX_CACHED_CHARS:
-            if len(lexicon.spans) >= MAX_CACHED_STRINGS:
-                lexicon.spans.clear()
-            lexicon.spans[text] = cached
-    return list(cached)
+    extra = tuple(p for p in extra_phrases if p)
+    if extra:
+        found = _find(text, lexicon, extra)
+    else:
+        # the same nav, footer and field strings come back page after page: remember them
+        found = lexicon.spans.get(text)
+        if found is None:
+            found = tuple(_find(text, lexicon, ()))
+            if len(text) <= MAX_CACHED_CHARS:
+                if len(lexicon.spans) >= MAX_CACHED_STRINGS:
+                    lexicon.spans.clear()
+                lexicon.spans[text] = found
+    return [s for s in found if suspects or not s.suspect]
 
 
-def _find(text: str, lexicon: Lexicon, extra_phrases: Iterable[str]) -> list[Span]:
+def _find(text: str, lexicon: Lexicon, extra_phrases: tuple[str, ...]) -> list[Span]:
     known = _known(text, lexicon)
     core = lexicon.shape_core is None or lexicon.shape_core.search(text) is not None
     shapes = list(lexicon.shape.finditer(text)) if core else []
-    extra = [p for p in extra_phrases if p]
-    if not known and not shapes and not extra:
+    phrases = list(lexicon.phrase_shape.finditer(text)) if lexicon.phrase_shape is not None else []
+    latin = latin_spans(text, lexicon)
+    if not known and not shapes and not phrases and not latin and not extra_phrases:
         return []
     legit = [(m.start(), m.end()) for m in lexicon.legit.finditer(text)] if lexicon.legit else []
     found: list[Span] = []
     for m in known:
-        if not _inside(m.start(), m.end(), legit) and not _quoted(text, m.start(), m.end()):
-            found.append(Span(m.start(), m.end(), "lexicon", "lexicon", LEXICON_SCORE))
+        start, end = m.start(), m.end()
+        if _inside(start, end, legit):
+            continue
+        if m.group("w") is not None and _starts_legit(m.end("w"), legit):
+            continue  # 皇冠体育器材: the glue belongs to a legitimate phrase
+        if m.group("b") is None and (_quoted(text, start, end) or _antigamble(text, start, end, lexicon)):
+            continue  # a term or weak brand in a document title, or the subject of anti-gambling prose
+        found.append(Span(start, end, "lexicon", "lexicon", LEXICON_SCORE))
     legit_stems = lexicon.words("legitstem")
     for m in shapes:
         stem = m.group("stem")
         if stem is not None and (stem in legit_stems or stem[-1] in _ADMIN_END):
             continue
-        if _covers_stem(m.start(), m.end(), legit) or _quoted(text, m.start(), m.end()):
+        if _covers_stem(m.start(), m.end(), legit):
             continue
         found.append(Span(m.start(), m.end(), "brand-shape", "register", SHAPE_SCORE))
-    for phrase in extra:
+    for m in phrases:
+        stem = m.group("rstem") if m.group("region") is not None else m.group("kstem")
+        if stem and (stem in legit_stems or stem[-1] in _ADMIN_END or _ADMIN_END.intersection(stem)):
+            continue
+        if _covers_stem(m.start(), m.end(), legit) or _inside(m.start(), m.end(), legit):
+            continue
+        if _antigamble(text, m.start(), m.end(), lexicon):
+            continue
+        rule = "region-shape" if m.group("region") is not None else "rank-shape"
+        found.append(Span(m.start(), m.end(), rule, "register", SHAPE_SCORE))
+    for start, end, certain in latin:
+        if not _inside(start, end, legit):
+            found.append(Span(start, end, "latin-brand", "register", SHAPE_SCORE, suspect=not certain))
+    for phrase in extra_phrases:
         pos = text.find(phrase)
         while pos >= 0:
             if not _quoted(text, pos, pos + len(phrase)):
                 found.append(Span(pos, pos + len(phrase), "site-repeated", "site-context", EXTRA_SCORE))
             pos = text.find(phrase, pos + len(phrase))
-    return _merge(text, [_glue(text, s) for s in found])
+    # a brand or shape named in quotes by anti-gambling prose (查处“必威体育”等赌博网站) is its subject
+    found = [s for s in found if not (_named(text, s.start, s.end) and _antigamble(text, s.start, s.end, lexicon))]
+    return _merge(text, [_grow(text, s, lexicon, legit) for s in found])
 
 
 def _known(text: str, lexicon: Lexicon) -> list[re.Match]:
@@ -105,18 +148,38 @@ def _known(text: str, lexicon: Lexicon) -> list[re.Match]:
     return found
 
 
-def _glue(text: str, span: Span) -> Span:
-    """Widen a span over Latin letters and digits glued to either end (…app, bet365.com)."""
+def _grow(text: str, span: Span, lexicon: Lexicon, legit: list[tuple[int, int]]) -> Span:
+    """Widen a core over the grammar words around it on the same line: region and rank words,
+    Latin letters and digits before it; category, channel, company and tail words, Latin letters
+    and digits after it. A legitimate phrase is never entered."""
     start, end = span.start, span.end
     m = _GLUE.match(text, end)
     if m and (text[end - 1].isascii() or text[end].isalpha()):
         end = m.end()
     while start > 0 and text[start - 1].isascii() and text[start - 1].isalnum() and text[start].isascii():
         start -= 1
-    return Span(start, end, span.rule, span.signal, span.score)
+    if lexicon.grow_right is not None:
+        limit = min(len(text), end + MAX_GROWTH)
+        while end < limit and text[end] != "\n":
+            m = lexicon.grow_right.match(text, end, limit)
+            if m is None or m.end() == end or _overlaps(end, m.end(), legit):
+                break
+            end = m.end()
+    if lexicon.grow_left is not None:
+        limit = max(0, start - MAX_GROWTH)
+        while start > limit and text[start - 1] != "\n":
+            m = lexicon.grow_left.search(text, max(limit, start - 8), start)
+            if m is None or m.start() == start or _overlaps(m.start(), start, legit):
+                break
+            start = m.start()
+    if (start, end) == (span.start, span.end):
+        return span
+    return replace(span, start=start, end=end)
 
 
 def _merge(text: str, spans: list[Span]) -> list[Span]:
+    """Overlapping spans, and spans separated only by separators on one line, become one. The
+    merged span is suspect only when all its parts are."""
     spans.sort(key=lambda s: (s.start, -s.end))
     merged: list[Span] = []
     for span in spans:
@@ -124,9 +187,14 @@ def _merge(text: str, spans: list[Span]) -> list[Span]:
             last = merged[-1]
             gap = _JOIN.match(text, last.end) if span.start >= last.end else None
             if span.start < last.end or (gap and gap.end() == span.start and "\n" not in text[last.end : span.start]):
-                best = last if last.score >= span.score else span
+                best = last if (not last.suspect, last.score) >= (not span.suspect, span.score) else span
                 merged[-1] = Span(
-                    last.start, max(last.end, span.end), best.rule, best.signal, max(last.score, span.score)
+                    last.start,
+                    max(last.end, span.end),
+                    best.rule,
+                    best.signal,
+                    max(last.score, span.score),
+                    suspect=last.suspect and span.suspect,
                 )
                 continue
         merged.append(span)
@@ -139,6 +207,10 @@ def _inside(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
 
 def _overlaps(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
     return any(a < end and start < b for a, b in ranges)
+
+
+def _starts_legit(pos: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(a == pos for a, _b in ranges)
 
 
 def _covers_stem(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
@@ -156,3 +228,27 @@ def _quoted(text: str, start: int, end: int) -> bool:
     if opened < 0 or text.rfind("》", opened, start) >= 0:
         return False
     return text.find("》", end, line_end) >= 0
+
+
+def _named(text: str, start: int, end: int) -> bool:
+    """True inside a document title 《…》 or quotes “…” on the same line."""
+    if _quoted(text, start, end):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    opened = text.rfind("“", line_start, start)
+    if opened < 0 or text.rfind("”", opened, start) >= 0:
+        return False
+    closed = text.find("”", end)
+    return closed >= 0 and "\n" not in text[end:closed]
+
+
+def _antigamble(text: str, start: int, end: int, lexicon: Lexicon) -> bool:
+    """True when the sentence around [start, end) is anti-gambling prose (打击, 整治, 禁赌…)."""
+    if lexicon.antigamble is None:
+        return False
+    left = start
+    while left > 0 and not _SENTENCE_END.match(text[left - 1]):
+        left -= 1
+    m = _SENTENCE_END.search(text, end)
+    right = m.start() if m else len(text)
+    return lexicon.antigamble.search(text, left, right) is not None

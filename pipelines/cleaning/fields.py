@@ -45,7 +45,8 @@ class FieldCleaner:
         for element in drops:
             skip.update(element.iter())
         for title in doc.iter("title"):
-            findings += self._node(title, "text", 0, TITLE, FindingKind.TITLE_SPAM, edits)
+            if title not in skip:  # a page without a body container renders its <title> as body text
+                findings += self._node(title, "text", 0, TITLE, FindingKind.TITLE_SPAM, edits)
         for meta in doc.iter("meta"):
             name = (meta.get("name") or "").strip().lower()
             field = {"keywords": META_KEYWORDS, "description": META_DESCRIPTION}.get(name, f"meta:{name}")

@@ -1,0 +1,86 @@
+"""Latin brand tokens glued into Chinese prose (华体会hth, 开云kaiyun, 乐鱼leyu, bet365, 188bet).
+
+Government prose uses Latin letters for abbreviations (APP, PDF, GDP, 5G), codes (G318, an index
+number), file names, hosts and addresses; a betting brand glues its Latin name or its pinyin
+initials to the Chinese name. A token is:
+
+* ignored when it is an abbreviation of ``abbr`` in the lexicon, a short all-capital abbreviation,
+  a code (one capital letter and digits), part of a host, path or address, or not glued to
+  Chinese at all;
+* a brand, with the Chinese name in front of it, when it spells that name's pinyin or initials
+  (``华体会hth``): the span covers both;
+* a brand when it carries a betting host token (``bet``, ``casino``, ``hg``…) or mixes lower-case
+  letters and digits the way brand domains do (``w88``, ``188bet``);
+* otherwise a suspect: a lower-case word glued to Chinese that government prose has no use for.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pipelines.cleaning.lexicon import Lexicon
+
+_TOKEN = re.compile(r"(?<![A-Za-z0-9.@/:_\-=%&?#])[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(?![A-Za-z0-9@/_\-=%&?#]|\.[A-Za-z])")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CODE = re.compile(r"[A-Z][0-9]{1,6}|[0-9]+[A-Z]?|[A-Z]{1,6}")
+_MIXED = re.compile(r"[a-z]+[0-9]{2,}|[0-9]{2,}[a-z]{2,}|[a-z][0-9]")
+MAX_STEM = 4
+
+
+def latin_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int, bool]]:
+    """``(start, end, certain)`` of the Latin brand tokens of ``text`` (with their Chinese name
+    when the token spells it)."""
+    if not text.isascii() and not _has_latin(text):
+        return []
+    found = []
+    abbr = lexicon.words("abbr")
+    for m in _TOKEN.finditer(text):
+        token = m.group(0)
+        start, end = m.start(), m.end()
+        lower = token.lower()
+        if len(token) < 2 or lower in abbr or _CODE.fullmatch(token):
+            continue
+        before = text[start - 1] if start else ""
+        after = text[end] if end < len(text) else ""
+        glued_left = bool(before) and _CJK.match(before) is not None
+        glued_right = bool(after) and _CJK.match(after) is not None
+        if not (glued_left or glued_right):
+            continue
+        stem = _spelled_stem(text, start, lower) if glued_left else 0
+        if stem:
+            found.append((start - stem, end, True))
+        elif _host_token(lower, lexicon) or _MIXED.fullmatch(lower):
+            found.append((start, end, True))
+        elif token.islower() and len(token) >= 3:
+            found.append((start, end, False))
+    return found
+
+
+def _has_latin(text: str) -> bool:
+    return any("a" <= c <= "z" or "A" <= c <= "Z" for c in text)
+
+
+def _host_token(token: str, lexicon: Lexicon) -> bool:
+    return any(word in token for word in lexicon.words("host") if len(word) >= 3)
+
+
+def _spelled_stem(text: str, start: int, token: str) -> int:
+    """How many Chinese characters before ``start`` the token spells (pinyin or initials); 0 when
+    none does."""
+    for n in range(MAX_STEM, 1, -1):
+        stem = text[start - n : start]
+        if len(stem) < n or not all(_CJK.match(c) for c in stem):
+            continue
+        full, initials = _spellings(stem)
+        if token in (full, initials) or (len(token) >= 4 and full.startswith(token)):
+            return n
+    return 0
+
+
+@lru_cache(maxsize=4096)
+def _spellings(stem: str) -> tuple[str, str]:
+    from pypinyin import Style, lazy_pinyin  # loaded on first use: a Latin token glued to Chinese
+
+    syllables = lazy_pinyin(stem, style=Style.NORMAL, errors="ignore")
+    return "".join(syllables), "".join(s[0] for s in syllables if s)
