@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
+from dataclasses import replace
 
 from lxml import etree
 
@@ -66,9 +67,11 @@ def clean_page(
     lexicon = lexicon or default_lexicon()
     result = _clean_once(html, url=url, context=context, lexicon=lexicon)
     for _ in range(max_passes - 1):
-        if not result.findings:
+        if not any(f.action is not Action.SUSPECTED for f in result.findings):
             break
         again = _clean_once(result.clean_html, url=url, context=context, lexicon=lexicon)
+        # suspects are reported once, from the raw page: a later pass only edits
+        again = replace(again, findings=tuple(f for f in again.findings if f.action is not Action.SUSPECTED))
         if not again.findings:
             break
         composed = compose(result, again)
@@ -120,7 +123,14 @@ def _clean_once(html: str, *, url: str, context: SiteContext | None, lexicon: Le
             )
 
     extra = site_repeated_phrases(raw, context)
-    spans = [s for s in find_spam(raw, lexicon, extra_phrases=extra) if not _overlaps(s.start, s.end, claimed)]
+    spans = []
+    for span in find_spam(raw, lexicon, extra_phrases=extra, suspects=True):
+        if _overlaps(span.start, span.end, claimed):
+            continue
+        if span.suspect:
+            findings.append(_suspected(raw, span))
+        else:
+            spans.append(span)
     glued = []
     for span in spans:
         start, end = _whole_lines(raw, span.start, span.end, claimed)
@@ -192,6 +202,14 @@ def _titles(nodes) -> list:
         ):
             found.append(node)
     return found
+
+
+def _suspected(raw: str, span: Span) -> Finding:
+    """A span the evidence only suspects: reported with its signals, the text left as it is."""
+    return Finding(
+        FindingKind.REPLACED_WORD, f"suspected-{span.rule}", Action.SUSPECTED, raw[span.start : span.end],
+        None, span.score, BODY, span.start, span.end, span.signal,
+    )  # fmt: skip
 
 
 def _body(kind, rule, raw, start, end, confidence, signal, replacement=None) -> Finding:

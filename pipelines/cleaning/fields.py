@@ -90,11 +90,20 @@ class FieldCleaner:
         text = value[lo:hi]
         if not text.strip():
             return []
-        spans = find_spam(text, self.lexicon)
+        spans = find_spam(text, self.lexicon, suspects=True)
         if not spans:
             return []
+        offset = None if base is None else base + lo
+        found = [
+            Finding(
+                kind, f"suspected-{s.rule}", Action.SUSPECTED, text[s.start : s.end], None, s.score, field,
+                None if offset is None else offset + s.start, None if offset is None else offset + s.end, s.signal,
+            )
+            for s in spans
+            if s.suspect
+        ]  # fmt: skip
+        spans = [s for s in spans if not s.suspect]
         decisions = decide_all(text, spans, self.lexicon, self.context)
-        found = []
         for span, decision in zip(spans, decisions, strict=True):
             start, end = span.start, span.end
             glued = start > 0 and end < len(text) and _CJK.match(text[start - 1]) and _CJK.match(text[end])
@@ -111,7 +120,6 @@ class FieldCleaner:
                 replacement, action, rule, signal = None, Action.REMOVED, f"{field.split(':')[0]}-spam", span.signal
                 confidence = span.score
             edits[(node, attr)].append((lo + start, lo + end, replacement or ""))
-            offset = None if base is None else base + lo
             found.append(
                 Finding(
                     kind,

@@ -23,6 +23,7 @@ from pipelines.cleaning.lexicon import Lexicon
 
 _TOKEN = re.compile(r"(?<![A-Za-z0-9.@/:_\-=%&?#])[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(?![A-Za-z0-9@/_\-=%&?#]|\.[A-Za-z])")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
 _CODE = re.compile(r"[A-Z][0-9]{1,6}|[0-9]+[A-Z]?|[A-Z]{1,6}")
 _MIXED = re.compile(r"[a-z]+[0-9]{2,}|[0-9]{2,}[a-z]{2,}|[a-z][0-9]")
 MAX_STEM = 4
@@ -31,7 +32,7 @@ MAX_STEM = 4
 def latin_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int, bool]]:
     """``(start, end, certain)`` of the Latin brand tokens of ``text`` (with their Chinese name
     when the token spells it)."""
-    if not text.isascii() and not _has_latin(text):
+    if _LATIN.search(text) is None:
         return []
     found = []
     abbr = lexicon.words("abbr")
@@ -55,10 +56,6 @@ def latin_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int, bool]]:
         elif token.islower() and len(token) >= 3:
             found.append((start, end, False))
     return found
-
-
-def _has_latin(text: str) -> bool:
-    return any("a" <= c <= "z" or "A" <= c <= "Z" for c in text)
 
 
 def _host_token(token: str, lexicon: Lexicon) -> bool:
