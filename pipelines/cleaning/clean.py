@@ -170,7 +170,7 @@ def _clean_once(html: str, *, url: str, context: SiteContext | None, lexicon: Le
         findings.append(_body(kind, rw.rule, raw, rw.start, rw.end, rw.confidence, rw.signal, rw.replacement))
         _edit(tmap, edits, rw.start, rw.end, rw.replacement)
 
-    fields = FieldCleaner(lexicon, context)
+    fields = FieldCleaner(lexicon, context, tuple(extra))
     findings.extend(fields.clean(doc, body, titles, drops, edits))
 
     if not findings:

@@ -35,9 +35,11 @@ _SKIP = frozenset(("script", "style", "noscript", "template", "head", "title", "
 
 
 class FieldCleaner:
-    def __init__(self, lexicon: Lexicon, context: SiteContext | None):
+    def __init__(self, lexicon: Lexicon, context: SiteContext | None, extra_phrases: tuple[str, ...] = ()):
         self.lexicon = lexicon
         self.context = context
+        # phrases the site showed to stand for a word in the body: the same hack reaches the fields
+        self.extra = extra_phrases
 
     def clean(self, doc, body, titles, drops, edits) -> list[Finding]:
         findings: list[Finding] = []
@@ -90,7 +92,8 @@ class FieldCleaner:
         text = value[lo:hi]
         if not text.strip():
             return []
-        spans = find_spam(text, self.lexicon, suspects=True)
+        extra = tuple(p for p in self.extra if p in text)
+        spans = find_spam(text, self.lexicon, extra_phrases=extra, suspects=True)
         if not spans:
             return []
         offset = None if base is None else base + lo
@@ -107,7 +110,10 @@ class FieldCleaner:
         for span, decision in zip(spans, decisions, strict=True):
             start, end = span.start, span.end
             glued = start > 0 and end < len(text) and _CJK.match(text[start - 1]) and _CJK.match(text[end])
-            if glued and decision.replacement:
+            # glued between characters, a phrase stands for a word; at the edge of a field only
+            # the site's own evidence (its other pages, other captures) says it replaced one
+            sited = "site-context" in decision.signal or "other-capture" in decision.signal
+            if decision.replacement and (glued or sited):
                 replacement, action, rule, signal = (
                     decision.replacement,
                     Action.RESTORED,

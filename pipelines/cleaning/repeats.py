@@ -1,10 +1,22 @@
 """Unknown brands found by the site itself, without the lexicon.
 
 A site-wide word replacement leaves a trace no lexicon is needed for: one phrase, repeated on
-the page, that never occurs in the site's clean texts, standing at every occurrence where those
-texts have one and the same common word (``条，__信息`` -> 其他). Township names fail the test
-(the sister pages have a different township at the same spot), phrases the site also uses fail
-it, and so do phrases seen once.
+the page in different contexts, standing at every occurrence where the site's other pages have
+one and the same word (``条，__信息`` -> 其他). Two cases:
+
+* the phrase is on no other page (only this page was hacked, or the others were cleaned): the
+  other pages' word at those spots is the original;
+* the phrase is on other pages too (the hack replaced the word on many pages) but never on a
+  page that still has the word, and at each spot the pages without the phrase agree on the word:
+  the two are the same word, hacked and not. Which one is the original the site cannot say
+  (the hack may cover most of it): ordinary government prose can (``prose.py``: 工作 is, 鸿运达
+  is not), so the word must be ordinary and the phrase must not.
+
+Township and department names fail the test (the other pages have *different* names at the same
+spot, and a phrase ending in an administrative character such as 镇 or 局 is a unit's name), so
+do phrases seen once on the page and phrases whose simplified form the site uses (traditional
+text is the ``t2s`` rule's business). A phrase is returned trimmed of the characters it shares
+with the site's word (``开鸿运达`` where the site has ``开工作`` -> ``鸿运达``).
 """
 
 from __future__ import annotations
@@ -14,6 +26,7 @@ from collections import Counter
 
 from pipelines.cleaning import convert
 from pipelines.cleaning.context import SiteContext
+from pipelines.cleaning.prose import ADMIN_END, ordinary
 
 MIN_TEXTS = 5
 MIN_REPEATS = 2
@@ -21,13 +34,14 @@ MIN_LEN = 2
 MAX_LEN = 8
 MIN_SHARE = 0.6
 MIN_SUPPORT = 3
+MIN_PAGES = 2  # pages without the phrase that must show the word, when the phrase is site-wide
 MAX_CANDIDATES = 200
 _WORDISH = re.compile(r"[\u4e00-\u9fffA-Za-z]+")
 
 
 def site_repeated_phrases(text: str, context: SiteContext | None) -> list[str]:
-    """Phrases of ``text`` that stand where the site's clean texts have one common word."""
-    if context is None or context.n_texts < MIN_TEXTS or not text:
+    """Phrases of ``text`` that stand where the site's other pages have one common word."""
+    if context is None or context.sister_texts < MIN_TEXTS or not text:
         return []
     repeated = _repeated_grams([m.group(0) for m in _WORDISH.finditer(text)])
     found: list[str] = []
@@ -35,17 +49,19 @@ def site_repeated_phrases(text: str, context: SiteContext | None) -> list[str]:
     for phrase in repeated:
         if checked >= MAX_CANDIDATES:
             break
-        if context.contains(phrase):  # cheap test first
-            continue
+        if phrase[-1] in ADMIN_END or ordinary(phrase):
+            continue  # a unit's name (it differs from page to page by nature), or ordinary prose
+        holders = set(context.texts_with(phrase))
         contexts = _contexts(text, phrase)
         if len(contexts) < MIN_REPEATS:
             continue
-        if context.contains(convert.to_simplified(phrase)):
+        if context.contains(convert.to_simplified(phrase)) and convert.to_simplified(phrase) != phrase:
             continue  # the site's word in traditional characters: the t2s rule's business
         checked += 1
-        if _slot_word(phrase, contexts, context) is not None:
-            found.append(phrase)
-    return found
+        word = _slot_word(phrase, contexts, context, holders)
+        if word is not None:
+            found.append(_trim(phrase, word))
+    return [p for p in found if p]
 
 
 def _repeated_grams(words: list[str]) -> list[str]:
@@ -88,16 +104,37 @@ def _contexts(text: str, phrase: str) -> set[tuple[str, str]]:
     return found
 
 
-def _slot_word(phrase: str, contexts: set[tuple[str, str]], context: SiteContext) -> str | None:
+def _slot_word(phrase: str, contexts: set[tuple[str, str]], context: SiteContext, holders: set[int]) -> str | None:
+    """The one word the site's other pages have where ``phrase`` stands here, or None. Pages
+    that hold the phrase are no witnesses; when some do, the word must never share a page with
+    the phrase (a replacement swaps every occurrence) and stand on MIN_PAGES pages."""
     winners: Counter = Counter()
     for left, right in contexts:
-        fillers = context.slot_fillers(left, right)
+        by_filler = context.slot_texts(left, right)
+        fillers = Counter({w: len(t - holders) for w, t in by_filler.items() if w != phrase and t - holders})
         total = sum(fillers.values())
-        if total:
-            word, votes = fillers.most_common(1)[0]
-            if votes >= MIN_SUPPORT and votes / total >= MIN_SHARE and word != phrase:
-                winners[word] += 1
+        if not total:
+            continue
+        word, votes = fillers.most_common(1)[0]
+        if votes / total < MIN_SHARE:
+            continue
+        if holders:
+            pages = by_filler[word] - holders
+            if len(pages) < MIN_PAGES or not ordinary(word) or set(context.texts_with(word)) & holders:
+                continue
+        elif votes < MIN_SUPPORT:
+            continue
+        winners[word] += 1
     if not winners:
         return None
     word, agree = winners.most_common(1)[0]
     return word if agree >= MIN_REPEATS and agree * 3 >= len(contexts) * 2 else None
+
+
+def _trim(phrase: str, word: str) -> str:
+    """``phrase`` without the leading and trailing characters it shares with ``word``."""
+    while len(phrase) > 1 and len(word) > 1 and phrase[0] == word[0]:
+        phrase, word = phrase[1:], word[1:]
+    while len(phrase) > 1 and len(word) > 1 and phrase[-1] == word[-1]:
+        phrase, word = phrase[:-1], word[:-1]
+    return phrase

@@ -62,8 +62,8 @@ def decide_all(
     pooled: dict[str, Counter] = defaultdict(Counter)
     support: dict[str, Counter] = defaultdict(Counter)
     if context is not None and context.corpus:
-        for key, (left, right) in zip(keys, around, strict=True):
-            weighted, counts = _slot_votes(context, left, right, lexicon)
+        for span, key, (left, right) in zip(spans, keys, around, strict=True):
+            weighted, counts = _slot_votes(context, left, right, lexicon, text[span.start : span.end])
             pooled[key].update(weighted)
             support[key].update(counts)
     decisions = []
@@ -102,16 +102,23 @@ def decide_all(
     return decisions
 
 
-def _slot_votes(context: SiteContext, left: str, right: str, lexicon: Lexicon) -> tuple[Counter, Counter]:
+def _slot_votes(
+    context: SiteContext, left: str, right: str, lexicon: Lexicon, phrase: str = ""
+) -> tuple[Counter, Counter]:
+    """Votes of the site's texts for the word between ``left`` and ``right``; the phrase itself
+    (standing there on other hacked pages) is no vote."""
     votes: Counter = Counter()
     counts: Counter = Counter()
+    # a phrase at the start or end of its line (a title, a 来源 value) is anchored there: the
+    # corpus holds one line per paragraph and field
+    left, right = left or "\n", right or "\n"
     for kl, kr in SLOT_SHAPES:
         if len(left) < kl or len(right) < kr:
             continue
         if _SEPARATORS.match(left[-kl:] + right[:kr]):
             continue
         for word, count in context.slot_fillers(left[-kl:], right[:kr]).items():
-            if _CLEAN_FILLER.match(word) and not find_spam(word, lexicon):
+            if _CLEAN_FILLER.match(word) and word not in phrase and phrase not in word and not find_spam(word, lexicon):
                 votes[word] += count * (kl + kr)
                 counts[word] += count
     return votes, counts

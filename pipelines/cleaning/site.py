@@ -6,19 +6,27 @@ their sentence templates), and with the earlier captures of the same report. The
 function of the set of pages, not of the order they came in:
 
 1. every page is cleaned alone (no site context): lexicon, shapes, elements, pinyin;
-2. the site context is built from those first-pass clean texts, in URL order;
-3. every page is cleaned again with that context and its own earlier captures.
+2. the site context is built from those first-pass texts (``site_text``: the body with each
+   unrestored removal marked, then the short fields), ordered by a stable hash of the URL;
+3. every page is cleaned again with that context, without its own text (``for_page``: a page
+   is never evidence for itself), and with its own earlier captures.
 """
 
 from __future__ import annotations
 
+import re
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from pipelines.cleaning.clean import clean_page
-from pipelines.cleaning.context import SiteContext
+from pipelines.cleaning.context import GAP, SiteContext
 from pipelines.cleaning.lexicon import Lexicon, default_lexicon
-from pipelines.cleaning.model import CleanResult
+from pipelines.cleaning.model import BODY, Action, CleanResult
+from pipelines.text import parse_html
+
+_FIELD_XPATH = "//title | //h1 | //h2 | //*[starts-with(@class, 'titlestyle')] | //*[contains(@class, 'article_title')]"
+_SOURCE_LINE = re.compile(r"来源\s*[:：][^\n]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,17 +44,52 @@ def first_pass(page: SitePage, *, lexicon: Lexicon | None = None) -> CleanResult
     return clean_page(page.html, url=page.url, lexicon=lexicon or default_lexicon())
 
 
+def site_text(result: CleanResult) -> str:
+    """What a cleaned page teaches the site context: its body text, then its short fields one per
+    line (a title, a meta value, the 来源 value), where a replaced word also stands. A phrase
+    removed without its original word is marked ``GAP``: what was left around it is not a
+    sentence of the site, and no slot may read across it."""
+    lines = [_gapped(result)]
+    doc = parse_html(result.clean_html)
+    if doc is not None:
+        for element in doc.xpath(_FIELD_XPATH):
+            lines.append(" ".join(element.text_content().split()))
+        for meta in doc.iter("meta"):
+            if meta.get("name") and meta.get("content"):
+                lines.append(meta.get("content").strip())
+        for m in _SOURCE_LINE.finditer(doc.text_content()):
+            lines.append(m.group(0).strip())
+    return "\n".join(line for line in lines if line)
+
+
+def _gapped(result: CleanResult) -> str:
+    edits = sorted(
+        (f for f in result.findings if f.field == BODY and f.start is not None and f.action is not Action.SUSPECTED),
+        key=lambda f: f.start,
+    )
+    out, pos = [], 0
+    for f in edits:
+        out.append(result.raw_text[pos : f.start])
+        out.append(f.replacement if f.action is Action.RESTORED and f.replacement else GAP)
+        pos = f.end
+    out.append(result.raw_text[pos:])
+    return "".join(out)
+
+
 def site_context(first: Iterable[tuple[str, str]]) -> SiteContext:
-    """The site context from ``(url, first-pass clean text)`` pairs, in URL order."""
-    return SiteContext.from_texts(text for _url, text in sorted(first))
+    """The site context from ``(url, site text)`` pairs. They are ordered by a stable hash of the
+    URL, so that when the corpus is capped every column and year of the site has its share, and
+    any process builds the same corpus from the same pages."""
+    ordered = sorted(first, key=lambda pair: (zlib.crc32(pair[0].encode("utf-8")), pair[0]))
+    return SiteContext.from_texts((text for _url, text in ordered), keys=(url for url, _text in ordered))
 
 
 def clean_site(pages: Sequence[SitePage], *, lexicon: Lexicon | None = None) -> list[CleanResult]:
     """Clean ``pages`` (one site) with each other's evidence; one result per page, in order."""
     lexicon = lexicon or default_lexicon()
     firsts = [first_pass(page, lexicon=lexicon) for page in pages]
-    context = site_context((page.url, result.clean_text) for page, result in zip(pages, firsts, strict=True))
+    context = site_context((page.url, site_text(result)) for page, result in zip(pages, firsts, strict=True))
     return [
-        clean_page(page.html, url=page.url, lexicon=lexicon, context=context.with_captures(page.earlier))
+        clean_page(page.html, url=page.url, lexicon=lexicon, context=context.for_page(page.url, page.earlier))
         for page in pages
     ]
