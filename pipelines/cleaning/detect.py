@@ -44,7 +44,12 @@ MAX_GROWTH = 16  # characters a phrase may grow on either side of its core
 
 _ADMIN_END = frozenset("县市省镇乡村区局委办校院站部厅馆所队组会府")
 _GLUE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.]*[A-Za-z0-9])?")
-_JOIN = re.compile(r"[ ,，、|/·\-]{0,2}")
+_JOIN = re.compile(r"[ ,，、|/·\-_—–~～【】\[\]]{0,3}")
+_BRACKETS = {"【": "】", "[": "]", "〖": "〗", "「": "」"}
+_CLOSERS = {v: k for k, v in _BRACKETS.items()}
+# one character between two spam phrases is part of the injection (沙巴体育网沙巴体育网站), unless it
+# is a word that joins phrases in prose (a list of replaced words: 其他和其他)
+_CONNECTIVES = frozenset("和与及或的等在了是为对向由从")
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 
 
@@ -137,14 +142,14 @@ def _known(text: str, lexicon: Lexicon) -> list[re.Match]:
     if lexicon.known_start is None:
         return list(lexicon.known.finditer(text))
     found = []
-    pos = 0
+    end = 0
     for start in lexicon.known_start.finditer(text):
-        if start.start() < pos:
-            continue
         m = lexicon.known.match(text, start.start())
-        if m is not None:
+        # a match inside an earlier one counts only when it reaches further (澳门金沙 then
+        # 金沙城中心): overlapping matches are merged into one phrase
+        if m is not None and m.end() > end:
             found.append(m)
-            pos = m.end()
+            end = m.end()
     return found
 
 
@@ -186,7 +191,9 @@ def _merge(text: str, spans: list[Span]) -> list[Span]:
         if merged:
             last = merged[-1]
             gap = _JOIN.match(text, last.end) if span.start >= last.end else None
-            if span.start < last.end or (gap and gap.end() == span.start and "\n" not in text[last.end : span.start]):
+            joined = gap is not None and gap.end() == span.start and "\n" not in text[last.end : span.start]
+            glued = span.start == last.end + 1 and text[last.end] not in _CONNECTIVES and text[last.end] != "\n"
+            if span.start < last.end or joined or (glued and not last.suspect and not span.suspect):
                 best = last if (not last.suspect, last.score) >= (not span.suspect, span.score) else span
                 merged[-1] = Span(
                     last.start,
@@ -198,7 +205,21 @@ def _merge(text: str, spans: list[Span]) -> list[Span]:
                 )
                 continue
         merged.append(span)
-    return merged
+    return [_bracketed(text, span) for span in merged]
+
+
+def _bracketed(text: str, span: Span) -> Span:
+    """A phrase takes along the brackets that wrap it (【投注官网平台】) or that it opens or
+    closes (…-【投注官网平台 + 】)."""
+    start, end = span.start, span.end
+    if start > 0 and end < len(text) and _BRACKETS.get(text[start - 1]) == text[end]:
+        return replace(span, start=start - 1, end=end + 1)
+    inside = text[start:end]
+    if end < len(text) and text[end] in _CLOSERS and inside.count(_CLOSERS[text[end]]) > inside.count(text[end]):
+        end += 1
+    if start > 0 and text[start - 1] in _BRACKETS and inside.count(_BRACKETS[text[start - 1]]) > inside.count(text[start - 1]):
+        start -= 1
+    return span if (start, end) == (span.start, span.end) else replace(span, start=start, end=end)
 
 
 def _inside(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
