@@ -12,6 +12,10 @@ initials to the Chinese name. A token is:
 * a brand when it carries a betting host token (``bet``, ``casino``, ``hg``…) or mixes lower-case
   letters and digits the way brand domains do (``w88``, ``188bet``);
 * otherwise a suspect: a lower-case word glued to Chinese that government prose has no use for.
+
+A host name written into the text (a unit's name replaced by ``www.365-818.com``) is spam when
+the lexicon's host tokens or the digit-and-dash shape of betting domains say so, and a suspect
+when it is neither a government, education or listed safe host.
 """
 
 from __future__ import annotations
@@ -27,14 +31,20 @@ _LATIN = re.compile(r"[A-Za-z]")
 _CODE = re.compile(r"[A-Z][0-9]{1,6}|[0-9]+[A-Z]?|[A-Z]{1,6}")
 _MIXED = re.compile(r"[a-z]+[0-9]{2,}|[0-9]{2,}[a-z]{2,}|[a-z][0-9]")
 MAX_STEM = 4
+_HOST = re.compile(
+    r"(?<![A-Za-z0-9@.\-])(?:https?://)?((?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+(?:com|net|cc|vip|top|xyz|org|info|me|tv|co|io|app|bet|club|win|live|site|online|shop|link|pw|asia|la|hk|tw|cn))(?:/[\x21-\x7e]*)?",
+    re.IGNORECASE,
+)
+_BETTING_LABEL = re.compile(r"\d{3,}|\d+-\d+|^\d+[a-z]+$|^[a-z]+\d+$", re.IGNORECASE)
+_GOVERNMENT = (".gov.cn", ".edu.cn", ".org.cn", ".gov", ".edu")
 
 
 def latin_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int, bool]]:
-    """``(start, end, certain)`` of the Latin brand tokens of ``text`` (with their Chinese name
-    when the token spells it)."""
+    """``(start, end, certain)`` of the Latin brand tokens and host names of ``text`` (a brand
+    with its Chinese name when the token spells it)."""
     if _LATIN.search(text) is None:
         return []
-    found = []
+    found = host_spans(text, lexicon)
     abbr = lexicon.words("abbr")
     for m in _TOKEN.finditer(text):
         token = m.group(0)
@@ -55,6 +65,19 @@ def latin_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int, bool]]:
             found.append((start, end, True))
         elif token.islower() and len(token) >= 3:
             found.append((start, end, False))
+    return found
+
+
+def host_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int, bool]]:
+    """Host names written into the text that are not government, education or safe hosts."""
+    found = []
+    for m in _HOST.finditer(text):
+        host = m.group(1).lower()
+        if host.endswith(_GOVERNMENT) or lexicon.is_safe_host(host):
+            continue
+        labels = host.split(".")[:-1]
+        betting = lexicon.is_spam_host(host) or any(_BETTING_LABEL.search(label) for label in labels if label != "www")
+        found.append((m.start(), m.end(), betting))
     return found
 
 
