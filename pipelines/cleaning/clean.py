@@ -149,6 +149,8 @@ def _clean_once(html: str, *, url: str, context: SiteContext | None, lexicon: Le
     for span, decision in zip(glued, decide_all(raw, glued, lexicon, context), strict=True):
         if decision.replacement:
             start, end, word = trim_common(raw, span.start, span.end, decision.replacement)
+            if raw[start:end] == word:
+                continue  # another capture or the site shows this very text: nothing was injected
             span = Span(start, end, span.rule, span.signal, span.score)
             decision = Decision(word, decision.confidence, decision.signal, decision.rule)
         elif not _overlaps(*_absorb_spaces(raw, span.start, span.end), claimed):

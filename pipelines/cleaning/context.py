@@ -31,6 +31,8 @@ MAX_FILLER = 6
 MAX_SLOT_MATCHES = 300
 #: stands in a context text where the cleaner removed a phrase it could not restore
 GAP = "\ufffc"
+_DIGITS = re.compile(r"\d+")
+_DIGIT_SPLIT = re.compile(r"(\d+)")
 _HTMLISH = re.compile(r"<\s*(html|body|div|p|form|table|br)\b", re.IGNORECASE)
 
 
@@ -130,13 +132,14 @@ class SiteContext:
         return tuple(i for i in found if i != self.exclude)
 
     def _slot_matches(self, left: str, right: str, max_len: int) -> tuple[tuple[int, str], ...]:
-        key = (left, right, max_len)
+        # figures differ from page to page (17条 here, 23条 there): any run of digits matches
+        key = (_DIGITS.sub("0", left), _DIGITS.sub("0", right), max_len)
         cached = self._slots.get(key)
         if cached is not None:
             return cached
         found = []
         if self.corpus and (left or right):
-            pattern = re.compile(re.escape(left) + "([^\n%s]{1,%d}?)" % (GAP, max_len) + re.escape(right))
+            pattern = re.compile(_part(left) + "([^\n%s]{1,%d}?)" % (GAP, max_len) + _part(right))
             for n, m in enumerate(pattern.finditer(self.corpus)):
                 if n >= MAX_SLOT_MATCHES:
                     break
@@ -146,6 +149,11 @@ class SiteContext:
 
     def _text_at(self, pos: int) -> int:
         return max(bisect_right(self.starts, pos) - 1, 0)
+
+
+def _part(context: str) -> str:
+    """A slot context as a pattern: literal, but any run of digits for a run of digits."""
+    return "".join(r"\d+" if piece.isdigit() else re.escape(piece) for piece in _DIGIT_SPLIT.split(context) if piece)
 
 
 def _as_text(capture: str) -> str:

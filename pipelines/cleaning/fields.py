@@ -113,6 +113,8 @@ class FieldCleaner:
             # glued between characters, a phrase stands for a word; at the edge of a field only
             # the site's own evidence (its other pages, other captures) says it replaced one
             sited = "site-context" in decision.signal or "other-capture" in decision.signal
+            if decision.replacement and text[start:end] == decision.replacement:
+                continue  # another capture or the site shows this very text: nothing was injected
             if decision.replacement and (glued or sited):
                 replacement, action, rule, signal = (
                     decision.replacement,

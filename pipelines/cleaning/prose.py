@@ -12,7 +12,7 @@ from functools import lru_cache
 from importlib import resources
 
 #: last characters of unit names (向家镇, 教育和体育局, 仁寿县): ordinary by what they name
-ADMIN_END = frozenset("县市省镇乡村区局委办校院站部厅馆所队组会府处科室")
+ADMIN_END = frozenset("县市省镇乡村区局委办校院站部厅馆所队组会府处科室道")
 
 
 @lru_cache(maxsize=1)

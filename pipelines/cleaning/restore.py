@@ -26,9 +26,11 @@ RESTORE_THRESHOLD = 0.6
 CONTRADICTION = 0.45
 CAPTURE_CONFIDENCE = 0.95
 CONTEXT_WIDTH = 6
-SLOT_SHAPES = ((3, 3), (2, 2), (3, 1), (1, 3), (2, 1), (1, 2))
+SLOT_SHAPES = ((3, 3), (3, 2), (2, 3), (2, 2), (3, 1), (1, 3), (2, 1), (1, 2))
+MIN_SLOT_SHARE = 0.6
 MIN_SLOT_SUPPORT = 3
 _SEPARATORS = re.compile(r"^[\s,，、|/·\-_—–:：;；]*$")
+_NO_WORD = re.compile(r"[\W_]*")  # a context half of punctuation alone says nothing
 _CLEAN_FILLER = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]{1,6}$")
 
 
@@ -106,7 +108,12 @@ def _slot_votes(
     context: SiteContext, left: str, right: str, lexicon: Lexicon, phrase: str = ""
 ) -> tuple[Counter, Counter]:
     """Votes of the site's texts for the word between ``left`` and ``right``; the phrase itself
-    (standing there on other hacked pages) is no vote."""
+    (standing there on other hacked pages) is no vote.
+
+    Slot shapes are tried from the most specific (three characters each side) down; the first
+    one whose fillers agree (a word standing there at least twice, with MIN_SLOT_SHARE of the
+    votes) answers alone. Otherwise every shape's fillers vote, weighted by context length. A
+    context half made of punctuation alone (``，``) is no evidence."""
     votes: Counter = Counter()
     counts: Counter = Counter()
     # a phrase at the start or end of its line (a title, a 来源 value) is anchored there: the
@@ -115,12 +122,24 @@ def _slot_votes(
     for kl, kr in SLOT_SHAPES:
         if len(left) < kl or len(right) < kr:
             continue
-        if _SEPARATORS.match(left[-kl:] + right[:kr]):
+        lk, rk = left[-kl:], right[:kr]
+        if _SEPARATORS.match(lk + rk) or (lk != "\n" and _NO_WORD.fullmatch(lk)) or (rk != "\n" and _NO_WORD.fullmatch(rk)):
             continue
-        for word, count in context.slot_fillers(left[-kl:], right[:kr]).items():
-            if _CLEAN_FILLER.match(word) and word not in phrase and phrase not in word and not find_spam(word, lexicon):
-                votes[word] += count * (kl + kr)
-                counts[word] += count
+        fillers = Counter(
+            {
+                word: count
+                for word, count in context.slot_fillers(lk, rk).items()
+                if _CLEAN_FILLER.match(word) and word not in phrase and phrase not in word and not find_spam(word, lexicon)
+            }
+        )
+        if not fillers:
+            continue
+        word, top = fillers.most_common(1)[0]
+        if top >= 2 and top / sum(fillers.values()) >= MIN_SLOT_SHARE:
+            return Counter({word: top * (kl + kr)}), Counter({word: top})
+        for word, count in fillers.items():
+            votes[word] += count * (kl + kr)
+            counts[word] += count
     return votes, counts
 
 
