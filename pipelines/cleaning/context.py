@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from pipelines.text import body_text
 
 MAX_CORPUS_CHARS = 2_000_000
-MAX_FILLER = 6
+MAX_FILLER = 10  # a unit's name replaced whole: 仁寿县人民政府
 MAX_SLOT_MATCHES = 300
 #: stands in a context text where the cleaner removed a phrase it could not restore
 GAP = "\ufffc"

@@ -42,8 +42,9 @@ MAX_CACHED_CHARS = 2_000  # longer strings (page bodies) are not remembered
 MAX_CACHED_STRINGS = 20_000  # the cache starts over when it holds this many
 MAX_GROWTH = 16  # characters a phrase may grow on either side of its core
 
-_ADMIN_END = frozenset("县市省镇乡村区局委办校院站部厅馆所队组会府")
-_GLUE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.]*[A-Za-z0-9])?")
+_ADMIN_END = frozenset("县市省镇乡村区局委办校院站部厅馆所队组府")
+_GLUE = re.compile(r"[A-Za-z](?:[A-Za-z0-9.]*[A-Za-z0-9])?")
+_GLUE_BACK = re.compile(r"[A-Za-z][A-Za-z0-9]*$")
 _JOIN = re.compile(r"[ ,，、|/·\-_—–~～【】\[\]]{0,3}")
 _BRACKETS = {"【": "】", "[": "]", "〖": "〗", "「": "」"}
 _CLOSERS = {v: k for k, v in _BRACKETS.items()}
@@ -101,8 +102,10 @@ def _find(text: str, lexicon: Lexicon, extra_phrases: tuple[str, ...]) -> list[S
             continue
         if m.group("w") is not None and _starts_legit(m.end("w"), legit):
             continue  # 皇冠体育器材: the glue belongs to a legitimate phrase
-        if m.group("b") is None and (_quoted(text, start, end) or _antigamble(text, start, end, lexicon)):
-            continue  # a term or weak brand in a document title, or the subject of anti-gambling prose
+        if m.group("w") is not None and _quoted(text, start, end):
+            continue  # a weak brand in a document title: a place or a product, not a betting signal
+        if m.group("b") is None and _antigamble(text, start, end, lexicon):
+            continue  # a term (or weak brand) that anti-gambling prose is about
         found.append(Span(start, end, "lexicon", "lexicon", LEXICON_SCORE))
     legit_stems = lexicon.words("legitstem")
     for m in shapes:
@@ -113,18 +116,20 @@ def _find(text: str, lexicon: Lexicon, extra_phrases: tuple[str, ...]) -> list[S
             continue
         found.append(Span(m.start(), m.end(), "brand-shape", "register", SHAPE_SCORE))
     for m in phrases:
-        stem = m.group("rstem") if m.group("region") is not None else m.group("kstem")
+        stem = m.group("rstem") if m.group("region") is not None else m.group("kstem") or ""
+        if m.group("bet") is not None and _antigamble(text, m.start(), m.end(), lexicon):
+            continue
         if stem and (stem in legit_stems or stem[-1] in _ADMIN_END or _ADMIN_END.intersection(stem)):
             continue
         if _covers_stem(m.start(), m.end(), legit) or _inside(m.start(), m.end(), legit):
             continue
         if _antigamble(text, m.start(), m.end(), lexicon):
             continue
-        rule = "region-shape" if m.group("region") is not None else "rank-shape"
+        rule = "region-shape" if m.group("region") is not None else "rank-shape" if m.group("rank") else "bet-shape"
         found.append(Span(m.start(), m.end(), rule, "register", SHAPE_SCORE))
-    for start, end, certain in latin:
+    for start, end, certain, rule in latin:
         if not _inside(start, end, legit):
-            found.append(Span(start, end, "latin-brand", "register", SHAPE_SCORE, suspect=not certain))
+            found.append(Span(start, end, rule, "register", SHAPE_SCORE, suspect=not certain))
     for phrase in extra_phrases:
         pos = text.find(phrase)
         while pos >= 0:
@@ -157,12 +162,15 @@ def _grow(text: str, span: Span, lexicon: Lexicon, legit: list[tuple[int, int]])
     """Widen a core over the grammar words around it on the same line: region and rank words,
     Latin letters and digits before it; category, channel, company and tail words, Latin letters
     and digits after it. A legitimate phrase is never entered."""
+    if span.rule == "host":
+        return span  # a host name ends where it ends: what follows is the page's own text
     start, end = span.start, span.end
     m = _GLUE.match(text, end)
-    if m and (text[end - 1].isascii() or text[end].isalpha()):
+    if m:
         end = m.end()
-    while start > 0 and text[start - 1].isascii() and text[start - 1].isalnum() and text[start].isascii():
-        start -= 1
+    m = _GLUE_BACK.search(text, max(0, start - 24), start)
+    if m and text[start].isascii():
+        start = m.start()
     if lexicon.grow_right is not None:
         limit = min(len(text), end + MAX_GROWTH)
         while end < limit and text[end] != "\n":

@@ -39,33 +39,45 @@ _BETTING_LABEL = re.compile(r"\d{3,}|\d+-\d+|^\d+[a-z]+$|^[a-z]+\d+$", re.IGNORE
 _GOVERNMENT = (".gov.cn", ".edu.cn", ".org.cn", ".gov", ".edu")
 
 
-def latin_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int, bool]]:
-    """``(start, end, certain)`` of the Latin brand tokens and host names of ``text`` (a brand
-    with its Chinese name when the token spells it)."""
+def latin_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int, bool, str]]:
+    """``(start, end, certain, rule)`` of the Latin brand tokens (rule ``latin-brand``, with
+    their Chinese name when the token spells it) and host names (rule ``host``) of ``text``."""
     if _LATIN.search(text) is None:
         return []
-    found = host_spans(text, lexicon)
+    found = [(start, end, certain, "host") for start, end, certain in host_spans(text, lexicon)]
+    hosts = [(start, end) for start, end, _c, _r in found]
     abbr = lexicon.words("abbr")
     for m in _TOKEN.finditer(text):
         token = m.group(0)
         start, end = m.start(), m.end()
         lower = token.lower()
-        if len(token) < 2 or lower in abbr or _CODE.fullmatch(token):
+        if len(token) < 2 or lower in abbr or _CODE.fullmatch(token) or any(a <= start < b for a, b in hosts):
             continue
         before = text[start - 1] if start else ""
         after = text[end] if end < len(text) else ""
         glued_left = bool(before) and _CJK.match(before) is not None
         glued_right = bool(after) and _CJK.match(after) is not None
-        if not (glued_left or glued_right):
+        betting = _host_token(lower, lexicon) or _MIXED.fullmatch(lower) is not None
+        if not (glued_left or glued_right or betting):
             continue
-        stem = _spelled_stem(text, start, lower) if glued_left else 0
+        stem = _spelled_stem(text, start, _bare(lower, abbr)) if glued_left else 0
         if stem:
-            found.append((start - stem, end, True))
-        elif _host_token(lower, lexicon) or _MIXED.fullmatch(lower):
-            found.append((start, end, True))
+            found.append((start - stem, end, True, "latin-brand"))
+        elif betting:
+            found.append((start, end, True, "latin-brand"))
         elif token.islower() and len(token) >= 3:
-            found.append((start, end, False))
+            found.append((start, end, False, "latin-brand"))
     return found
+
+
+def _bare(token: str, abbr: frozenset[str]) -> str:
+    """The token without trailing digits and a trailing abbreviation (sdapp -> sd, xh88 -> xh):
+    what may spell the Chinese name."""
+    token = token.rstrip("0123456789")
+    for word in abbr:
+        if len(token) > len(word) + 1 and token.endswith(word):
+            return token[: -len(word)]
+    return token
 
 
 def host_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int, bool]]:

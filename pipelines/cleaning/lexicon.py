@@ -15,7 +15,7 @@ from pipelines.cleaning import convert
 
 CLASSES = (
     "brand", "weak", "term", "category", "channel", "strong", "legit", "legitstem", "host", "safehost",
-    "region", "rank", "company", "tail", "abbr", "antigamble",
+    "region", "rank", "company", "tail", "abbr", "antigamble", "bet",
 )
 #: classes holding vocabulary facts (brands, betting terms); the others are the grammar of phrases
 FACT_CLASSES = ("brand", "weak", "term")
@@ -110,7 +110,8 @@ def build(terms: dict[str, frozenset[str]]) -> Lexicon:
     )
     shape = (
         rf"{latin}(?:{category})(?:{channel}){{0,2}}"
-        rf"|(?P<stem>{cjk}{{2}})(?:(?:{category})(?:{channel}){{1,2}}|(?:{strong})(?:{channel})?)"
+        rf"|(?<![0-9])[0-9]{{2,6}}(?:{category}){{1,2}}(?:{channel}){{1,2}}"
+        rf"|(?P<stem>{cjk}{{2}})(?:(?:{category}){{1,2}}(?:{channel}){{1,2}}|(?:{strong})(?:{channel})?)"
     )
     legit = re.compile(_alternation(terms["legit"]), re.IGNORECASE) if terms["legit"] else None
     return Lexicon(
@@ -135,13 +136,17 @@ def _phrase_shape(terms, cjk: str, category: str, channel: str) -> re.Pattern | 
     rank = _alternation(terms["rank"])
     company = _alternation(terms["company"])
     term = _alternation(terms["term"])
+    bet = _alternation(terms["bet"])
     parts = []
     if region and (company or channel):
         closing = "|".join(p for p in (company, channel, category) if p)
-        parts.append(rf"(?P<region>{region})(?P<rstem>{cjk}{{1,4}}?)(?:{closing})")
-    if rank and (category or term):
-        betting = "|".join(p for p in (category, term) if p)
+        parts.append(rf"(?P<region>{region})(?P<rstem>{cjk}{{1,4}}?|[A-Za-z][A-Za-z0-9]{{1,15}})(?:{closing})")
+    if rank and (category or term or bet):
+        betting = "|".join(p for p in (category, term, bet) if p)
         parts.append(rf"(?P<rank>{rank})(?P<kstem>{cjk}{{0,4}}?)(?:{betting})")
+    if bet and (company or channel):
+        closing = "|".join(p for p in (company, channel) if p)
+        parts.append(rf"(?P<bet>{bet})(?:{closing})")
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
@@ -150,7 +155,7 @@ def _grow_right(terms, category: str, channel: str, strong: str) -> re.Pattern |
     or Latin letters and digits glued on (app, hth, 365)."""
     words = terms["category"] | terms["channel"] | terms["company"] | terms["tail"] | terms["strong"]
     alternation = _alternation(words)
-    glued = r"[A-Za-z0-9]+"
+    glued = r"[A-Za-z][A-Za-z0-9]*"  # letters, then digits (bet365); never digits alone (2021年)
     return re.compile(rf"(?:{alternation})|{glued}" if alternation else glued, re.IGNORECASE)
 
 
@@ -158,7 +163,7 @@ def _grow_left(terms) -> re.Pattern | None:
     """One grammar word that may precede a spam phrase, ending where the phrase starts: a region or
     rank word, or Latin letters and digits glued on."""
     alternation = _alternation(terms["region"] | terms["rank"])
-    glued = r"[A-Za-z0-9]+"
+    glued = r"[A-Za-z][A-Za-z0-9]*"
     return re.compile(rf"(?:(?:{alternation})|{glued})$" if alternation else rf"{glued}$", re.IGNORECASE)
 
 

@@ -37,6 +37,7 @@ MIN_SUPPORT = 3
 MIN_PAGES = 2  # pages without the phrase that must show the word, when the phrase is site-wide
 MAX_CANDIDATES = 200
 _WORDISH = re.compile(r"[\u4e00-\u9fffA-Za-z]+")
+_UNIT_SUFFIX = re.compile("局|镇|乡|县|市|街道|委员会|管委会|中心|办公室|人民政府|政府|社区|村委会")
 
 
 def site_repeated_phrases(text: str, context: SiteContext | None) -> list[str]:
@@ -49,7 +50,7 @@ def site_repeated_phrases(text: str, context: SiteContext | None) -> list[str]:
     for phrase in repeated:
         if checked >= MAX_CANDIDATES:
             break
-        if phrase[-1] in ADMIN_END or ordinary(phrase):
+        if phrase[-1] in ADMIN_END or ordinary(phrase) or _names_a_unit(text, phrase):
             continue  # a unit's name (it differs from page to page by nature), or ordinary prose
         holders = set(context.texts_with(phrase))
         contexts = _contexts(text, phrase)
@@ -62,6 +63,18 @@ def site_repeated_phrases(text: str, context: SiteContext | None) -> list[str]:
         if word is not None:
             found.append(_trim(phrase, word))
     return [p for p in found if p]
+
+
+def _names_a_unit(text: str, phrase: str) -> bool:
+    """Whether ``phrase`` stands before a unit suffix somewhere on the page (古林 of 古林镇,
+    文化体育和旅游 of 文化体育和旅游局): the stem of a unit's name, which differs between pages."""
+    start = text.find(phrase)
+    while start >= 0:
+        end = start + len(phrase)
+        if _UNIT_SUFFIX.match(text, end):
+            return True
+        start = text.find(phrase, end)
+    return False
 
 
 def _repeated_grams(words: list[str]) -> list[str]:

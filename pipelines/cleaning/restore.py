@@ -31,7 +31,7 @@ MIN_SLOT_SHARE = 0.6
 MIN_SLOT_SUPPORT = 3
 _SEPARATORS = re.compile(r"^[\s,，、|/·\-_—–:：;；]*$")
 _NO_WORD = re.compile(r"[\W_]*")  # a context half of punctuation alone says nothing
-_CLEAN_FILLER = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]{1,6}$")
+_CLEAN_FILLER = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]{1,10}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +78,7 @@ def decide_all(
             signals[word].append(signal)
 
         if context is not None:
-            for word, confidence in _capture_votes(context, left, right, lexicon):
+            for word, confidence in _capture_votes(context, left, right, lexicon, text[span.start : span.end]):
                 vote(word, confidence, "other-capture")
         slot = pooled.get(key)
         if slot:
@@ -143,7 +143,9 @@ def _slot_votes(
     return votes, counts
 
 
-def _capture_votes(context: SiteContext, left: str, right: str, lexicon: Lexicon) -> list[tuple[str, float]]:
+def _capture_votes(
+    context: SiteContext, left: str, right: str, lexicon: Lexicon, phrase: str = ""
+) -> list[tuple[str, float]]:
     found = []
     for other in context.other_texts:
         for k in (6, 5, 4, 3, 2):
@@ -156,6 +158,8 @@ def _capture_votes(context: SiteContext, left: str, right: str, lexicon: Lexicon
             filler = m.group(1)
             if find_spam(filler, lexicon):
                 break  # that capture carries the injection too
+            if filler and filler in phrase:
+                continue  # aligned on a piece of the phrase itself: no evidence
             found.append((filler, CAPTURE_CONFIDENCE))
             break
     return found
