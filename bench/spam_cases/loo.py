@@ -4,7 +4,8 @@ For each entry of the lexicon classes in ``LOO_CLASSES``, the lexicon is rebuilt
 without its traditional/simplified variants: ``lexicon.parse`` then ``lexicon.build``), and a
 small site is cleaned whose ONLY spam is that entry, in the shapes real hacks use:
 
-* one word (其他) replaced by ``<entry><category>`` on two pages of the site (site-wide);
+* one word (其他) replaced by ``<entry>体育`` (a term: by the term alone) on two pages of the
+  site (site-wide), the commonest shape of the real pages;
 * ``英国<entry>公司`` (brands) or ``十大正规<entry>平台`` (terms) inserted into a sentence;
 * ``<entry>官网-`` put in front of a page's <title>.
 
@@ -30,7 +31,6 @@ from .sites import Site, _base, _finish, _Marks, _pages_of, _units, hack_insert,
 from .vocab import Entry, Phrase
 
 LOO_CLASSES = ("brand", "weak", "term")
-CATEGORIES = ("体育", "娱乐", "体育平台", "官网")
 
 
 @dataclass
@@ -90,11 +90,10 @@ class LooSet:
 
     def site(self, cls: str, term: str, rng: random.Random) -> Site:
         entry = Entry(term, cls, "lexicon")
-        category = rng.choice(CATEGORIES)
         if cls == "term":
-            word = Phrase(term + rng.choice(("", "平台", "在线", "app")), "term", (entry,))
+            word = Phrase(term, "term", (entry,))
         else:
-            word = Phrase(term + category, "brand+category", (entry,))
+            word = Phrase(term + "体育", "brand+category", (entry,))
         if cls == "term":
             inserted = Phrase(f"十大正规{term}平台", "ranking", (entry,))
         else:

@@ -15,9 +15,10 @@ heuristic). The cleaner only removes and replaces, so what H keeps shows in the 
 * **legit text lost**: kept-or-not for every character of H outside all injected spans; a
   removal (difflib delete/replace block) touching such a character is a wrong span, an
   insertion away from every injection is a wrong span too;
-* **named**: some finding of the page (any action, also ``suspected``) points at the injection:
-  a body finding by its offsets into the body text, other findings by their text (sharing at
-  least four characters, or the whole injection when shorter) in a field of the same kind.
+* **named**: some finding of the page (any action, also ``suspected``) lists the injection, the
+  way ``gongkai spam-report`` lists a page's phrases: a body finding overlapping it (offsets
+  into the body text), or any finding whose text shares at least four characters of the phrase
+  (the whole phrase when shorter). One listed phrase names all its occurrences on the page.
 
 Nothing here reads the cleaner's finding kinds or rules: the truth is in the set's own words.
 """
@@ -180,19 +181,12 @@ def _shares(a: str, b: str) -> bool:
 
 
 def _named(inj: Injection, findings: tuple) -> bool:
+    """Listed by some finding of the page, as ``spam-report`` lists a page's phrases: a body
+    finding overlapping the injection, or any finding whose text shares enough of the phrase."""
     for f in findings:
-        ffield = getattr(f, "field", "")
-        if inj.field == "body":
-            if ffield == "body" and f.start is not None and f.start < inj.end and inj.start < f.end:
-                return True
-            if ffield == "page" and _shares(inj.text, f.text):
-                return True
-            continue
-        if inj.field.startswith("meta:") or inj.field == "title":
-            if ffield == inj.field and _shares(inj.text, f.text):
-                return True
-            continue
-        if not (ffield == "title" or ffield.startswith("meta:")) and _shares(inj.text, f.text):
+        if inj.field == "body" and f.field == "body" and f.start is not None and f.start < inj.end and inj.start < f.end:
+            return True
+        if _shares(inj.text, f.text):
             return True
     return False
 
