@@ -73,7 +73,10 @@ def entries(text: str, classes: tuple[str, ...] = LOO_CLASSES) -> list[tuple[str
 def without(terms: dict[str, frozenset[str]], cls: str, term: str) -> dict[str, frozenset[str]]:
     variants = {term, convert.to_traditional(term), convert.to_simplified(term)}
     variants |= {v.lower() for v in variants}
-    return {c: (frozenset(w for w in words if w not in variants and w.lower() not in variants) if c in LOO_CLASSES else words) for c, words in terms.items()}
+    def keep(word: str) -> bool:
+        return word not in variants and word.lower() not in variants
+
+    return {c: frozenset(filter(keep, words)) if c in LOO_CLASSES else words for c, words in terms.items()}
 
 
 class LooSet:
@@ -151,9 +154,8 @@ def summary(scores: list[EntryScore]) -> str:
         worst = min(group, key=lambda s: s.recall)
         ties = sum(s.recall == worst.recall for s in group)
         full = sum(s.recall_full for s in group) / len(group)
-        lines.append(
-            f"| {cls} | {len(group)} | {mean:.3f} | {worst.recall:.3f} ({worst.term}{f' and {ties - 1} more' if ties > 1 else ''}) | {full:.3f} |"
-        )
+        more = f" and {ties - 1} more" if ties > 1 else ""
+        lines.append(f"| {cls} | {len(group)} | {mean:.3f} | {worst.recall:.3f} ({worst.term}{more}) | {full:.3f} |")
     return "\n".join(lines)
 
 

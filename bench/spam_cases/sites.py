@@ -56,7 +56,9 @@ TOWN_SUFFIX = ("镇", "镇", "乡", "街道")
 @dataclass
 class Injection:
     id: str
-    kind: str  # replaced_word | quoted_title | inserted_phrase | banner | hidden_block | footer | title | meta | visible_title | source
+    # replaced_word | quoted_title | inserted_phrase | banner | hidden_block | footer (body and page);
+    # title | meta | visible_title | source (fields)
+    kind: str
     field: str
     start: int
     end: int
@@ -378,7 +380,13 @@ ALL_SHAPES_FOR_PAGES = (
     "bare", "brand+category", "brand+category+channel", "brand+channel", "latin", "latin+category",
     "mixed", "digits", "company", "ranking", "joined", "term",
 )  # fmt: skip
-NEGATIVE_BY_UNIT = {"sports": "sports", "edu_sports": "sports", "lottery": "lottery", "security": "anti-gambling", "economy": "abbreviation"}
+NEGATIVE_BY_UNIT = {
+    "sports": "sports",
+    "edu_sports": "sports",
+    "lottery": "lottery",
+    "security": "anti-gambling",
+    "economy": "abbreviation",
+}
 
 
 def _base(index: int, template: str, rng: random.Random) -> _SiteBase:
