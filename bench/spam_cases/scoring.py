@@ -17,8 +17,9 @@ heuristic). The cleaner only removes and replaces, so what H keeps shows in the 
   insertion away from every injection is a wrong span too;
 * **named**: some finding of the page (any action, also ``suspected``) lists the injection, the
   way ``gongkai spam-report`` lists a page's phrases: a body finding overlapping it (offsets
-  into the body text), or any finding whose text shares at least four characters of the phrase
-  (the whole phrase when shorter). One listed phrase names all its occurrences on the page.
+  into the body text), or any finding whose text shares at least four characters with the
+  phrase (or all of the shorter of the two, at least two). One listed phrase names all its
+  occurrences on the page.
 
 Nothing here reads the cleaner's finding kinds or rules: the truth is in the set's own words.
 """
@@ -175,14 +176,15 @@ def _shares(a: str, b: str) -> bool:
     a, b = _core(a), _core(b)
     if not a or not b:
         return False
-    need = min(4, len(a))
+    need = max(2, min(4, len(a), len(b)))
     m = difflib.SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
     return m.size >= need
 
 
 def _named(inj: Injection, findings: tuple) -> bool:
     """Listed by some finding of the page, as ``spam-report`` lists a page's phrases: a body
-    finding overlapping the injection, or any finding whose text shares enough of the phrase."""
+    finding overlapping the injection, or any finding whose text shares enough with the phrase
+    (a partial removal such as 新濠 of 澳门新濠集团 names it too)."""
     for f in findings:
         if inj.field == "body" and f.field == "body" and f.start is not None and f.start < inj.end and inj.start < f.end:
             return True
