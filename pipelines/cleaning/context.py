@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from pipelines.text import body_text
+from pipelines.text import element_text, find_body, parse_html
 
 MAX_CORPUS_CHARS = 2_000_000
 MAX_FILLER = 10  # a unit's name replaced whole: 仁寿县人民政府
@@ -156,5 +156,26 @@ def _part(context: str) -> str:
     return "".join(r"\d+" if piece.isdigit() else re.escape(piece) for piece in _DIGIT_SPLIT.split(context) if piece)
 
 
+def page_text(html: str, body: str | None = None) -> str:
+    """A page as the site context reads it: the body text (``body`` when the caller has it, e.g.
+    with removals marked), then the rest of the page's text (visible title, the 来源 line, the
+    footer's 主办 line...), then the <title> and every named meta value, one per line: a word
+    replaced site-wide stands in all of them."""
+    doc = parse_html(html)
+    if doc is None:
+        return body or ""
+    container = find_body(doc)
+    lines = [element_text(container) if body is None else body]
+    if container is not doc and container.getparent() is not None:
+        container.drop_tree()
+        lines.append(element_text(doc))
+    for title in doc.iter("title"):
+        lines.append(" ".join(title.text_content().split()))
+    for meta in doc.iter("meta"):
+        if meta.get("name") and meta.get("content"):
+            lines.append(" ".join(meta.get("content").split()))
+    return "\n".join(line for line in lines if line)
+
+
 def _as_text(capture: str) -> str:
-    return body_text(capture) if _HTMLISH.search(capture) else capture.strip()
+    return page_text(capture) if _HTMLISH.search(capture) else capture.strip()

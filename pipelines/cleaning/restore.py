@@ -63,11 +63,18 @@ def decide_all(
     keys = [phrase_key(text[s.start : s.end]) for s in spans]
     pooled: dict[str, Counter] = defaultdict(Counter)
     support: dict[str, Counter] = defaultdict(Counter)
+    # a site-wide replacement swaps one word everywhere: the original fits every spot the phrase
+    # stands in, so the word found at the most occurrences wins (then the weightier)
+    coverage: dict[str, Counter] = defaultdict(Counter)
+    occurrences: Counter = Counter()
     if context is not None and context.corpus:
         for span, key, (left, right) in zip(spans, keys, around, strict=True):
             weighted, counts = _slot_votes(context, left, right, lexicon, text[span.start : span.end])
             pooled[key].update(weighted)
             support[key].update(counts)
+            if weighted:
+                occurrences[key] += 1
+                coverage[key].update(weighted.keys())
     decisions = []
     for span, key, (left, right) in zip(spans, keys, around, strict=True):
         scores: dict[str, float] = {}
@@ -83,9 +90,10 @@ def decide_all(
         slot = pooled.get(key)
         if slot:
             total = sum(slot.values())
-            word, votes = slot.most_common(1)[0]
+            word = max(slot, key=lambda w: (coverage[key][w], slot[w]))
+            share = max(coverage[key][word] / occurrences[key], slot[word] / total)
             seen = support[key][word]
-            vote(word, (votes / total) * min(1.0, seen / MIN_SLOT_SUPPORT) * 0.9, "site-context")
+            vote(word, share * min(1.0, seen / MIN_SLOT_SUPPORT) * 0.9, "site-context")
         if key in KNOWN_REPLACEMENTS:
             known = KNOWN_REPLACEMENTS[key]
             # the site's own evidence for another word outranks a replacement seen elsewhere
@@ -123,7 +131,7 @@ def _slot_votes(
         if len(left) < kl or len(right) < kr:
             continue
         lk, rk = left[-kl:], right[:kr]
-        if _SEPARATORS.match(lk + rk) or (lk != "\n" and _NO_WORD.fullmatch(lk)) or (rk != "\n" and _NO_WORD.fullmatch(rk)):
+        if _SEPARATORS.match(lk + rk) or _weak(lk, rk) or _weak(rk, lk):
             continue
         fillers = Counter(
             {
@@ -141,6 +149,12 @@ def _slot_votes(
             votes[word] += count * (kl + kr)
             counts[word] += count
     return votes, counts
+
+
+def _weak(half: str, other: str) -> bool:
+    """A context half of punctuation alone is evidence only beside three or more characters on
+    the other side (``-`` + ``人民政府`` in a title; not ``，`` + ``信息``)."""
+    return half != "\n" and _NO_WORD.fullmatch(half) is not None and len(other) < 3
 
 
 def _capture_votes(

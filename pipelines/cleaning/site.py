@@ -14,19 +14,14 @@ function of the set of pages, not of the order they came in:
 
 from __future__ import annotations
 
-import re
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from pipelines.cleaning.clean import clean_page
-from pipelines.cleaning.context import GAP, SiteContext
+from pipelines.cleaning.context import GAP, SiteContext, page_text
 from pipelines.cleaning.lexicon import Lexicon, default_lexicon
 from pipelines.cleaning.model import BODY, Action, CleanResult
-from pipelines.text import parse_html
-
-_FIELD_XPATH = "//title | //h1 | //h2 | //*[starts-with(@class, 'titlestyle')] | //*[contains(@class, 'article_title')]"
-_SOURCE_LINE = re.compile(r"来源\s*[:：][^\n]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,21 +40,11 @@ def first_pass(page: SitePage, *, lexicon: Lexicon | None = None) -> CleanResult
 
 
 def site_text(result: CleanResult) -> str:
-    """What a cleaned page teaches the site context: its body text, then its short fields one per
-    line (a title, a meta value, the 来源 value), where a replaced word also stands. A phrase
-    removed without its original word is marked ``GAP``: what was left around it is not a
+    """What a cleaned page teaches the site context (``context.page_text``): its body text, the
+    rest of its text and its short fields, where a replaced word also stands. A phrase removed
+    from the body without its original word is marked ``GAP``: what was left around it is not a
     sentence of the site, and no slot may read across it."""
-    lines = [_gapped(result)]
-    doc = parse_html(result.clean_html)
-    if doc is not None:
-        for element in doc.xpath(_FIELD_XPATH):
-            lines.append(" ".join(element.text_content().split()))
-        for meta in doc.iter("meta"):
-            if meta.get("name") and meta.get("content"):
-                lines.append(meta.get("content").strip())
-        for m in _SOURCE_LINE.finditer(doc.text_content()):
-            lines.append(m.group(0).strip())
-    return "\n".join(line for line in lines if line)
+    return page_text(result.clean_html, body=_gapped(result))
 
 
 def _gapped(result: CleanResult) -> str:
