@@ -98,7 +98,7 @@ def _find(text: str, lexicon: Lexicon, extra_phrases: tuple[str, ...]) -> list[S
     found: list[Span] = []
     for m in known:
         start, end = m.start(), m.end()
-        if _inside(start, end, legit):
+        if _inside(start, end, legit) or _inside_word(text, start, end):
             continue
         if m.group("w") is not None and _starts_legit(m.end("w"), legit):
             continue  # 皇冠体育器材: the glue belongs to a legitimate phrase
@@ -127,9 +127,11 @@ def _find(text: str, lexicon: Lexicon, extra_phrases: tuple[str, ...]) -> list[S
             continue
         rule = "region-shape" if m.group("region") is not None else "rank-shape" if m.group("rank") else "bet-shape"
         found.append(Span(m.start(), m.end(), rule, "register", SHAPE_SCORE))
+    listed = [(m.start(), m.end()) for m in known]
     for start, end, certain, rule in latin:
-        if not _inside(start, end, legit):
-            found.append(Span(start, end, rule, "register", SHAPE_SCORE, suspect=not certain))
+        if _inside(start, end, legit) or (rule != "host" and _overlaps(start, end, listed)):
+            continue  # a listed brand's own extent wins over its token's (2021 + raybet)
+        found.append(Span(start, end, rule, "register", SHAPE_SCORE, suspect=not certain))
     for phrase in extra_phrases:
         pos = text.find(phrase)
         while pos >= 0:
@@ -228,6 +230,12 @@ def _bracketed(text: str, span: Span) -> Span:
     if start > 0 and text[start - 1] in _BRACKETS and inside.count(_BRACKETS[text[start - 1]]) > inside.count(text[start - 1]):
         start -= 1
     return span if (start, end) == (span.start, span.end) else replace(span, start=start, end=end)
+
+
+def _inside_word(text: str, start: int, end: int) -> bool:
+    """A listed Latin brand inside a longer Latin word is not that brand (pp电子 in app电子)."""
+    before = text[start - 1] if start else ""
+    return text[start].isascii() and text[start].isalpha() and before.isascii() and before.isalpha()
 
 
 def _inside(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:

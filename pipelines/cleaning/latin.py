@@ -31,6 +31,7 @@ _LATIN = re.compile(r"[A-Za-z]")
 _CODE = re.compile(r"[A-Z][0-9]{1,6}|[0-9]+[A-Z]?|[A-Z]{1,6}")
 _MIXED = re.compile(r"[a-z]+[0-9]{2,}|[0-9]{2,}[a-z]{2,}|[a-z][0-9]")
 MAX_STEM = 4
+_YEAR = re.compile(r"(?:19|20)\d\d(?=[A-Za-z])")
 _HOST = re.compile(
     r"(?<![A-Za-z0-9@.\-])(?:https?://)?((?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+(?:com|net|cc|vip|top|xyz|org|info|me|tv|co|io|app|bet|club|win|live|site|online|shop|link|pw|asia|la|hk|tw|cn))(?:/[\x21-\x7e]*)?",
     re.IGNORECASE,
@@ -57,7 +58,12 @@ def latin_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int, bool, str]]
         after = text[end] if end < len(text) else ""
         glued_left = bool(before) and _CJK.match(before) is not None
         glued_right = bool(after) and _CJK.match(after) is not None
-        betting = _host_token(lower, lexicon) or _MIXED.fullmatch(lower) is not None
+        year = _YEAR.match(token)
+        if year and year.end() < len(token):
+            start, token, lower = start + year.end(), token[year.end() :], lower[year.end() :]  # 2021raybet
+        betting = _host_token(lower, lexicon) or (
+            _MIXED.fullmatch(lower) is not None and lower.rstrip("0123456789") not in abbr  # app21: app, then a phone
+        )
         if not (glued_left or glued_right or betting):
             continue
         stem = _spelled_stem(text, start, _bare(lower, abbr)) if glued_left else 0
