@@ -11,6 +11,8 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
+from pipelines.cleaning.context import SiteContext
+
 #: last characters of unit names (向家镇, 教育和体育局, 仁寿县): ordinary by what they name
 ADMIN_END = frozenset("县市省镇乡村区局委办校院站部厅馆所队组会府处科室道")
 
@@ -26,3 +28,11 @@ def ordinary(word: str) -> bool:
     """Whether ``word`` is ordinary government prose: it occurs in the prose corpus, or it is a
     unit's name (ends in an administrative character)."""
     return bool(word) and (word[-1] in ADMIN_END or word in corpus())
+
+
+@lru_cache(maxsize=1)
+def prose_context() -> SiteContext:
+    """The prose corpus as a site of its own, one text per line: the witness of last resort for
+    which word stands where (``repeats.py``)."""
+    lines = corpus().splitlines()
+    return SiteContext.from_texts(lines, keys=[f"prose:{n}" for n in range(len(lines))])

@@ -26,30 +26,37 @@ from collections import Counter
 
 from pipelines.cleaning import convert
 from pipelines.cleaning.context import SiteContext
-from pipelines.cleaning.prose import ADMIN_END, ordinary
+from pipelines.cleaning.prose import ADMIN_END, ordinary, prose_context
 
-MIN_TEXTS = 5
+MIN_TEXTS = 2
 MIN_REPEATS = 2
 MIN_LEN = 2
 MAX_LEN = 8
 MIN_SHARE = 0.6
 MIN_SUPPORT = 3
 MIN_PAGES = 2  # pages without the phrase that must show the word, when the phrase is site-wide
+MIN_SPOTS = 4  # ... unless the word stands in this many of the phrase's spots
 MAX_CANDIDATES = 200
 _WORDISH = re.compile(r"[\u4e00-\u9fffA-Za-z]+")
-_UNIT_SUFFIX = re.compile("局|镇|乡|县|市|街道|委员会|管委会|中心|办公室|人民政府|政府|社区|村委会")
+_UNITS = "局|镇|乡|县|市|街道|委员会|管委会|中心|办公室|人民政府|政府|社区|村委会"
+_UNIT_SUFFIX = re.compile(_UNITS)
+_UNIT_END = re.compile(f"(?:{_UNITS})$")
 
 
 def site_repeated_phrases(text: str, context: SiteContext | None) -> list[str]:
     """Phrases of ``text`` that stand where the site's other pages have one common word."""
     if context is None or context.sister_texts < MIN_TEXTS or not text:
         return []
-    repeated = _repeated_grams([m.group(0) for m in _WORDISH.finditer(text)])
+    # shortest first: the phrase itself (盛鼎) stands in more spots than the longer grams that
+    # hold it with a neighbour (政府盛鼎公开), and those need not be checked once it is found
+    repeated = sorted(_repeated_grams([m.group(0) for m in _WORDISH.finditer(text)]), key=len)
     found: list[str] = []
     checked = 0
     for phrase in repeated:
         if checked >= MAX_CANDIDATES:
             break
+        if any(f in phrase for f in found):
+            continue
         if phrase[-1] in ADMIN_END or ordinary(phrase) or _names_a_unit(text, phrase):
             continue  # a unit's name (it differs from page to page by nature), or ordinary prose
         holders = set(context.texts_with(phrase))
@@ -66,8 +73,11 @@ def site_repeated_phrases(text: str, context: SiteContext | None) -> list[str]:
 
 
 def _names_a_unit(text: str, phrase: str) -> bool:
-    """Whether ``phrase`` stands before a unit suffix somewhere on the page (古林 of 古林镇,
-    文化体育和旅游 of 文化体育和旅游局): the stem of a unit's name, which differs between pages."""
+    """Whether ``phrase`` is a unit's name (体育彩票管理中心, 本中心) or stands before a unit
+    suffix somewhere on the page (古林 of 古林镇, 文化体育和旅游 of 文化体育和旅游局): names differ
+    between pages by nature."""
+    if _UNIT_END.search(phrase):
+        return True
     start = text.find(phrase)
     while start >= 0:
         end = start + len(phrase)
@@ -118,30 +128,47 @@ def _contexts(text: str, phrase: str) -> set[tuple[str, str]]:
 
 
 def _slot_word(phrase: str, contexts: set[tuple[str, str]], context: SiteContext, holders: set[int]) -> str | None:
-    """The one word the site's other pages have where ``phrase`` stands here, or None. Pages
-    that hold the phrase are no witnesses; when some do, the word must never share a page with
-    the phrase (a replacement swaps every occurrence) and stand on MIN_PAGES pages."""
-    winners: Counter = Counter()
+    """The one word the site's other pages have where ``phrase`` stands here, or None.
+
+    Pages that hold the phrase are no witnesses. The word must stand in at least two thirds of
+    the spots that have witnesses (a replacement swaps every occurrence, so the original fits
+    them all). When the phrase is on other pages too, the word must also never share a page
+    with it, be ordinary prose, and stand on MIN_PAGES pages or in four spots or more. Without
+    any witness page, ordinary prose itself (``prose.py``) may witness, under the same terms."""
+    word = _covering_word(phrase, contexts, context, holders, min_pages=1 if holders else MIN_SUPPORT)
+    if word is None and context.sister_texts - len(holders) < MIN_PAGES:
+        word = _covering_word(phrase, contexts, prose_context(), set(), min_pages=1)
+        return word if word is not None and ordinary(word) else None
+    if word is None or not holders:
+        return word
+    if not ordinary(word) or any(word in context.slot_texts(left, right) and context.slot_texts(left, right)[word] & holders for left, right in contexts):
+        return None  # a page that holds the phrase also has the word in one of its spots
+    return word
+
+
+def _covering_word(
+    phrase: str, contexts: set[tuple[str, str]], context: SiteContext, holders: set[int], *, min_pages: int
+) -> str | None:
+    cover: Counter = Counter()
+    pages: dict[str, set[int]] = {}
+    spots = 0
     for left, right in contexts:
-        by_filler = context.slot_texts(left, right)
-        fillers = Counter({w: len(t - holders) for w, t in by_filler.items() if w != phrase and t - holders})
-        total = sum(fillers.values())
-        if not total:
+        fillers = {w: t - holders for w, t in context.slot_texts(left, right).items() if w != phrase and t - holders}
+        if not fillers:
             continue
-        word, votes = fillers.most_common(1)[0]
-        if votes / total < MIN_SHARE:
-            continue
-        if holders:
-            pages = by_filler[word] - holders
-            if len(pages) < MIN_PAGES or not ordinary(word) or set(context.texts_with(word)) & holders:
-                continue
-        elif votes < MIN_SUPPORT:
-            continue
-        winners[word] += 1
-    if not winners:
+        spots += 1
+        cover.update(fillers.keys())
+        for w, t in fillers.items():
+            pages.setdefault(w, set()).update(t)
+    if not cover:
         return None
-    word, agree = winners.most_common(1)[0]
-    return word if agree >= MIN_REPEATS and agree * 3 >= len(contexts) * 2 else None
+    word = max(cover, key=lambda w: (cover[w], len(pages[w]), -len(w)))
+    agree = cover[word]
+    if agree < MIN_REPEATS or agree * 3 < spots * 2 or agree * 3 < len(contexts):
+        return None
+    if len(pages[word]) < min_pages and agree < MIN_SPOTS:
+        return None
+    return word
 
 
 def _trim(phrase: str, word: str) -> str:
