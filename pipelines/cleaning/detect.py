@@ -132,11 +132,10 @@ def _find(text: str, lexicon: Lexicon, extra_phrases: tuple[str, ...]) -> list[S
         if _inside(start, end, legit) or (rule != "host" and _overlaps(start, end, listed)):
             continue  # a listed brand's own extent wins over its token's (2021 + raybet)
         found.append(Span(start, end, rule, "register", SHAPE_SCORE, suspect=not certain))
-    for phrase in extra_phrases:
+    for phrase in extra_phrases:  # shown by the site to replace a word: in document titles too
         pos = text.find(phrase)
         while pos >= 0:
-            if not _quoted(text, pos, pos + len(phrase)):
-                found.append(Span(pos, pos + len(phrase), "site-repeated", "site-context", EXTRA_SCORE))
+            found.append(Span(pos, pos + len(phrase), "site-repeated", "site-context", EXTRA_SCORE))
             pos = text.find(phrase, pos + len(phrase))
     # a brand or shape named in quotes by anti-gambling prose (查处“必威体育”等赌博网站) is its subject
     found = [s for s in found if not (_named(text, s.start, s.end) and _antigamble(text, s.start, s.end, lexicon))]

@@ -57,8 +57,8 @@ def site_repeated_phrases(text: str, context: SiteContext | None) -> list[str]:
             break
         if any(f in phrase for f in found):
             continue
-        if phrase[-1] in ADMIN_END or ordinary(phrase) or _names_a_unit(text, phrase):
-            continue  # a unit's name (it differs from page to page by nature), or ordinary prose
+        if phrase[-1] in ADMIN_END or ordinary(phrase) or _names_a_unit(text, phrase) or _only_quoted(text, phrase):
+            continue  # a unit's or an account's name (they differ from page to page), or ordinary prose
         holders = set(context.texts_with(phrase))
         contexts = _contexts(text, phrase)
         if len(contexts) < MIN_REPEATS:
@@ -70,6 +70,20 @@ def site_repeated_phrases(text: str, context: SiteContext | None) -> list[str]:
         if word is not None:
             found.append(_trim(phrase, word))
     return [p for p in found if p]
+
+
+def _only_quoted(text: str, phrase: str) -> bool:
+    """Whether every occurrence of ``phrase`` stands inside quotes “…” (an account's name such as
+    “i兴文”: each unit has its own)."""
+    start = text.find(phrase)
+    while start >= 0:
+        opened = text.rfind("“", 0, start)
+        closed = text.rfind("”", 0, start)
+        end = start + len(phrase)
+        if opened <= closed or text.find("”", end) < 0 or "\n" in text[opened:start]:
+            return False
+        start = text.find(phrase, end)
+    return True
 
 
 def _names_a_unit(text: str, phrase: str) -> bool:
@@ -139,11 +153,22 @@ def _slot_word(phrase: str, contexts: set[tuple[str, str]], context: SiteContext
     if word is None and context.sister_texts - len(holders) < MIN_PAGES:
         word = _covering_word(phrase, contexts, prose_context(), set(), min_pages=1)
         return word if word is not None and ordinary(word) else None
-    if word is None or not holders:
-        return word
+    if word is None:
+        return None
+    if not holders:
+        # the phrase is on no other page: the word must be ordinary prose, or the site's own
+        # on MIN_SUPPORT pages (not one other unit's name: 兴文发改 where this page says i兴文)
+        return word if ordinary(word) or _pages_with(word, contexts, context) >= MIN_SUPPORT else None
     if not ordinary(word) or any(word in context.slot_texts(left, right) and context.slot_texts(left, right)[word] & holders for left, right in contexts):
         return None  # a page that holds the phrase also has the word in one of its spots
     return word
+
+
+def _pages_with(word: str, contexts: set[tuple[str, str]], context: SiteContext) -> int:
+    pages: set[int] = set()
+    for left, right in contexts:
+        pages |= context.slot_texts(left, right).get(word, set())
+    return len(pages)
 
 
 def _covering_word(

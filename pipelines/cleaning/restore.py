@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pipelines.cleaning.context import SiteContext
 from pipelines.cleaning.detect import Span, find_spam
 from pipelines.cleaning.lexicon import KNOWN_MAP_CONFIDENCE, KNOWN_REPLACEMENTS, Lexicon, phrase_key
+from pipelines.cleaning.prose import ordinary
 
 RESTORE_THRESHOLD = 0.6
 CONTRADICTION = 0.45
@@ -133,11 +134,17 @@ def _slot_votes(
         lk, rk = left[-kl:], right[:kr]
         if _SEPARATORS.match(lk + rk) or _weak(lk, rk) or _weak(rk, lk):
             continue
+        pages = context.slot_texts(lk, rk)
         fillers = Counter(
             {
                 word: count
                 for word, count in context.slot_fillers(lk, rk).items()
-                if _CLEAN_FILLER.match(word) and word not in phrase and phrase not in word and not find_spam(word, lexicon)
+                if _CLEAN_FILLER.match(word)
+                and word not in phrase
+                and phrase not in word
+                and not find_spam(word, lexicon)
+                # a word on one other page only may be that page's own spam: it must be ordinary
+                and (len(pages.get(word, ())) >= 2 or ordinary(word))
             }
         )
         if not fillers:
