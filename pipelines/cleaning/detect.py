@@ -166,24 +166,25 @@ def _grow(text: str, span: Span, lexicon: Lexicon, legit: list[tuple[int, int]])
     if span.rule == "host":
         return span  # a host name ends where it ends: what follows is the page's own text
     start, end = span.start, span.end
-    m = _GLUE.match(text, end)
-    if m:
-        end = m.end()
-    m = _GLUE_BACK.search(text, max(0, start - 24), start)
-    if m and text[start].isascii():
-        start = m.start()
+    right = _GLUE.match(text, end)
+    left = _GLUE_BACK.search(text, max(0, start - 24), start) if text[start].isascii() else None
+    outer = (left.group(0) if left else "") + (right.group(0) if right else "")
+    glue = outer.lower() not in lexicon.words("abbr")  # P98WINDF: 98win was put inside PDF
+    if glue:
+        end = right.end() if right else end
+        start = left.start() if left else start
     if lexicon.grow_right is not None:
         limit = min(len(text), end + MAX_GROWTH)
         while end < limit and text[end] != "\n":
             m = lexicon.grow_right.match(text, end, limit)
-            if m is None or m.end() == end or _overlaps(end, m.end(), legit):
+            if m is None or m.end() == end or _overlaps(end, m.end(), legit) or (not glue and m.group(0).isascii()):
                 break
             end = m.end()
     if lexicon.grow_left is not None:
         limit = max(0, start - MAX_GROWTH)
         while start > limit and text[start - 1] != "\n":
             m = lexicon.grow_left.search(text, max(limit, start - 8), start)
-            if m is None or m.start() == start or _overlaps(m.start(), start, legit):
+            if m is None or m.start() == start or _overlaps(m.start(), start, legit) or (not glue and m.group(0).isascii()):
                 break
             start = m.start()
     if (start, end) == (span.start, span.end):

@@ -173,7 +173,10 @@ def _capture_votes(
             lk, rk = left[-k:], right[:k]
             if len(lk) + len(rk) < min(4, len(left) + len(right)) or (not lk and not rk):
                 continue
-            m = re.search(re.escape(lk) + r"([^\n]{0,8}?)" + re.escape(rk), other)
+            # an empty side is the start or the end of the line (a field's edge), not anything
+            opening = re.escape(lk) if lk else "^"
+            closing = re.escape(rk) if rk else "$"
+            m = re.search(opening + r"([^\n]{0,10}?)" + closing, other, re.MULTILINE)
             if m is None:
                 continue
             filler = m.group(1)
