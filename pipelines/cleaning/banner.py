@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.cleaning.detect import find_spam
+from pipelines.cleaning.detect import find_spam, spam_line
 from pipelines.cleaning.hidden import Flag
 from pipelines.cleaning.lexicon import Lexicon
 
@@ -49,7 +49,7 @@ def find_banners(doc, body, titles, lexicon: Lexicon, *, protect=()) -> list[Fla
             continue
         text = element.text_content()
         spans = find_spam(text, lexicon)
-        if not spans or residue(text, spans):
+        if not spans or (residue(text, spans) and not spam_line(text, spans, lexicon)):
             continue
         above = first_title is not None and order[element] < first_title
         rule = "banner-above-title" if above else "spam-line"

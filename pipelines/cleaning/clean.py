@@ -27,7 +27,7 @@ from lxml import etree
 from pipelines.cleaning.banner import find_banners
 from pipelines.cleaning.compose import compose
 from pipelines.cleaning.context import SiteContext
-from pipelines.cleaning.detect import Span, find_spam
+from pipelines.cleaning.detect import Span, find_spam, spam_line
 from pipelines.cleaning.fields import FieldCleaner
 from pipelines.cleaning.hidden import Flag, find_hidden, find_link_farms, host_of
 from pipelines.cleaning.lexicon import Lexicon, default_lexicon
@@ -131,6 +131,7 @@ def _clean_once(html: str, *, url: str, context: SiteContext | None, lexicon: Le
             findings.append(_suspected(raw, span))
         else:
             spans.append(span)
+    spans = _banner_lines(raw, spans, lexicon)
     glued = []
     for span in spans:
         start, end = _whole_lines(raw, span.start, span.end, claimed)
@@ -185,6 +186,29 @@ def _clean_once(html: str, *, url: str, context: SiteContext | None, lexicon: Le
         clean_html=_serialize(doc),
         findings=tuple(findings),
     )
+
+
+def _banner_lines(raw: str, spans: list[Span], lexicon: Lexicon) -> list[Span]:
+    """The spans of a line that is spam as a whole (``detect.spam_line``) become one span over
+    the line's text, so that the line goes as a banner; the other spans stay as they are."""
+    by_line: dict[int, list[Span]] = defaultdict(list)
+    for span in spans:
+        by_line[raw.rfind("\n", 0, span.start) + 1].append(span)
+    out = []
+    for line_start, on_line in by_line.items():
+        line_end = raw.find("\n", line_start)
+        line_end = len(raw) if line_end < 0 else line_end
+        line = raw[line_start:line_end]
+        local = [replace(s, start=s.start - line_start, end=s.end - line_start) for s in on_line]
+        covers = on_line[0].start != line_start or on_line[-1].end != line_end
+        if len(on_line) and covers and spam_line(line, local, lexicon):
+            lead = len(line) - len(line.lstrip())
+            trail = len(line.rstrip())
+            best = max(on_line, key=lambda s: s.score)
+            out.append(replace(best, start=line_start + lead, end=line_start + trail))
+        else:
+            out.extend(on_line)
+    return sorted(out, key=lambda s: s.start)
 
 
 def _titles(nodes) -> list:

@@ -34,6 +34,7 @@ from dataclasses import dataclass, replace
 
 from pipelines.cleaning.latin import latin_spans
 from pipelines.cleaning.lexicon import Lexicon
+from pipelines.cleaning.prose import ordinary
 
 LEXICON_SCORE = 1.0
 SHAPE_SCORE = 0.85
@@ -52,6 +53,7 @@ _CLOSERS = {v: k for k, v in _BRACKETS.items()}
 # is a word that joins phrases in prose (a list of replaced words: 其他和其他)
 _CONNECTIVES = frozenset("和与及或的等在了是为对向由从")
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+_UNIT_AFTER = re.compile(r"场|馆|局|课|中心|活动|工作|赛|比赛|项目|设施|人次|人|次|个|所|家")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +114,8 @@ def _find(text: str, lexicon: Lexicon, extra_phrases: tuple[str, ...]) -> list[S
         stem = m.group("stem")
         if stem is not None and (stem in legit_stems or stem[-1] in _ADMIN_END):
             continue
+        if m.group("digits") is not None and (_overlaps(m.start(), m.end(), legit) or _UNIT_AFTER.match(text, m.end())):
+            continue  # 12个 is a count, 2体育场 a count of places: digits glued to a category are a brand otherwise
         if _covers_stem(m.start(), m.end(), legit):
             continue
         found.append(Span(m.start(), m.end(), "brand-shape", "register", SHAPE_SCORE))
@@ -289,3 +293,37 @@ def _antigamble(text: str, start: int, end: int, lexicon: Lexicon) -> bool:
     m = _SENTENCE_END.search(text, end)
     right = m.start() if m else len(text)
     return lexicon.antigamble.search(text, left, right) is not None
+
+
+_SEGMENTS = re.compile(r"[\s,，、|/·\-_—–~～【】\[\]:：;；.。!！]+")
+MAX_BANNER_SEGMENT = 10
+
+
+def spam_line(line: str, spans: list[Span], lexicon: Lexicon) -> bool:
+    """Whether a line holding ``spans`` (offsets into ``line``) is a banner of spam phrases as a
+    whole: the spans cover at least half of it, and what is left between separators are short
+    pieces of the same kind (a category, channel, company or rank word, Latin letters, the image
+    placeholder 图片, or a short stem that is not ordinary prose: 嘉禾娱乐, 赌博, 汇通达官方网站)."""
+    covered = sum(s.end - s.start for s in spans)
+    body = len(_SEGMENTS.sub("", line))
+    if not spans or not body or covered * 2 < body:
+        return False
+    rest = []
+    pos = 0
+    for span in sorted(spans, key=lambda s: s.start):
+        rest.append(line[pos : span.start])
+        pos = span.end
+    rest.append(line[pos:])
+    return all(_banner_piece(piece, lexicon) for part in rest for piece in _SEGMENTS.split(part) if piece)
+
+
+def _banner_piece(piece: str, lexicon: Lexicon) -> bool:
+    if piece == "图片":
+        return True
+    if len(piece) > MAX_BANNER_SEGMENT:
+        return False
+    if any(c.isascii() and c.isalpha() for c in piece):
+        return True
+    if lexicon.grammar is not None and lexicon.grammar.search(piece):
+        return True
+    return len(piece) <= 4 and not ordinary(piece)

@@ -54,6 +54,8 @@ class Lexicon:
     grow_right: re.Pattern | None = None
     grow_left: re.Pattern | None = None
     antigamble: re.Pattern | None = None
+    # any word of the phrase grammar (category, channel, company, bet, rank, region, tail)
+    grammar: re.Pattern | None = None
     # spans found per string (``detect.find_spam``): pages of one site repeat their nav and footer
     spans: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -110,7 +112,7 @@ def build(terms: dict[str, frozenset[str]]) -> Lexicon:
     )
     shape = (
         rf"{latin}(?:{category})(?:{channel}){{0,2}}"
-        rf"|(?<![0-9])[0-9]{{2,6}}(?:{category}){{1,2}}(?:{channel}){{1,2}}"
+        rf"|(?P<digits>(?<![0-9])[0-9]{{2,6}}(?:{category}|彩){{1,2}}(?:{channel}){{0,2}})"
         rf"|(?P<stem>{cjk}{{2}})(?:(?:{category}){{1,2}}(?:{channel}){{1,2}}|(?:{strong})(?:{channel})?)"
     )
     legit = re.compile(_alternation(terms["legit"]), re.IGNORECASE) if terms["legit"] else None
@@ -125,7 +127,13 @@ def build(terms: dict[str, frozenset[str]]) -> Lexicon:
         grow_right=_grow_right(terms, category, channel, strong),
         grow_left=_grow_left(terms),
         antigamble=re.compile(_alternation(terms["antigamble"])) if terms["antigamble"] else None,
+        grammar=_grammar(terms),
     )
+
+
+def _grammar(terms) -> re.Pattern | None:
+    words = frozenset().union(*(terms[c] for c in ("category", "channel", "company", "bet", "rank", "region", "tail")))
+    return re.compile(_alternation(words), re.IGNORECASE) if words else None
 
 
 def _phrase_shape(terms, cjk: str, category: str, channel: str) -> re.Pattern | None:
