@@ -30,6 +30,7 @@ from pipelines.cleaning.context import SiteContext
 from pipelines.cleaning.detect import Span, find_spam, spam_line
 from pipelines.cleaning.fields import FieldCleaner
 from pipelines.cleaning.hidden import Flag, find_hidden, find_link_farms, host_of
+from pipelines.cleaning.inserted import inserted_phrases
 from pipelines.cleaning.lexicon import Lexicon, default_lexicon
 from pipelines.cleaning.model import BODY, PAGE, Action, CleanResult, Finding, FindingKind, apply_findings
 from pipelines.cleaning.pinyin import find_rewrites
@@ -123,8 +124,9 @@ def _clean_once(html: str, *, url: str, context: SiteContext | None, lexicon: Le
             )
 
     extra = site_repeated_phrases(raw, context)
+    slipped = inserted_phrases(raw, context)
     spans = []
-    for span in find_spam(raw, lexicon, extra_phrases=extra, suspects=True):
+    for span in find_spam(raw, lexicon, extra_phrases=extra, inserted=slipped, suspects=True):
         if _overlaps(span.start, span.end, claimed):
             continue
         if span.suspect:
@@ -148,6 +150,8 @@ def _clean_once(html: str, *, url: str, context: SiteContext | None, lexicon: Le
         else:
             glued.append(span)
     for span, decision in zip(glued, decide_all(raw, glued, lexicon, context), strict=True):
+        if span.rule == "site-inserted":
+            decision = Decision(None, span.score, "site-context", "inserted-phrase")
         if decision.replacement:
             start, end, word = trim_common(raw, span.start, span.end, decision.replacement)
             if raw[start:end] == word:
@@ -173,7 +177,7 @@ def _clean_once(html: str, *, url: str, context: SiteContext | None, lexicon: Le
         findings.append(_body(kind, rw.rule, raw, rw.start, rw.end, rw.confidence, rw.signal, rw.replacement))
         _edit(tmap, edits, rw.start, rw.end, rw.replacement)
 
-    fields = FieldCleaner(lexicon, context, tuple(extra))
+    fields = FieldCleaner(lexicon, context, tuple(extra), body=raw)
     findings.extend(fields.clean(doc, body, titles, drops, edits))
 
     if not findings:

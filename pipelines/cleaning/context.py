@@ -32,6 +32,7 @@ MAX_SLOT_MATCHES = 300
 #: stands in a context text where the cleaner removed a phrase it could not restore
 GAP = "\ufffc"
 _DIGITS = re.compile(r"\d+")
+_DIGITS_ONE = re.compile(r"\d")
 _DIGIT_SPLIT = re.compile(r"(\d+)")
 _HTMLISH = re.compile(r"<\s*(html|body|div|p|form|table|br)\b", re.IGNORECASE)
 
@@ -46,6 +47,7 @@ class SiteContext:
     exclude: int | None = None  # the text of the page being cleaned: never evidence for itself
     _slots: dict = field(default_factory=dict, compare=False, repr=False)
     _phrases: dict = field(default_factory=dict, compare=False, repr=False)
+    _bigrams: dict = field(default_factory=dict, compare=False, repr=False)  # "all": Counter, once
 
     @classmethod
     def from_texts(
@@ -81,13 +83,15 @@ class SiteContext:
     def with_captures(self, other_captures: Sequence[str]) -> SiteContext:
         """The same site corpus with the other captures of one page (cheap: no re-join)."""
         others = tuple(t for t in (_as_text(c) for c in other_captures if c) if t)
-        return replace(self, other_texts=others, _slots=self._slots, _phrases=self._phrases)
+        return replace(self, other_texts=others, _slots=self._slots, _phrases=self._phrases, _bigrams=self._bigrams)
 
     def for_page(self, key: str, other_captures: Sequence[str] = ()) -> SiteContext:
         """The view one page is cleaned with: without its own text, with its other captures."""
         index = self.keys.index(key) if key and key in self.keys else None
         others = tuple(t for t in (_as_text(c) for c in other_captures if c) if t)
-        return replace(self, other_texts=others, exclude=index, _slots=self._slots, _phrases=self._phrases)
+        return replace(
+            self, other_texts=others, exclude=index, _slots=self._slots, _phrases=self._phrases, _bigrams=self._bigrams
+        )
 
     @property
     def sister_texts(self) -> int:
@@ -131,6 +135,23 @@ class SiteContext:
             found = self._phrases[phrase] = tuple(hits)
         return tuple(i for i in found if i != self.exclude)
 
+    def bigram_count(self, pair: str) -> int:
+        """How often the two characters ``pair`` stand side by side in the other pages' texts
+        (any digit for a digit). The corpus is counted once per context."""
+        counts = self._bigrams.get("all")
+        if counts is None:
+            counts = self._bigrams["all"] = bigrams(self.corpus)
+        own = None
+        if self.exclude is not None:
+            last = self._bigrams.get("own")  # the page being cleaned: only the latest is kept
+            if last is None or last[0] != self.exclude:
+                start = self.starts[self.exclude]
+                end = self.starts[self.exclude + 1] - 1 if self.exclude + 1 < len(self.starts) else len(self.corpus)
+                last = self._bigrams["own"] = (self.exclude, bigrams(self.corpus[start:end]))
+            own = last[1]
+        key = _DIGITS_ONE.sub("0", pair)
+        return counts.get(key, 0) - (own.get(key, 0) if own else 0)
+
     def _slot_matches(self, left: str, right: str, max_len: int) -> tuple[tuple[int, str], ...]:
         # figures differ from page to page (17条 here, 23条 there): any run of digits matches
         key = (_DIGITS.sub("0", left), _DIGITS.sub("0", right), max_len)
@@ -149,6 +170,12 @@ class SiteContext:
 
     def _text_at(self, pos: int) -> int:
         return max(bisect_right(self.starts, pos) - 1, 0)
+
+
+def bigrams(text: str) -> Counter:
+    """Counts of adjacent character pairs of ``text`` (digits as 0), within lines."""
+    text = _DIGITS_ONE.sub("0", text)
+    return Counter(text[i : i + 2] for i in range(len(text) - 1))
 
 
 def _part(context: str) -> str:

@@ -67,20 +67,28 @@ class Span:
 
 
 def find_spam(
-    text: str, lexicon: Lexicon, *, extra_phrases: Iterable[str] = (), suspects: bool = False
+    text: str,
+    lexicon: Lexicon,
+    *,
+    extra_phrases: Iterable[str] = (),
+    inserted: Iterable[str] = (),
+    suspects: bool = False,
 ) -> list[Span]:
     """Non-overlapping spam spans of ``text``, sorted by position; with ``suspects``, also the
-    spans the evidence only suspects (``Span.suspect``)."""
+    spans the evidence only suspects (``Span.suspect``). ``extra_phrases`` are phrases the site
+    showed to replace a word (``repeats.py``), ``inserted`` phrases it showed were slipped in
+    (``inserted.py``)."""
     if not text:
         return []
     extra = tuple(p for p in extra_phrases if p)
-    if extra:
-        found = _find(text, lexicon, extra)
+    slipped = tuple(p for p in inserted if p)
+    if extra or slipped:
+        found = _find(text, lexicon, extra, slipped)
     else:
         # the same nav, footer and field strings come back page after page: remember them
         found = lexicon.spans.get(text)
         if found is None:
-            found = tuple(_find(text, lexicon, ()))
+            found = tuple(_find(text, lexicon, (), ()))
             if len(text) <= MAX_CACHED_CHARS:
                 if len(lexicon.spans) >= MAX_CACHED_STRINGS:
                     lexicon.spans.clear()
@@ -88,13 +96,13 @@ def find_spam(
     return [s for s in found if suspects or not s.suspect]
 
 
-def _find(text: str, lexicon: Lexicon, extra_phrases: tuple[str, ...]) -> list[Span]:
+def _find(text: str, lexicon: Lexicon, extra_phrases: tuple[str, ...], inserted: tuple[str, ...]) -> list[Span]:
     known = _known(text, lexicon)
     core = lexicon.shape_core is None or lexicon.shape_core.search(text) is not None
     shapes = list(lexicon.shape.finditer(text)) if core else []
     phrases = list(lexicon.phrase_shape.finditer(text)) if lexicon.phrase_shape is not None else []
     latin = latin_spans(text, lexicon)
-    if not known and not shapes and not phrases and not latin and not extra_phrases:
+    if not known and not shapes and not phrases and not latin and not extra_phrases and not inserted:
         return []
     legit = [(m.start(), m.end()) for m in lexicon.legit.finditer(text)] if lexicon.legit else []
     found: list[Span] = []
@@ -136,11 +144,13 @@ def _find(text: str, lexicon: Lexicon, extra_phrases: tuple[str, ...]) -> list[S
         if _inside(start, end, legit) or (rule != "host" and _overlaps(start, end, listed)):
             continue  # a listed brand's own extent wins over its token's (2021 + raybet)
         found.append(Span(start, end, rule, "register", SHAPE_SCORE, suspect=not certain))
-    for phrase in extra_phrases:  # shown by the site to replace a word: in document titles too
-        pos = text.find(phrase)
-        while pos >= 0:
-            found.append(Span(pos, pos + len(phrase), "site-repeated", "site-context", EXTRA_SCORE))
-            pos = text.find(phrase, pos + len(phrase))
+    # shown by the site to replace a word, or to be slipped in: in document titles too
+    for phrases, rule in ((extra_phrases, "site-repeated"), (inserted, "site-inserted")):
+        for phrase in phrases:
+            pos = text.find(phrase)
+            while pos >= 0:
+                found.append(Span(pos, pos + len(phrase), rule, "site-context", EXTRA_SCORE))
+                pos = text.find(phrase, pos + len(phrase))
     # a brand or shape named in quotes by anti-gambling prose (查处“必威体育”等赌博网站) is its subject
     found = [s for s in found if not (_named(text, s.start, s.end) and _antigamble(text, s.start, s.end, lexicon))]
     return _merge(text, [_grow(text, s, lexicon, legit) for s in found])

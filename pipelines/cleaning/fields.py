@@ -13,6 +13,7 @@ import re
 
 from pipelines.cleaning.context import SiteContext
 from pipelines.cleaning.detect import find_spam
+from pipelines.cleaning.inserted import inserted_pieces
 from pipelines.cleaning.lexicon import Lexicon
 from pipelines.cleaning.model import (
     META_DESCRIPTION,
@@ -32,12 +33,16 @@ _SEP_BACK = re.compile(r"[\s\-_|—–·,，、:：;；/]*$")
 _SOURCE = re.compile(r"来源\s*[:：]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SKIP = frozenset(("script", "style", "noscript", "template", "head", "title", "meta"))
+_SHORT_FIELDS = frozenset((TITLE, VISIBLE_TITLE, SOURCE))
 
 
 class FieldCleaner:
-    def __init__(self, lexicon: Lexicon, context: SiteContext | None, extra_phrases: tuple[str, ...] = ()):
+    def __init__(
+        self, lexicon: Lexicon, context: SiteContext | None, extra_phrases: tuple[str, ...] = (), *, body: str = ""
+    ):
         self.lexicon = lexicon
         self.context = context
+        self.body = body  # the page's body text: a field's legitimate pieces repeat it
         # phrases the site showed to stand for a word in the body: the same hack reaches the fields
         self.extra = extra_phrases
 
@@ -93,7 +98,8 @@ class FieldCleaner:
         if not text.strip():
             return []
         extra = tuple(p for p in self.extra if p in text)
-        spans = find_spam(text, self.lexicon, extra_phrases=extra, suspects=True)
+        slipped = inserted_pieces(text, self.body, self.context) if field in _SHORT_FIELDS or field.startswith("meta:") else ()
+        spans = find_spam(text, self.lexicon, extra_phrases=extra, inserted=slipped, suspects=True)
         if not spans:
             return []
         offset = None if base is None else base + lo

@@ -4,6 +4,10 @@
 sentences of department and county reports; ``bench/make_prose_corpus.py`` builds it). A site
 can be hacked on most of its pages, so its own texts cannot tell which of two words standing in
 the same places is the original: this corpus can (工作 is ordinary prose, 鸿运达 is not).
+
+Beyond the reports' own vocabulary, the common words of Chinese (jieba's dictionary, words seen
+at least ``COMMON_FREQUENCY`` times in its corpus) are ordinary too: 官方, 免费, 赛事 are not a
+brand wherever they stand. Brand names are rare there or absent (葡京 8, 金狮 10, 必威 absent).
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from importlib import resources
 
 from pipelines.cleaning.context import SiteContext
 
+COMMON_FREQUENCY = 100
+MAX_WORD = 6
 #: last characters of unit names (向家镇, 教育和体育局, 仁寿县): ordinary by what they name
 ADMIN_END = frozenset("县市省镇乡村区局委办校院站部厅馆所队组会府处科室道")
 
@@ -23,11 +29,45 @@ def corpus() -> str:
     return "\n".join(line for line in text.splitlines() if not line.startswith("#"))
 
 
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Words of two characters or more that jieba's dictionary counts COMMON_FREQUENCY times."""
+    words = set()
+    with resources.files("jieba").joinpath("dict.txt").open(encoding="utf-8") as fh:
+        for line in fh:
+            word, frequency, _tag = line.split(" ", 2)
+            if len(word) > 1 and int(frequency) >= COMMON_FREQUENCY:
+                words.add(word)
+    return frozenset(words)
+
+
 @lru_cache(maxsize=20_000)
 def ordinary(word: str) -> bool:
-    """Whether ``word`` is ordinary government prose: it occurs in the prose corpus, or it is a
-    unit's name (ends in an administrative character)."""
-    return bool(word) and (word[-1] in ADMIN_END or word in corpus())
+    """Whether ``word`` is ordinary government prose: it occurs in the prose corpus, it is a
+    unit's name (ends in an administrative character), or it is a common word."""
+    return bool(word) and (word[-1] in ADMIN_END or word in corpus() or word in common_words())
+
+
+@lru_cache(maxsize=20_000)
+def mostly_common(word: str) -> bool:
+    """Whether common words cover at least half of ``word`` (免费或低 is 免费 and two
+    characters; 宏运 and 金狮 are not common words)."""
+    return ordinary(word) or _common_share(word) * 2 >= len(word)
+
+
+def _common_share(word: str) -> int:
+    """How many characters of ``word`` the longest common words found from the left cover."""
+    common = common_words()
+    covered = i = 0
+    while i < len(word):
+        for n in range(min(MAX_WORD, len(word) - i), 1, -1):
+            if word[i : i + n] in common:
+                covered += n
+                i += n
+                break
+        else:
+            i += 1
+    return covered
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,88 @@
+"""Phrases inserted into the site's own sentences, found by the site without the lexicon.
+
+The pages of a site repeat its sentence templates. A phrase slipped into one of them leaves a
+trace: the characters it brings stand side by side nowhere else on the site nor in ordinary
+prose (every pair of neighbours it makes is new), while the two characters it separates are
+neighbours on the site's other pages (``信息`` + ``12条`` read ``信息12条`` elsewhere, here
+``信息宏运12条``). Such a run of new pairs, two to eight characters long, not ordinary prose and
+not a unit's name (a village or a person would need a unit suffix or an unknown junction), is an
+inserted phrase.
+
+In a short field (a title, a meta value, the 来源 value) a whole piece between separators whose
+pairs are all new and that the page's body does not repeat is inserted too (``旺利`` as the 来源,
+``星耀,`` in the keywords).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.cleaning.context import SiteContext
+from pipelines.cleaning.prose import ADMIN_END, mostly_common, prose_context
+
+MIN_TEXTS = 2
+MIN_JUNCTION = 3  # times the separated neighbours stand together on other pages (or in prose)
+MIN_LEN = 2
+MAX_LEN = 8
+_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]+")
+_PAIR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2}")
+_PIECES = re.compile(r"[^\s,，、|/·\-_—–~～【】\[\]:：;；.。!！()（）<>《》]+")
+_UNIT_AFTER = re.compile("局|镇|乡|县|市|区|村|街道|社区|委员会|中心|办公室|政府|同志|书记|主任")
+
+
+def inserted_phrases(text: str, context: SiteContext | None) -> list[str]:
+    """Phrases of ``text`` that the site's other pages show were slipped into its sentences."""
+    if context is None or context.sister_texts < MIN_TEXTS or not text:
+        return []
+    prose = prose_context()
+    new = [_new(text[i : i + 2], context, prose) for i in range(len(text) - 1)]
+    found: list[str] = []
+    i = 0
+    while i < len(new):
+        if not new[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(new) and new[j + 1]:
+            j += 1
+        # pairs i..j are new: the characters i+1..j are the phrase, i and j+1 its neighbours
+        phrase = text[i + 1 : j + 1]
+        if _candidate(phrase, text, j + 1) and _junction(text[i] + text[j + 1], context, prose) >= MIN_JUNCTION:
+            found.append(phrase)
+        i = j + 1
+    return sorted(set(found), key=found.index)
+
+
+def inserted_pieces(field: str, body: str, context: SiteContext | None) -> list[str]:
+    """Separator-delimited pieces of a short field that are new to the site and to prose and that
+    the page's own body does not repeat."""
+    if context is None or context.sister_texts < MIN_TEXTS or not field:
+        return []
+    prose = prose_context()
+    found = []
+    for m in _PIECES.finditer(field):
+        piece = m.group(0)
+        if not _candidate(piece, field, m.end()) or piece in body:
+            continue
+        pairs = [piece[k : k + 2] for k in range(len(piece) - 1)]
+        if pairs and all(_new(pair, context, prose) for pair in pairs):
+            found.append(piece)
+    return found
+
+
+def _new(pair: str, context: SiteContext, prose: SiteContext) -> bool:
+    return _PAIR.fullmatch(pair) is not None and not context.bigram_count(pair) and not prose.bigram_count(pair)
+
+
+def _candidate(phrase: str, text: str, end: int) -> bool:
+    return (
+        MIN_LEN <= len(phrase) <= MAX_LEN
+        and _WORD.fullmatch(phrase) is not None
+        and phrase[-1] not in ADMIN_END
+        and not mostly_common(phrase)
+        and _UNIT_AFTER.match(text, end) is None
+    )
+
+
+def _junction(pair: str, context: SiteContext, prose: SiteContext) -> int:
+    return context.bigram_count(pair) + prose.bigram_count(pair)
