@@ -124,7 +124,7 @@ def _clean_once(html: str, *, url: str, context: SiteContext | None, lexicon: Le
             )
 
     extra = site_repeated_phrases(raw, context)
-    slipped = inserted_phrases(raw, context)
+    slipped = inserted_phrases(raw, context, lexicon)
     spans = []
     for span in find_spam(raw, lexicon, extra_phrases=extra, inserted=slipped, suspects=True):
         if _overlaps(span.start, span.end, claimed):

@@ -135,6 +135,15 @@ class SiteContext:
             found = self._phrases[phrase] = tuple(hits)
         return tuple(i for i in found if i != self.exclude)
 
+    def adjacent(self, left: str, right: str) -> int:
+        """How many other pages write ``left`` right before ``right`` (any digits for digits)."""
+        key = ("adjacent", _DIGITS.sub("0", left), _DIGITS.sub("0", right))
+        found = self._phrases.get(key)
+        if found is None:
+            pattern = re.compile(_part(left) + _part(right))
+            found = self._phrases[key] = tuple(sorted({self._text_at(m.start()) for m in pattern.finditer(self.corpus)}))
+        return sum(1 for i in found if i != self.exclude)
+
     def bigram_count(self, pair: str) -> int:
         """How often the two characters ``pair`` stand side by side in the other pages' texts
         (any digit for a digit). The corpus is counted once per context."""

@@ -185,7 +185,7 @@ def _grow(text: str, span: Span, lexicon: Lexicon, legit: list[tuple[int, int]])
     outer = (left.group(0) if left else "") + (right.group(0) if right else "")
     glue = outer.lower() not in lexicon.words("abbr")  # P98WINDF: 98win was put inside PDF
     if glue:
-        end = right.end() if right else end
+        end = right.start() + own_letters(right.group(0), lexicon) if right else end
         start = left.start() if left else start
     if lexicon.grow_right is not None:
         limit = min(len(text), end + MAX_GROWTH)
@@ -193,7 +193,7 @@ def _grow(text: str, span: Span, lexicon: Lexicon, legit: list[tuple[int, int]])
             m = lexicon.grow_right.match(text, end, limit)
             if m is None or m.end() == end or _overlaps(end, m.end(), legit) or (not glue and m.group(0).isascii()):
                 break
-            end = m.end()
+            end = m.start() + own_letters(m.group(0), lexicon)
     if lexicon.grow_left is not None:
         limit = max(0, start - MAX_GROWTH)
         while start > limit and text[start - 1] != "\n":
@@ -206,10 +206,20 @@ def _grow(text: str, span: Span, lexicon: Lexicon, legit: list[tuple[int, int]])
     return replace(span, start=start, end=end)
 
 
+def own_letters(token: str, lexicon: Lexicon) -> int:
+    """How much of a glued Latin token belongs to the phrase: an abbreviation followed by digits
+    (app21) keeps only the abbreviation; the digits are the text's own (a phone number)."""
+    letters = token.rstrip("0123456789")
+    return len(letters) if letters and letters != token and letters.lower() in lexicon.words("abbr") else len(token)
+
+
 def _merge(text: str, spans: list[Span]) -> list[Span]:
     """Overlapping spans, and spans separated only by separators on one line, become one. The
     merged span is suspect only when all its parts are."""
     spans.sort(key=lambda s: (s.start, -s.end))
+    certain = [(s.start, s.end) for s in spans if not s.suspect]
+    # a suspect overlapping a certain span adds nothing to it (app21 after 金狮app: 21 is a phone's)
+    spans = [s for s in spans if not s.suspect or not _overlaps(s.start, s.end, certain)]
     merged: list[Span] = []
     for span in spans:
         if merged:

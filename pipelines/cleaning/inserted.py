@@ -18,19 +18,25 @@ from __future__ import annotations
 import re
 
 from pipelines.cleaning.context import SiteContext
+from pipelines.cleaning.detect import own_letters
+from pipelines.cleaning.lexicon import Lexicon
 from pipelines.cleaning.prose import ADMIN_END, mostly_common, prose_context
 
 MIN_TEXTS = 2
 MIN_JUNCTION = 3  # times the separated neighbours stand together on other pages (or in prose)
+MIN_WITNESSES = 2  # other pages that write the sentence without the phrase
+MAX_RARE = 2  # times a "new" pair may stand on the site's other pages
 MIN_LEN = 2
 MAX_LEN = 8
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]+")
 _PAIR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2}")
 _PIECES = re.compile(r"[^\s,，、|/·\-_—–~～【】\[\]:：;；.。!！()（）<>《》]+")
+_WORD_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+_LABEL = re.compile(r"(?:来源|信息来源|作者|发布机构|发布单位|编辑|供稿)\s*[:：]\s*$")
 _UNIT_AFTER = re.compile("局|镇|乡|县|市|区|村|街道|社区|委员会|中心|办公室|政府|同志|书记|主任")
 
 
-def inserted_phrases(text: str, context: SiteContext | None) -> list[str]:
+def inserted_phrases(text: str, context: SiteContext | None, lexicon: Lexicon | None = None) -> list[str]:
     """Phrases of ``text`` that the site's other pages show were slipped into its sentences."""
     if context is None or context.sister_texts < MIN_TEXTS or not text:
         return []
@@ -45,12 +51,44 @@ def inserted_phrases(text: str, context: SiteContext | None) -> list[str]:
         j = i
         while j + 1 < len(new) and new[j + 1]:
             j += 1
-        # pairs i..j are new: the characters i+1..j are the phrase, i and j+1 its neighbours
-        phrase = text[i + 1 : j + 1]
-        if _candidate(phrase, text, j + 1) and _junction(text[i] + text[j + 1], context, prose) >= MIN_JUNCTION:
+        phrase = _phrase(text, i, j, context, prose, lexicon)
+        if phrase:
             found.append(phrase)
         i = j + 1
     return sorted(set(found), key=found.index)
+
+
+def _phrase(text: str, i: int, j: int, context: SiteContext, prose: SiteContext, lexicon: Lexicon | None) -> str:
+    """The inserted phrase a run of new pairs ``i..j`` stands for, or "".
+
+    The run's characters ``i+1..j`` are the phrase and ``i``, ``j+1`` its neighbours, which the
+    site writes side by side elsewhere. Grammar words glued after it (app, 彩票, 官网) belong to the
+    phrase, not to the sentence. Next to punctuation the phrase starts or ends with the run: such
+    a phrase counts only as the value of a label (来源：旺利), where a field sits in the body."""
+    start, end = i + 1, j + 1
+    if lexicon is not None and lexicon.grow_right is not None:
+        while end < len(text):
+            m = lexicon.grow_right.match(text, end)
+            if m is None or m.end() == end:
+                break
+            end = m.start() + own_letters(m.group(0), lexicon)
+    left_open = i == 0 or not _WORD_CHAR.match(text[i])
+    right_open = end >= len(text) or not _WORD_CHAR.match(text[end])
+    if left_open:
+        start = i
+    phrase = text[start:end]
+    if not _candidate(phrase, text, end):
+        return ""
+    if left_open or right_open:
+        line_start = text.rfind("\n", 0, start) + 1
+        return phrase if _LABEL.search(text, line_start, start) and not context.contains(phrase) else ""
+    if _junction(text[start - 1] + text[end], context, prose) < MIN_JUNCTION:
+        return ""
+    # the sentence without the phrase is the site's own: two characters each side, written
+    # together on other pages (信息 + 12条 -> 信息12条)
+    if context.adjacent(text[max(0, start - 2) : start], text[end : end + 2]) < MIN_WITNESSES:
+        return ""
+    return phrase
 
 
 def inserted_pieces(field: str, body: str, context: SiteContext | None) -> list[str]:
@@ -71,7 +109,11 @@ def inserted_pieces(field: str, body: str, context: SiteContext | None) -> list[
 
 
 def _new(pair: str, context: SiteContext, prose: SiteContext) -> bool:
-    return _PAIR.fullmatch(pair) is not None and not context.bigram_count(pair) and not prose.bigram_count(pair)
+    """A pair prose never writes and the site's other pages write rarely (the same phrase may be
+    slipped into a few of them as well)."""
+    if _PAIR.fullmatch(pair) is None or prose.bigram_count(pair):
+        return False
+    return context.bigram_count(pair) <= max(MAX_RARE, context.sister_texts // 10)
 
 
 def _candidate(phrase: str, text: str, end: int) -> bool:
