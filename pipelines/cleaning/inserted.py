@@ -61,21 +61,22 @@ def inserted_phrases(text: str, context: SiteContext | None, lexicon: Lexicon | 
 def _phrase(text: str, i: int, j: int, context: SiteContext, prose: SiteContext, lexicon: Lexicon | None) -> str:
     """The inserted phrase a run of new pairs ``i..j`` stands for, or "".
 
-    The run's characters ``i+1..j`` are the phrase and ``i``, ``j+1`` its neighbours, which the
-    site writes side by side elsewhere. Grammar words glued after it (app, 彩票, 官网) belong to the
-    phrase, not to the sentence. Next to punctuation the phrase starts or ends with the run: such
-    a phrase counts only as the value of a label (来源：旺利), where a field sits in the body."""
-    start, end = i + 1, j + 1
+    Between word characters, the run's characters ``i+1..j`` are the phrase and ``i``, ``j+1``
+    its neighbours, which the site writes side by side elsewhere. Where the pair before the run
+    holds punctuation, the run's first character opens the phrase; where the pair after it does,
+    its last character closes it: such a phrase counts only as the value of a label (来源：旺利),
+    where a field sits in the body. Grammar words glued after the phrase (app, 彩票, 官网) belong
+    to it, not to the sentence."""
+    left_open = not _word_at(text, i - 1)
+    start = i if left_open else i + 1
+    end = j + 2 if not _word_at(text, j + 2) else j + 1
     if lexicon is not None and lexicon.grow_right is not None:
         while end < len(text):
             m = lexicon.grow_right.match(text, end)
             if m is None or m.end() == end:
                 break
             end = m.start() + own_letters(m.group(0), lexicon)
-    left_open = i == 0 or not _WORD_CHAR.match(text[i])
-    right_open = end >= len(text) or not _WORD_CHAR.match(text[end])
-    if left_open:
-        start = i
+    right_open = not _word_at(text, end)
     phrase = text[start:end]
     if not _candidate(phrase, text, end):
         return ""
@@ -89,6 +90,10 @@ def _phrase(text: str, i: int, j: int, context: SiteContext, prose: SiteContext,
     if context.adjacent(text[max(0, start - 2) : start], text[end : end + 2]) < MIN_WITNESSES:
         return ""
     return phrase
+
+
+def _word_at(text: str, k: int) -> bool:
+    return 0 <= k < len(text) and _WORD_CHAR.match(text[k]) is not None
 
 
 def inserted_pieces(field: str, body: str, context: SiteContext | None) -> list[str]:
