@@ -53,6 +53,9 @@ _CLOSERS = {v: k for k, v in _BRACKETS.items()}
 # is a word that joins phrases in prose (a list of replaced words: 其他和其他)
 _CONNECTIVES = frozenset("和与及或的等在了是为对向由从")
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+MAX_STEM_PIECE = 6
+_DELIMITER = re.compile(r"[\s,，、。；;：:!！?？（(“\"|/]")
+_STEM_PIECE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
 _UNIT_AFTER = re.compile(r"场|馆|局|课|中心|活动|工作|赛|比赛|项目|设施|人次|人|次|个|所|家")
 
 
@@ -152,7 +155,7 @@ def _find(text: str, lexicon: Lexicon, extra_phrases: tuple[str, ...], inserted:
                 found.append(Span(pos, pos + len(phrase), rule, "site-context", EXTRA_SCORE))
                 pos = text.find(phrase, pos + len(phrase))
     # a brand or shape named in quotes by anti-gambling prose (查处“必威体育”等赌博网站) is its subject
-    found = [s for s in found if not (_named(text, s.start, s.end) and _antigamble(text, s.start, s.end, lexicon))]
+    found = [s for s in found if not (in_quotes(text, s.start, s.end) and _antigamble(text, s.start, s.end, lexicon))]
     return _merge(text, [_grow(text, s, lexicon, legit) for s in found])
 
 
@@ -201,9 +204,31 @@ def _grow(text: str, span: Span, lexicon: Lexicon, legit: list[tuple[int, int]])
             if m is None or m.start() == start or _overlaps(m.start(), start, legit) or (not glue and m.group(0).isascii()):
                 break
             start = m.start()
+    start = _clause_stem(text, start, lexicon)
     if (start, end) == (span.start, span.end):
         return span
     return replace(span, start=start, end=end)
+
+
+def _clause_stem(text: str, start: int, lexicon: Lexicon) -> int:
+    """Where a phrase starts when a short stem opens its clause in front of it: the piece between
+    the last punctuation and the phrase, at most MAX_STEM_PIECE characters, holding a grammar
+    word (金狮彩票 before 备用网址app) and not ordinary prose (not 通过, 其中)."""
+    opening = start
+    while opening > 0 and start - opening <= MAX_STEM_PIECE and _DELIMITER.match(text[opening - 1]) is None:
+        opening -= 1
+    if start - opening > MAX_STEM_PIECE or (opening > 0 and _DELIMITER.match(text[opening - 1]) is None):
+        return start
+    piece = text[opening:start]
+    if (
+        not piece
+        or not _STEM_PIECE.fullmatch(piece)
+        or lexicon.grammar is None
+        or not lexicon.grammar.search(piece)
+        or ordinary(piece)
+    ):
+        return start
+    return opening
 
 
 def own_letters(token: str, lexicon: Lexicon) -> int:
@@ -291,7 +316,7 @@ def _quoted(text: str, start: int, end: int) -> bool:
     return text.find("》", end, line_end) >= 0
 
 
-def _named(text: str, start: int, end: int) -> bool:
+def in_quotes(text: str, start: int, end: int) -> bool:
     """True inside a document title 《…》 or quotes “…” on the same line."""
     if _quoted(text, start, end):
         return True

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from pipelines.cleaning.context import SiteContext
-from pipelines.cleaning.detect import own_letters
+from pipelines.cleaning.detect import in_quotes, own_letters
 from pipelines.cleaning.lexicon import Lexicon
 from pipelines.cleaning.prose import ADMIN_END, mostly_common, prose_context
 
@@ -78,12 +78,12 @@ def _phrase(text: str, i: int, j: int, context: SiteContext, prose: SiteContext,
             end = m.start() + own_letters(m.group(0), lexicon)
     right_open = not _word_at(text, end)
     phrase = text[start:end]
-    if not _candidate(phrase, text, end):
-        return ""
-    if left_open or right_open:
+    if not _candidate(phrase, text, end) or in_quotes(text, start, end):
+        return ""  # not a candidate, or a name in quotes (an account: “富顺福彩”)
+    if left_open and right_open:
         line_start = text.rfind("\n", 0, start) + 1
         return phrase if _LABEL.search(text, line_start, start) and not context.contains(phrase) else ""
-    if _junction(text[start - 1] + text[end], context, prose) < MIN_JUNCTION:
+    if not (left_open or right_open) and _junction(text[start - 1] + text[end], context, prose) < MIN_JUNCTION:
         return ""
     # the sentence without the phrase is the site's own: two characters each side, written
     # together on other pages (信息 + 12条 -> 信息12条)
