@@ -29,9 +29,13 @@ def residue(text: str, spans) -> str:
 
 
 def is_placeholder(element) -> bool:
+    """An image, an element holding only images, or an element whose text is the placeholder
+    word alone (图片: the alt text a copy of the page shows)."""
     if not isinstance(element.tag, str):
         return False
     if element.tag.lower() == "img":
+        return True
+    if element.text_content().strip() == _PLACEHOLDER and not len(element):
         return True
     images = list(element.iter("img"))
     return bool(images) and not _RESIDUE.sub("", element.text_content().replace(_PLACEHOLDER, ""))

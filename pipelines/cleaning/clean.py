@@ -204,10 +204,10 @@ def _banner_lines(raw: str, spans: list[Span], lexicon: Lexicon) -> list[Span]:
         line_end = len(raw) if line_end < 0 else line_end
         line = raw[line_start:line_end]
         local = [replace(s, start=s.start - line_start, end=s.end - line_start) for s in on_line]
-        covers = on_line[0].start != line_start or on_line[-1].end != line_end
-        if len(on_line) and covers and spam_line(line, local, lexicon):
-            lead = len(line) - len(line.lstrip())
-            trail = len(line.rstrip())
+        lead = len(line) - len(line.lstrip())
+        trail = len(line.rstrip())
+        whole = len(local) == 1 and local[0].start <= lead and local[0].end >= trail
+        if not whole and spam_line(line, local, lexicon):
             best = max(on_line, key=lambda s: s.score)
             out.append(replace(best, start=line_start + lead, end=line_start + trail))
         else:

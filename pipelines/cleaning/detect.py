@@ -54,6 +54,7 @@ _CLOSERS = {v: k for k, v in _BRACKETS.items()}
 _CONNECTIVES = frozenset("和与及或的等在了是为对向由从")
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 MAX_STEM_PIECE = 6
+_BRAND_DIGITS = re.compile(r"[0-9]{2,6}(?![0-9.])")
 _DELIMITER = re.compile(r"[\s,，、。；;：:!！?？（(“\"|/]")
 _STEM_PIECE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
 _UNIT_AFTER = re.compile(r"场|馆|局|课|中心|活动|工作|赛|比赛|项目|设施|人次|人|次|个|所|家")
@@ -119,6 +120,10 @@ def _find(text: str, lexicon: Lexicon, extra_phrases: tuple[str, ...], inserted:
             continue  # a weak brand in a document title: a place or a product, not a betting signal
         if m.group("b") is None and _antigamble(text, start, end, lexicon):
             continue  # a term (or weak brand) that anti-gambling prose is about
+        if m.group("b") is not None:
+            digits = _BRAND_DIGITS.match(text, end)  # 金博宝188, 威尼斯人5845: digits a brand carries
+            if digits and not _UNIT_AFTER.match(text, digits.end()) and not text[digits.end() : digits.end() + 1] in "年月日号条件个元万%":
+                end = digits.end()
         found.append(Span(start, end, "lexicon", "lexicon", LEXICON_SCORE))
     legit_stems = lexicon.words("legitstem")
     for m in shapes:

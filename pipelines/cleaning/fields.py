@@ -26,7 +26,7 @@ from pipelines.cleaning.model import (
     Finding,
     FindingKind,
 )
-from pipelines.cleaning.restore import decide_all
+from pipelines.cleaning.restore import Decision, decide_all
 
 _SEP = re.compile(r"[\s\-_|—–·,，、:：;；/]*")
 _SEP_BACK = re.compile(r"[\s\-_|—–·,，、:：;；/]*$")
@@ -98,7 +98,7 @@ class FieldCleaner:
         if not text.strip():
             return []
         extra = tuple(p for p in self.extra if p in text)
-        slipped = inserted_pieces(text, self.body, self.context) if field in _SHORT_FIELDS or field.startswith("meta:") else ()
+        slipped = inserted_pieces(text, self.body, self.context, self.lexicon) if field in _SHORT_FIELDS or field.startswith("meta:") else ()
         spans = find_spam(text, self.lexicon, extra_phrases=extra, inserted=slipped, suspects=True)
         if not spans:
             return []
@@ -115,6 +115,8 @@ class FieldCleaner:
         decisions = decide_all(text, spans, self.lexicon, self.context)
         for span, decision in zip(spans, decisions, strict=True):
             start, end = span.start, span.end
+            if span.rule == "site-inserted":
+                decision = Decision(None, span.score, "site-context", "inserted-phrase")  # nothing stood there
             glued = start > 0 and end < len(text) and _CJK.match(text[start - 1]) and _CJK.match(text[end])
             # glued between characters, a phrase stands for a word; at the edge of a field only
             # the site's own evidence (its other pages, other captures) says it replaced one

@@ -20,12 +20,13 @@ import re
 from pipelines.cleaning.context import SiteContext
 from pipelines.cleaning.detect import in_quotes, own_letters
 from pipelines.cleaning.lexicon import Lexicon
-from pipelines.cleaning.prose import ADMIN_END, mostly_common, prose_context
+from pipelines.cleaning.prose import ADMIN_END, mostly_common, ordinary, prose_context
 
 MIN_TEXTS = 2
 MIN_JUNCTION = 3  # times the separated neighbours stand together on other pages (or in prose)
 MIN_WITNESSES = 2  # other pages that write the sentence without the phrase
 MAX_RARE = 2  # times a "new" pair may stand on the site's other pages
+MAX_PIECE = 12
 MIN_LEN = 2
 MAX_LEN = 8
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]+")
@@ -96,19 +97,32 @@ def _word_at(text: str, k: int) -> bool:
     return 0 <= k < len(text) and _WORD_CHAR.match(text[k]) is not None
 
 
-def inserted_pieces(field: str, body: str, context: SiteContext | None) -> list[str]:
-    """Separator-delimited pieces of a short field that are new to the site and to prose and that
-    the page's own body does not repeat."""
+def inserted_pieces(field: str, body: str, context: SiteContext | None, lexicon: Lexicon | None = None) -> list[str]:
+    """Separator-delimited pieces of a short field that the page's own body does not repeat and
+    that are new to the site and to prose, or that no other page has and that speak the betting
+    grammar (正规赛事分析平台, 易胜博体育, 水位网)."""
     if context is None or context.sister_texts < MIN_TEXTS or not field:
         return []
     prose = prose_context()
     found = []
     for m in _PIECES.finditer(field):
         piece = m.group(0)
-        if not _candidate(piece, field, m.end()) or piece in body:
+        if piece in body or _UNIT_AFTER.match(field, m.end()) or len(piece) > MAX_PIECE:
             continue
-        pairs = [piece[k : k + 2] for k in range(len(piece) - 1)]
-        if pairs and all(_new(pair, context, prose) for pair in pairs):
+        if _candidate(piece, field, m.end()):
+            pairs = [piece[k : k + 2] for k in range(len(piece) - 1)]
+            if pairs and all(_new(pair, context, prose) for pair in pairs):
+                found.append(piece)
+                continue
+        if (
+            lexicon is not None
+            and lexicon.grammar is not None
+            and lexicon.grammar.search(piece)
+            and not lexicon.grammar.fullmatch(piece)
+            and not ordinary(piece)
+            and piece[-1] not in ADMIN_END
+            and not context.contains(piece)
+        ):
             found.append(piece)
     return found
 

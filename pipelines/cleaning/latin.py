@@ -25,7 +25,9 @@ from functools import lru_cache
 
 from pipelines.cleaning.lexicon import Lexicon
 
-_TOKEN = re.compile(r"(?<![A-Za-z0-9.@/:_\-=%&?#])[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(?![A-Za-z0-9@/_\-=%&?#]|\.[A-Za-z])")
+_TOKEN = re.compile(
+    r"(?<![A-Za-z0-9.@/:_\-=%&?#])[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(?![A-Za-z0-9@/_=%&?#]|\.[A-Za-z]|-[A-Za-z0-9])"
+)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _CODE = re.compile(r"[A-Z][0-9]{1,6}|[0-9]+[A-Z]?|[A-Z]{1,6}")

@@ -121,7 +121,7 @@ def build(terms: dict[str, frozenset[str]]) -> Lexicon:
         known=re.compile(known, re.IGNORECASE),
         shape=re.compile(shape, re.IGNORECASE),
         legit=legit,
-        shape_core=re.compile(rf"{category}|{strong}", re.IGNORECASE),
+        shape_core=re.compile(rf"{category}|{strong}|[0-9]彩", re.IGNORECASE),
         known_start=_first_chars(terms["brand"] | terms["term"], terms["weak"]),
         phrase_shape=_phrase_shape(terms, cjk, category, channel),
         grow_right=_grow_right(terms, category, channel, strong),
