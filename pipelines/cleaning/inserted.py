@@ -79,7 +79,7 @@ def _phrase(text: str, i: int, j: int, context: SiteContext, prose: SiteContext,
             end = m.start() + own_letters(m.group(0), lexicon)
     right_open = not _word_at(text, end)
     phrase = text[start:end]
-    if not _candidate(phrase, text, end) or in_quotes(text, start, end):
+    if not _candidate(_stem(phrase, lexicon), text, end) or len(phrase) > MAX_PIECE or in_quotes(text, start, end):
         return ""  # not a candidate, or a name in quotes (an account: “富顺福彩”)
     if left_open and right_open:
         line_start = text.rfind("\n", 0, start) + 1
@@ -88,9 +88,18 @@ def _phrase(text: str, i: int, j: int, context: SiteContext, prose: SiteContext,
         return ""
     # the sentence without the phrase is the site's own: two characters each side, written
     # together on other pages (信息 + 12条 -> 信息12条)
-    if context.adjacent(text[max(0, start - 2) : start], text[end : end + 2]) < MIN_WITNESSES:
-        return ""
+    witnesses = context.adjacent(text[max(0, start - 2) : start], text[end : end + 2])
+    unseen = not any(context.bigram_count(text[k : k + 2]) for k in range(start - 1, end))
+    if witnesses < MIN_WITNESSES and not (witnesses and unseen):
+        return ""  # one witness will do for a phrase no other page has any piece of
     return phrase
+
+
+def _stem(phrase: str, lexicon: Lexicon | None) -> str:
+    """The phrase without its grammar words (百盛真人 -> 百盛): what must be new to the site."""
+    if lexicon is None or lexicon.grammar is None:
+        return phrase
+    return lexicon.grammar.sub("", phrase) or phrase
 
 
 def _word_at(text: str, k: int) -> bool:
