@@ -54,6 +54,7 @@ _CLOSERS = {v: k for k, v in _BRACKETS.items()}
 _CONNECTIVES = frozenset("和与及或的等在了是为对向由从")
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 MAX_STEM_PIECE = 6
+_FUNCTION = frozenset("以在和与及或的等对向由从为是将把被于其经按并且而但如若因所该此本各每全共我你他")
 _BRAND_DIGITS = re.compile(r"[0-9]{2,6}(?![0-9.])")
 _DELIMITER = re.compile(r"[\s,，、。；;：:!！?？（(“\"|/]")
 _STEM_PIECE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
@@ -209,22 +210,26 @@ def _grow(text: str, span: Span, lexicon: Lexicon, legit: list[tuple[int, int]])
             if m is None or m.start() == start or _overlaps(m.start(), start, legit) or (not glue and m.group(0).isascii()):
                 break
             start = m.start()
-    start = _clause_stem(text, start, lexicon)
+    start = _clause_stem(text, start, lexicon, short=span.rule == "brand-shape")
     if (start, end) == (span.start, span.end):
         return span
     return replace(span, start=start, end=end)
 
 
-def _clause_stem(text: str, start: int, lexicon: Lexicon) -> int:
+def _clause_stem(text: str, start: int, lexicon: Lexicon, *, short: bool = False) -> int:
     """Where a phrase starts when a short stem opens its clause in front of it: the piece between
     the last punctuation and the phrase, at most MAX_STEM_PIECE characters, holding a grammar
-    word (金狮彩票 before 备用网址app) and not ordinary prose (not 通过, 其中)."""
+    word (金狮彩票 before 备用网址app) and not ordinary prose (not 通过, 其中). With ``short``
+    (a shape whose two-character stem may be the end of a longer brand: 汇 + 通达彩票在线), one or
+    two characters that are not function words go with it as well."""
     opening = start
     while opening > 0 and start - opening <= MAX_STEM_PIECE and _DELIMITER.match(text[opening - 1]) is None:
         opening -= 1
     if start - opening > MAX_STEM_PIECE or (opening > 0 and _DELIMITER.match(text[opening - 1]) is None):
         return start
     piece = text[opening:start]
+    if short and 0 < len(piece) <= 2 and _STEM_PIECE.fullmatch(piece) and not _FUNCTION.intersection(piece):
+        return opening if not ordinary(piece + text[start : start + 2]) else start
     if (
         not piece
         or not _STEM_PIECE.fullmatch(piece)
@@ -323,8 +328,11 @@ def _quoted(text: str, start: int, end: int) -> bool:
 
 def in_quotes(text: str, start: int, end: int) -> bool:
     """True inside a document title 《…》 or quotes “…” on the same line."""
-    if _quoted(text, start, end):
-        return True
+    return _quoted(text, start, end) or in_name_quotes(text, start, end)
+
+
+def in_name_quotes(text: str, start: int, end: int) -> bool:
+    """True inside quotes “…” on the same line (a name: an account, a slogan)."""
     line_start = text.rfind("\n", 0, start) + 1
     opened = text.rfind("“", line_start, start)
     if opened < 0 or text.rfind("”", opened, start) >= 0:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from pipelines.cleaning.context import SiteContext
-from pipelines.cleaning.detect import in_quotes, own_letters
+from pipelines.cleaning.detect import in_name_quotes, own_letters
 from pipelines.cleaning.lexicon import Lexicon
 from pipelines.cleaning.prose import ADMIN_END, mostly_common, ordinary, prose_context
 
@@ -63,23 +63,31 @@ def _phrase(text: str, i: int, j: int, context: SiteContext, prose: SiteContext,
     """The inserted phrase a run of new pairs ``i..j`` stands for, or "".
 
     Between word characters, the run's characters ``i+1..j`` are the phrase and ``i``, ``j+1``
-    its neighbours, which the site writes side by side elsewhere. Where the pair before the run
-    holds punctuation, the run's first character opens the phrase; where the pair after it does,
-    its last character closes it: such a phrase counts only as the value of a label (来源：旺利),
-    where a field sits in the body. Grammar words glued after the phrase (app, 彩票, 官网) belong
-    to it, not to the sentence."""
-    left_open = not _word_at(text, i - 1)
-    start = i if left_open else i + 1
-    end = j + 2 if not _word_at(text, j + 2) else j + 1
+    its neighbours, which the site writes side by side elsewhere. Beside punctuation the run's
+    first (or last) character may open (or close) the phrase instead: both readings are tried,
+    the one with neighbours first. A phrase with punctuation on both sides counts only as the
+    value of a label (来源：旺利), where a field sits in the body. Grammar words glued after the
+    phrase (app, 彩票, 官网) belong to it, not to the sentence."""
+    starts = [i + 1] + ([i] if not _word_at(text, i - 1) else [])
+    ends = [j + 1] + ([j + 2] if not _word_at(text, j + 2) else [])
+    for start in starts:
+        for end in ends:
+            phrase = _reading(text, start, end, context, prose, lexicon)
+            if phrase:
+                return phrase
+    return ""
+
+
+def _reading(text: str, start: int, end: int, context: SiteContext, prose: SiteContext, lexicon: Lexicon | None) -> str:
     if lexicon is not None and lexicon.grow_right is not None:
         while end < len(text):
             m = lexicon.grow_right.match(text, end)
             if m is None or m.end() == end:
                 break
             end = m.start() + own_letters(m.group(0), lexicon)
-    right_open = not _word_at(text, end)
+    left_open, right_open = not _word_at(text, start - 1), not _word_at(text, end)
     phrase = text[start:end]
-    if not _candidate(_stem(phrase, lexicon), text, end) or len(phrase) > MAX_PIECE or in_quotes(text, start, end):
+    if not _candidate(_stem(phrase, lexicon), text, end) or len(phrase) > MAX_PIECE or in_name_quotes(text, start, end):
         return ""  # not a candidate, or a name in quotes (an account: “富顺福彩”)
     if left_open and right_open:
         line_start = text.rfind("\n", 0, start) + 1
