@@ -137,7 +137,7 @@ def _find(text: str, lexicon: Lexicon, extra_phrases: tuple[str, ...], inserted:
             continue
         found.append(Span(m.start(), m.end(), "brand-shape", "register", SHAPE_SCORE))
     for m in phrases:
-        stem = m.group("rstem") if m.group("region") is not None else m.group("kstem") or ""
+        stem = m.group("rstem") if m.group("region") is not None else m.group("kstem") or m.group("sstem") or ""
         if m.group("bet") is not None and _antigamble(text, m.start(), m.end(), lexicon):
             continue
         if stem and (stem in legit_stems or stem[-1] in _ADMIN_END or _ADMIN_END.intersection(stem)):
@@ -146,7 +146,11 @@ def _find(text: str, lexicon: Lexicon, extra_phrases: tuple[str, ...], inserted:
             continue
         if _antigamble(text, m.start(), m.end(), lexicon):
             continue
-        rule = "region-shape" if m.group("region") is not None else "rank-shape" if m.group("rank") else "bet-shape"
+        rule = (
+            "region-shape" if m.group("region") is not None
+            else "rank-shape" if m.group("rank") or m.group("strongrank")
+            else "bet-shape"
+        )  # fmt: skip
         found.append(Span(m.start(), m.end(), rule, "register", SHAPE_SCORE))
     listed = [(m.start(), m.end()) for m in known]
     for start, end, certain, rule in latin:

@@ -152,10 +152,21 @@ def _phrase_shape(terms, cjk: str, category: str, channel: str) -> re.Pattern | 
     if rank and (category or term or bet):
         betting = "|".join(p for p in (category, term, bet) if p)
         parts.append(rf"(?P<rank>{rank})(?P<kstem>{cjk}{{0,4}}?)(?:{betting})")
+    strong_rank = _alternation(terms["rank"] & _STRONG_RANKS)
+    if strong_rank and (company or channel):
+        closing = "|".join(p for p in (company, channel) if p)
+        parts.append(
+            rf"(?P<strongrank>{strong_rank})(?:正规|信誉好的|靠谱的)?(?P<sstem>[\u4e00-\u9fffA-Za-z0-9]{{1,6}}?)(?:{closing})"
+        )
     if bet and (company or channel):
         closing = "|".join(p for p in (company, channel) if p)
         parts.append(rf"(?P<bet>{bet})(?:{closing})")
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+#: ranking words that mark a betting ad before any stem and a channel (十大XX平台); 正规 and 知名
+#: alone do not (正规交易平台)
+_STRONG_RANKS = frozenset(("十大", "十大正规", "信誉", "信誉好的", "信誉最好的", "靠谱", "靠谱的", "最靠谱的", "前十", "排名前十", "排行前十", "顶级", "老牌"))
 
 
 def _grow_right(terms, category: str, channel: str, strong: str) -> re.Pattern | None:

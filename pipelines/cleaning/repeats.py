@@ -37,7 +37,11 @@ MIN_SUPPORT = 3
 MIN_PAGES = 2  # pages without the phrase that must show the word, when the phrase is site-wide
 MIN_SPOTS = 4  # ... unless the word stands in this many of the phrase's spots
 MAX_CANDIDATES = 200
-_WORDISH = re.compile(r"[\u4e00-\u9fffA-Za-z]+")
+_WORDISH = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
+_FIGURE = re.compile(r"[0-9]")
+# digits in a phrase are a brand's (49图库, 246天天) when they open it, whole (no digit before them
+# on the page), glued to characters that do not count them: not 12条, 2019年, 3月
+_BRANDED_DIGITS = re.compile(r"^[0-9]{2,4}[\u4e00-\u9fffA-Za-z]{2,}$")
 _UNITS = "局|镇|乡|县|市|街道|委员会|管委会|中心|办公室|人民政府|政府|社区|村委会"
 _UNIT_SUFFIX = re.compile(_UNITS)
 _UNIT_END = re.compile(f"(?:{_UNITS})$")
@@ -57,6 +61,8 @@ def site_repeated_phrases(text: str, context: SiteContext | None) -> list[str]:
             break
         if any(f in phrase for f in found):
             continue
+        if _FIGURE.search(phrase) and (not _BRANDED_DIGITS.search(phrase) or _cut_number(text, phrase)):
+            continue  # figures and the words they count (12条, 2019年) differ from page to page
         if phrase[-1] in ADMIN_END or ordinary(phrase) or _names_a_unit(text, phrase) or _only_quoted(text, phrase):
             continue  # a unit's or an account's name (they differ from page to page), or ordinary prose
         holders = set(context.texts_with(phrase))
@@ -70,6 +76,16 @@ def site_repeated_phrases(text: str, context: SiteContext | None) -> list[str]:
         if word is not None:
             found.append(_trim(phrase, word))
     return [p for p in found if p]
+
+
+def _cut_number(text: str, phrase: str) -> bool:
+    """Whether some occurrence of ``phrase`` starts inside a longer number (2049图库 -> 049图库)."""
+    start = text.find(phrase)
+    while start >= 0:
+        if start and text[start - 1].isdigit():
+            return True
+        start = text.find(phrase, start + 1)
+    return False
 
 
 def _only_quoted(text: str, phrase: str) -> bool:
