@@ -131,7 +131,9 @@ def _find(text: str, lexicon: Lexicon, extra_phrases: tuple[str, ...], inserted:
         stem = m.group("stem")
         if stem is not None and (stem in legit_stems or stem[-1] in _ADMIN_END):
             continue
-        if m.group("digits") is not None and (_overlaps(m.start(), m.end(), legit) or _UNIT_AFTER.match(text, m.end())):
+        if m.group("cdigits") is not None and (_FUNCTION.intersection(m.group("cdigits")) or m.group("cdigits")[0] in "第共约近超达"):
+            continue  # 第8体育, 共12体育: a count, not a brand (龙8体育)
+        if (m.group("digits") or m.group("cdigits")) and (_overlaps(m.start(), m.end(), legit) or _UNIT_AFTER.match(text, m.end())):
             continue  # 12个 is a count, 2体育场 a count of places: digits glued to a category are a brand otherwise
         if _covers_stem(m.start(), m.end(), legit):
             continue

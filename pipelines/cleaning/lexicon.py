@@ -108,11 +108,12 @@ def build(terms: dict[str, frozenset[str]]) -> Lexicon:
     tail = rf"(?:(?:{category})?(?:{channel}){{0,2}})"
     known = (
         rf"(?P<b>{brand}){tail}|(?P<t>{term}){tail}"
-        rf"|(?P<w>{weak})(?:(?:{category})(?:{channel}){{0,2}}|(?:{channel}){{1,2}}|[A-Za-z]{{2,}})"
+        rf"|(?P<w>{weak})(?:[0-9]{{0,4}}(?:{category})(?:{channel}){{0,2}}|(?:{channel}){{1,2}}|[A-Za-z]{{2,}})"
     )
     shape = (
         rf"{latin}(?:{category})(?:{channel}){{0,2}}"
         rf"|(?P<digits>(?<![0-9])[0-9]{{2,6}}(?:{category}|彩){{1,2}}(?:{channel}){{0,2}})"
+        rf"|(?P<cdigits>{cjk}{{1,2}}[0-9]{{1,3}}(?:{category}){{1,2}}(?:{channel}){{0,2}})"
         rf"|(?P<stem>{cjk}{{2}})(?:(?:{category}){{1,2}}(?:{channel}){{1,2}}|(?:{strong})(?:{channel})?)"
     )
     legit = re.compile(_alternation(terms["legit"]), re.IGNORECASE) if terms["legit"] else None
@@ -146,18 +147,18 @@ def _phrase_shape(terms, cjk: str, category: str, channel: str) -> re.Pattern | 
     term = _alternation(terms["term"])
     bet = _alternation(terms["bet"])
     parts = []
-    if region and (company or channel):
-        closing = "|".join(p for p in (company, channel, category) if p)
-        parts.append(rf"(?P<region>{region})(?P<rstem>{cjk}{{1,4}}?|[A-Za-z][A-Za-z0-9]{{1,15}})(?:{closing})")
-    if rank and (category or term or bet):
-        betting = "|".join(p for p in (category, term, bet) if p)
-        parts.append(rf"(?P<rank>{rank})(?P<kstem>{cjk}{{0,4}}?)(?:{betting})")
     strong_rank = _alternation(terms["rank"] & _STRONG_RANKS)
-    if strong_rank and (company or channel):
+    if strong_rank and (company or channel):  # before the plain rank shape: the longer reading
         closing = "|".join(p for p in (company, channel) if p)
         parts.append(
             rf"(?P<strongrank>{strong_rank})(?:正规|信誉好的|靠谱的)?(?P<sstem>[\u4e00-\u9fffA-Za-z0-9]{{1,6}}?)(?:{closing})"
         )
+    if region and (company or channel):
+        closing = "|".join(p for p in (company, channel, category) if p)
+        parts.append(rf"(?P<region>{region})(?P<rstem>[\u4e00-\u9fff0-9]{{1,6}}?|[A-Za-z0-9]{{2,16}})(?:{closing})")
+    if rank and (category or term or bet):
+        betting = "|".join(p for p in (category, term, bet) if p)
+        parts.append(rf"(?P<rank>{rank})(?P<kstem>{cjk}{{0,4}}?)(?:{betting})")
     if bet and (company or channel):
         closing = "|".join(p for p in (company, channel) if p)
         parts.append(rf"(?P<bet>{bet})(?:{closing})")

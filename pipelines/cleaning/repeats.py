@@ -39,9 +39,10 @@ MIN_SPOTS = 4  # ... unless the word stands in this many of the phrase's spots
 MAX_CANDIDATES = 200
 _WORDISH = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
 _FIGURE = re.compile(r"[0-9]")
+_COUNTED = frozenset("年月日号条件个元万亿人次项家所名岁%.")
 # digits in a phrase are a brand's (49图库, 246天天) when they open it, whole (no digit before them
 # on the page), glued to characters that do not count them: not 12条, 2019年, 3月
-_BRANDED_DIGITS = re.compile(r"^[0-9]{2,4}[\u4e00-\u9fffA-Za-z]{2,}$")
+_BRANDED_DIGITS = re.compile(r"^[0-9]{2,4}[\u4e00-\u9fffA-Za-z]{2,}$|^[\u4e00-\u9fffA-Za-z]{2,}[0-9]{1,3}$")
 _UNITS = "局|镇|乡|县|市|街道|委员会|管委会|中心|办公室|人民政府|政府|社区|村委会"
 _UNIT_SUFFIX = re.compile(_UNITS)
 _UNIT_END = re.compile(f"(?:{_UNITS})$")
@@ -79,10 +80,14 @@ def site_repeated_phrases(text: str, context: SiteContext | None) -> list[str]:
 
 
 def _cut_number(text: str, phrase: str) -> bool:
-    """Whether some occurrence of ``phrase`` starts inside a longer number (2049图库 -> 049图库)."""
+    """Whether some occurrence of ``phrase`` cuts a number (2049图库 -> 049图库, 信息828条 ->
+    信息82) or ends in a figure that counts what follows it (幸运28条)."""
     start = text.find(phrase)
     while start >= 0:
-        if start and text[start - 1].isdigit():
+        end = start + len(phrase)
+        if (start and text[start - 1].isdigit() and phrase[0].isdigit()) or (
+            end < len(text) and phrase[-1].isdigit() and (text[end].isdigit() or text[end] in _COUNTED)
+        ):
             return True
         start = text.find(phrase, start + 1)
     return False
@@ -163,10 +168,10 @@ def _slot_word(phrase: str, contexts: set[tuple[str, str]], context: SiteContext
     Pages that hold the phrase are no witnesses. The word must stand in at least two thirds of
     the spots that have witnesses (a replacement swaps every occurrence, so the original fits
     them all). When the phrase is on other pages too, the word must also never share a page
-    with it, be ordinary prose, and stand on MIN_PAGES pages or in four spots or more. Without
-    any witness page, ordinary prose itself (``prose.py``) may witness, under the same terms."""
+    with it, be ordinary prose, and stand on MIN_PAGES pages or in four spots or more. Where the
+    site's pages do not witness, ordinary prose itself (``prose.py``) may, under the same terms."""
     word = _covering_word(phrase, contexts, context, holders, min_pages=1 if holders else MIN_SUPPORT)
-    if word is None and context.sister_texts - len(holders) < MIN_PAGES:
+    if word is None:
         word = _covering_word(phrase, contexts, prose_context(), set(), min_pages=1)
         return word if word is not None and ordinary(word) else None
     if word is None:
@@ -175,8 +180,10 @@ def _slot_word(phrase: str, contexts: set[tuple[str, str]], context: SiteContext
         # the phrase is on no other page: the word must be ordinary prose, or the site's own
         # on MIN_SUPPORT pages (not one other unit's name: 兴文发改 where this page says i兴文)
         return word if ordinary(word) or _pages_with(word, contexts, context) >= MIN_SUPPORT else None
-    if not ordinary(word) or any(word in context.slot_texts(left, right) and context.slot_texts(left, right)[word] & holders for left, right in contexts):
-        return None  # a page that holds the phrase also has the word in one of its spots
+    spots = [context.slot_texts(left, right) for left, right in contexts]
+    swapped = set().union(*(spot.get(phrase, set()) for spot in spots))  # holders with the phrase in these spots
+    if not ordinary(word) or any(spot.get(word, set()) & swapped for spot in spots):
+        return None  # a page with the phrase in these spots also has the word in one of them
     return word
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pipelines.cleaning.context import SiteContext
 from pipelines.cleaning.detect import Span, find_spam
 from pipelines.cleaning.lexicon import KNOWN_MAP_CONFIDENCE, KNOWN_REPLACEMENTS, Lexicon, phrase_key
-from pipelines.cleaning.prose import ordinary
+from pipelines.cleaning.prose import ADMIN_END, common_words, ordinary
 
 RESTORE_THRESHOLD = 0.6
 CONTRADICTION = 0.45
@@ -140,6 +140,7 @@ def _slot_votes(
                 word: count
                 for word, count in context.slot_fillers(lk, rk).items()
                 if _CLEAN_FILLER.match(word)
+                and _word_like(word)
                 and word not in phrase
                 and phrase not in word
                 and not find_spam(word, lexicon)
@@ -156,6 +157,12 @@ def _slot_votes(
             votes[word] += count * (kl + kr)
             counts[word] += count
     return votes, counts
+
+
+def _word_like(word: str) -> bool:
+    """A replaced word is a word (其他, 关于, 政务公开) or a unit's name (仁寿县人民政府), not a
+    piece of a sentence that happens to stand between the same neighbours (政府信息公开工作年)."""
+    return len(word) <= 4 or word[-1] in ADMIN_END or word in common_words()
 
 
 def _weak(half: str, other: str) -> bool:
