@@ -70,7 +70,9 @@ def clean_page(
     for _ in range(max_passes - 1):
         if not any(f.action is not Action.SUSPECTED for f in result.findings):
             break
-        again = _clean_once(result.clean_html, url=url, context=context, lexicon=lexicon)
+        # later passes look for neighbours the edits made meet; what the site shows (repeated
+        # and inserted phrases) was found on the raw page and is gone from the cleaned one
+        again = _clean_once(result.clean_html, url=url, context=context, lexicon=lexicon, site=False)
         # suspects are reported once, from the raw page: a later pass only edits
         again = replace(again, findings=tuple(f for f in again.findings if f.action is not Action.SUSPECTED))
         if not again.findings:
@@ -85,7 +87,9 @@ def clean_page(
     return result
 
 
-def _clean_once(html: str, *, url: str, context: SiteContext | None, lexicon: Lexicon) -> CleanResult:
+def _clean_once(
+    html: str, *, url: str, context: SiteContext | None, lexicon: Lexicon, site: bool = True
+) -> CleanResult:
     html = html if isinstance(html, str) else ""
     doc = parse_html(html)
     if doc is None:
@@ -123,8 +127,8 @@ def _clean_once(html: str, *, url: str, context: SiteContext | None, lexicon: Le
                 Finding(kind, flag.rule, Action.REMOVED, text, None, flag.confidence, PAGE, None, None, flag.signal)
             )
 
-    extra = site_repeated_phrases(raw, context)
-    slipped = inserted_phrases(raw, context, lexicon)
+    extra = site_repeated_phrases(raw, context) if site else []
+    slipped = inserted_phrases(raw, context, lexicon) if site else []
     spans = []
     for span in find_spam(raw, lexicon, extra_phrases=extra, inserted=slipped, suspects=True):
         if _overlaps(span.start, span.end, claimed):
@@ -177,7 +181,7 @@ def _clean_once(html: str, *, url: str, context: SiteContext | None, lexicon: Le
         findings.append(_body(kind, rw.rule, raw, rw.start, rw.end, rw.confidence, rw.signal, rw.replacement))
         _edit(tmap, edits, rw.start, rw.end, rw.replacement)
 
-    fields = FieldCleaner(lexicon, context, tuple(extra), body=raw)
+    fields = FieldCleaner(lexicon, context, tuple(extra), body=raw if site else None)
     findings.extend(fields.clean(doc, body, titles, drops, edits))
 
     if not findings:

@@ -18,6 +18,7 @@ shared by every view of one context (a crawl asks the same questions page after 
 
 from __future__ import annotations
 
+import operator
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -32,7 +33,9 @@ MAX_SLOT_MATCHES = 300
 #: stands in a context text where the cleaner removed a phrase it could not restore
 GAP = "\ufffc"
 _DIGITS = re.compile(r"\d+")
-_DIGITS_ONE = re.compile(r"\d")
+#: str.translate table: every ASCII digit to 0 (figures differ from page to page)
+DIGIT_ZERO = str.maketrans("123456789", "000000000")
+_NO_PAIRS: Counter = Counter()
 _DIGIT_SPLIT = re.compile(r"(\d+)")
 _HTMLISH = re.compile(r"<\s*(html|body|div|p|form|table|br)\b", re.IGNORECASE)
 
@@ -146,20 +149,27 @@ class SiteContext:
 
     def bigram_count(self, pair: str) -> int:
         """How often the two characters ``pair`` stand side by side in the other pages' texts
-        (any digit for a digit). The corpus is counted once per context."""
+        (any digit for a digit)."""
+        key = pair.translate(DIGIT_ZERO)
+        return self.pair_counts().get(key, 0) - self.own_pair_counts().get(key, 0)
+
+    def pair_counts(self) -> Counter:
+        """Adjacent character pairs of the whole corpus (digits as 0), counted once per context."""
         counts = self._bigrams.get("all")
         if counts is None:
             counts = self._bigrams["all"] = bigrams(self.corpus)
-        own = None
-        if self.exclude is not None:
-            last = self._bigrams.get("own")  # the page being cleaned: only the latest is kept
-            if last is None or last[0] != self.exclude:
-                start = self.starts[self.exclude]
-                end = self.starts[self.exclude + 1] - 1 if self.exclude + 1 < len(self.starts) else len(self.corpus)
-                last = self._bigrams["own"] = (self.exclude, bigrams(self.corpus[start:end]))
-            own = last[1]
-        key = _DIGITS_ONE.sub("0", pair)
-        return counts.get(key, 0) - (own.get(key, 0) if own else 0)
+        return counts
+
+    def own_pair_counts(self) -> Counter:
+        """The pairs of the page being cleaned (its own text in the corpus), or nothing."""
+        if self.exclude is None:
+            return _NO_PAIRS
+        last = self._bigrams.get("own")  # only the latest page's are kept
+        if last is None or last[0] != self.exclude:
+            start = self.starts[self.exclude]
+            end = self.starts[self.exclude + 1] - 1 if self.exclude + 1 < len(self.starts) else len(self.corpus)
+            last = self._bigrams["own"] = (self.exclude, bigrams(self.corpus[start:end]))
+        return last[1]
 
     def _slot_matches(self, left: str, right: str, max_len: int) -> tuple[tuple[int, str], ...]:
         # figures differ from page to page (17条 here, 23条 there): any run of digits matches
@@ -182,9 +192,9 @@ class SiteContext:
 
 
 def bigrams(text: str) -> Counter:
-    """Counts of adjacent character pairs of ``text`` (digits as 0), within lines."""
-    text = _DIGITS_ONE.sub("0", text)
-    return Counter(text[i : i + 2] for i in range(len(text) - 1))
+    """Counts of adjacent character pairs of ``text`` (digits as 0)."""
+    text = text.translate(DIGIT_ZERO)
+    return Counter(map(operator.add, text, text[1:]))
 
 
 def _part(context: str) -> str:

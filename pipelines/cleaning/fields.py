@@ -38,11 +38,13 @@ _SHORT_FIELDS = frozenset((TITLE, VISIBLE_TITLE, SOURCE))
 
 class FieldCleaner:
     def __init__(
-        self, lexicon: Lexicon, context: SiteContext | None, extra_phrases: tuple[str, ...] = (), *, body: str = ""
+        self, lexicon: Lexicon, context: SiteContext | None, extra_phrases: tuple[str, ...] = (), *, body: str | None = ""
     ):
         self.lexicon = lexicon
         self.context = context
-        self.body = body  # the page's body text: a field's legitimate pieces repeat it
+        # the page's body text (a field's legitimate pieces repeat it); None: no look for pieces
+        # slipped in (a later cleaning pass: they were found on the raw page)
+        self.body = body
         # phrases the site showed to stand for a word in the body: the same hack reaches the fields
         self.extra = extra_phrases
 
@@ -98,7 +100,8 @@ class FieldCleaner:
         if not text.strip():
             return []
         extra = tuple(p for p in self.extra if p in text)
-        slipped = inserted_pieces(text, self.body, self.context, self.lexicon) if field in _SHORT_FIELDS or field.startswith("meta:") else ()
+        short = field in _SHORT_FIELDS or field.startswith("meta:")
+        slipped = inserted_pieces(text, self.body, self.context, self.lexicon) if short and self.body is not None else ()
         spans = find_spam(text, self.lexicon, extra_phrases=extra, inserted=slipped, suspects=True)
         if not spans:
             return []

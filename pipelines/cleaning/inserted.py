@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.cleaning.context import SiteContext
+from pipelines.cleaning.context import DIGIT_ZERO, SiteContext
 from pipelines.cleaning.detect import in_name_quotes, own_letters
 from pipelines.cleaning.lexicon import Lexicon
 from pipelines.cleaning.prose import ADMIN_END, mostly_common, ordinary, prose_context
@@ -42,7 +42,7 @@ def inserted_phrases(text: str, context: SiteContext | None, lexicon: Lexicon | 
     if context is None or context.sister_texts < MIN_TEXTS or not text:
         return []
     prose = prose_context()
-    new = [_new(text[i : i + 2], context, prose) for i in range(len(text) - 1)]
+    new = _new_pairs(text, context, prose)
     found: list[str] = []
     i = 0
     while i < len(new):
@@ -142,6 +142,20 @@ def inserted_pieces(field: str, body: str, context: SiteContext | None, lexicon:
         ):
             found.append(piece)
     return found
+
+
+def _new_pairs(text: str, context: SiteContext, prose: SiteContext) -> list[bool]:
+    """``_new`` for every pair of ``text`` (pair ``i`` is ``text[i:i+2]``), in one pass."""
+    norm = text.translate(DIGIT_ZERO)
+    counts, own, known = context.pair_counts(), context.own_pair_counts(), prose.pair_counts()
+    rare = max(MAX_RARE, context.sister_texts // 10)
+    word = [c.isalnum() for c in norm]
+    out = [False] * max(len(norm) - 1, 0)
+    for i in range(len(norm) - 1):
+        if word[i] and word[i + 1]:
+            pair = norm[i : i + 2]
+            out[i] = pair not in known and counts.get(pair, 0) - own.get(pair, 0) <= rare
+    return out
 
 
 def _new(pair: str, context: SiteContext, prose: SiteContext) -> bool:
