@@ -73,8 +73,6 @@ def clean_page(
         # later passes look for neighbours the edits made meet; what the site shows (repeated
         # and inserted phrases) was found on the raw page and is gone from the cleaned one
         again = _clean_once(result.clean_html, url=url, context=context, lexicon=lexicon, site=False)
-        # suspects are reported once, from the raw page: a later pass only edits
-        again = replace(again, findings=tuple(f for f in again.findings if f.action is not Action.SUSPECTED))
         if not again.findings:
             break
         composed = compose(result, again)

@@ -21,19 +21,22 @@ def compose(first: CleanResult, second: CleanResult) -> CleanResult | None:
     mid = first.clean_text
     if second.raw_text != mid:
         return None
-    earlier = sorted(
-        (f for f in first.findings if f.field == BODY and f.start is not None and f.action is not Action.SUSPECTED),
-        key=lambda f: f.start,
-    )
+    segments = _segments(first)
     suspects = [f for f in first.findings if f.action is Action.SUSPECTED]
-    # segments of the intermediate text that came from a finding: (mid_start, mid_end, finding)
-    segments = []
-    shift = 0
-    for f in earlier:
-        length = len(f.replacement or "") if f.action is Action.RESTORED else 0
-        segments.append((f.start + shift, f.start + shift + length, f))
-        shift += length - (f.end - f.start)
-    body = [f for f in second.findings if f.field == BODY and f.start is not None]
+    # what the later pass only suspects stands on text the earlier one left: map it back, once
+    seen = {(f.field, f.start, f.end) for f in suspects}
+    for f in second.findings:
+        if f.action is not Action.SUSPECTED:
+            continue
+        if f.field == BODY and f.start is not None:
+            lo, hi = _to_raw(f.start, segments, start=True), _to_raw(f.end, segments, start=False)
+            f = replace(f, text=raw[lo:hi], start=lo, end=hi)
+        else:
+            f = replace(f, start=None, end=None)
+        if (f.field, f.start, f.end) not in seen:
+            seen.add((f.field, f.start, f.end))
+            suspects.append(f)
+    body = [f for f in second.findings if f.field == BODY and f.start is not None and f.action is not Action.SUSPECTED]
     absorbed: set[int] = set()
     combined: list[Finding] = []
     for g in sorted(body, key=lambda f: f.start):
@@ -60,7 +63,7 @@ def compose(first: CleanResult, second: CleanResult) -> CleanResult | None:
     later = [
         replace(f, start=None, end=None, rule=f"{f.rule}+second-pass")
         for f in second.findings
-        if f.field != BODY or f.start is None
+        if (f.field != BODY or f.start is None) and f.action is not Action.SUSPECTED
     ]
     findings = sorted(kept + combined, key=lambda f: f.start) + others + later + suspects
     if not _disjoint(findings):
@@ -69,6 +72,21 @@ def compose(first: CleanResult, second: CleanResult) -> CleanResult | None:
         raw_text=raw, clean_text=apply_findings(raw, findings), clean_html=second.clean_html, findings=tuple(findings)
     )
     return result if result.clean_text == second.clean_text else None
+
+
+def _segments(first: CleanResult) -> list[tuple[int, int, Finding]]:
+    """The stretches of ``first.clean_text`` that came from an edit: (start, end, finding)."""
+    earlier = sorted(
+        (f for f in first.findings if f.field == BODY and f.start is not None and f.action is not Action.SUSPECTED),
+        key=lambda f: f.start,
+    )
+    segments = []
+    shift = 0
+    for f in earlier:
+        length = len(f.replacement or "") if f.action is Action.RESTORED else 0
+        segments.append((f.start + shift, f.start + shift + length, f))
+        shift += length - (f.end - f.start)
+    return segments
 
 
 def _to_raw(pos: int, segments, *, start: bool) -> int:

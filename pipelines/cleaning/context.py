@@ -210,6 +210,11 @@ def page_text(html: str, body: str | None = None) -> str:
     doc = parse_html(html)
     if doc is None:
         return body or ""
+    return "\n".join(page_lines(doc, body))
+
+
+def page_lines(doc, body: str | None = None) -> list[str]:
+    """``page_text``'s lines from a parsed page (which loses its body container: parse a copy)."""
     container = find_body(doc)
     lines = [element_text(container) if body is None else body]
     if container is not doc and container.getparent() is not None:
@@ -220,7 +225,7 @@ def page_text(html: str, body: str | None = None) -> str:
     for meta in doc.iter("meta"):
         if meta.get("name") and meta.get("content"):
             lines.append(" ".join(meta.get("content").split()))
-    return "\n".join(line for line in lines if line)
+    return [line for line in lines if line]
 
 
 def _as_text(capture: str) -> str:

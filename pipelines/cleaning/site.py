@@ -5,9 +5,10 @@ reports": every page is cleaned with what the *other* pages of the site teach (t
 their sentence templates), and with the earlier captures of the same report. The result is a
 function of the set of pages, not of the order they came in:
 
-1. every page is cleaned alone (no site context): lexicon, shapes, elements, pinyin;
-2. the site context is built from those first-pass texts (``site_text``: the body with each
-   unrestored removal marked, then the short fields), ordered by a stable hash of the URL;
+1. every page is read alone (``site_text``): its text with the spam phrases the lexicon and the
+   shapes find marked ``GAP`` (or put back where the known-replacement map says which word
+   they replaced), line by line: body, the rest of the page, title, meta values;
+2. the site context is built from those texts, ordered by a stable hash of the URL;
 3. every page is cleaned again with that context, without its own text (``for_page``: a page
    is never evidence for itself), and with its own earlier captures.
 """
@@ -19,9 +20,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from pipelines.cleaning.clean import clean_page
-from pipelines.cleaning.context import GAP, SiteContext, page_text
+from pipelines.cleaning.context import GAP, SiteContext, page_lines
+from pipelines.cleaning.detect import find_spam
 from pipelines.cleaning.lexicon import Lexicon, default_lexicon
-from pipelines.cleaning.model import BODY, Action, CleanResult
+from pipelines.cleaning.model import CleanResult
+from pipelines.cleaning.restore import decide_all
+from pipelines.text import parse_html
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,30 +38,28 @@ class SitePage:
     earlier: tuple[str, ...] = ()
 
 
-def first_pass(page: SitePage, *, lexicon: Lexicon | None = None) -> CleanResult:
-    """A page cleaned without the site: what its own text and the lexicon show."""
-    return clean_page(page.html, url=page.url, lexicon=lexicon or default_lexicon())
+def site_text(html: str, *, lexicon: Lexicon | None = None) -> str:
+    """What a page teaches the site context: its lines (``context.page_lines``) with every spam
+    phrase the page itself shows marked ``GAP``: what was left around it is not a sentence of
+    the site, and no slot may read across it. Phrases the known-replacement map resolves are put
+    back (必威体育平台,必威体育app -> 其他). Cheap: one parse, no element or field cleaning."""
+    lexicon = lexicon or default_lexicon()
+    doc = parse_html(html)
+    if doc is None:
+        return ""
+    return "\n".join(_gapped(line, lexicon) for line in page_lines(doc))
 
 
-def site_text(result: CleanResult) -> str:
-    """What a cleaned page teaches the site context (``context.page_text``): its body text, the
-    rest of its text and its short fields, where a replaced word also stands. A phrase removed
-    from the body without its original word is marked ``GAP``: what was left around it is not a
-    sentence of the site, and no slot may read across it."""
-    return page_text(result.clean_html, body=_gapped(result))
-
-
-def _gapped(result: CleanResult) -> str:
-    edits = sorted(
-        (f for f in result.findings if f.field == BODY and f.start is not None and f.action is not Action.SUSPECTED),
-        key=lambda f: f.start,
-    )
+def _gapped(text: str, lexicon: Lexicon) -> str:
+    spans = find_spam(text, lexicon)
+    if not spans:
+        return text
     out, pos = [], 0
-    for f in edits:
-        out.append(result.raw_text[pos : f.start])
-        out.append(f.replacement if f.action is Action.RESTORED and f.replacement else GAP)
-        pos = f.end
-    out.append(result.raw_text[pos:])
+    for span, decision in zip(spans, decide_all(text, spans, lexicon, None), strict=True):
+        out.append(text[pos : span.start])
+        out.append(decision.replacement or GAP)
+        pos = span.end
+    out.append(text[pos:])
     return "".join(out)
 
 
@@ -72,8 +74,7 @@ def site_context(first: Iterable[tuple[str, str]]) -> SiteContext:
 def clean_site(pages: Sequence[SitePage], *, lexicon: Lexicon | None = None) -> list[CleanResult]:
     """Clean ``pages`` (one site) with each other's evidence; one result per page, in order."""
     lexicon = lexicon or default_lexicon()
-    firsts = [first_pass(page, lexicon=lexicon) for page in pages]
-    context = site_context((page.url, site_text(result)) for page, result in zip(pages, firsts, strict=True))
+    context = site_context((page.url, site_text(page.html, lexicon=lexicon)) for page in pages)
     return [
         clean_page(page.html, url=page.url, lexicon=lexicon, context=context.for_page(page.url, page.earlier))
         for page in pages
