@@ -30,7 +30,7 @@ from pipelines.cleaning.context import SiteContext
 from pipelines.cleaning.detect import Span, find_spam, spam_line
 from pipelines.cleaning.fields import FieldCleaner
 from pipelines.cleaning.hidden import Flag, find_hidden, find_link_farms, host_of
-from pipelines.cleaning.inserted import inserted_phrases
+from pipelines.cleaning.inserted import inserted_phrases, title_line_pieces
 from pipelines.cleaning.lexicon import Lexicon, default_lexicon
 from pipelines.cleaning.model import BODY, PAGE, Action, CleanResult, Finding, FindingKind, apply_findings
 from pipelines.cleaning.pinyin import find_rewrites
@@ -126,7 +126,7 @@ def _clean_once(
             )
 
     extra = site_repeated_phrases(raw, context) if site else []
-    slipped = inserted_phrases(raw, context, lexicon) if site else []
+    slipped = inserted_phrases(raw, context, lexicon) + title_line_pieces(raw, context, lexicon) if site else []
     spans = []
     for span in find_spam(raw, lexicon, extra_phrases=extra, inserted=slipped, suspects=True):
         if _overlaps(span.start, span.end, claimed):

@@ -27,6 +27,9 @@ MIN_JUNCTION = 3  # times the separated neighbours stand together on other pages
 MIN_WITNESSES = 2  # other pages that write the sentence without the phrase
 MAX_RARE = 2  # times a "new" pair may stand on the site's other pages
 MAX_PIECE = 12
+MAX_NAME = 4
+_TITLE_LINE = re.compile(r"(?m)^(?=[^\n]{4,60}$)[^\n]*?[\u4e00-\u9fff][_|\-—][\u4e00-\u9fff][^\n]*$")
+HEAD_LINES = 4  # a visible title stands among the body's first lines
 MIN_LEN = 2
 MAX_LEN = 8
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]+")
@@ -103,6 +106,16 @@ def _reading(text: str, start: int, end: int, context: SiteContext, prose: SiteC
     return phrase
 
 
+def _head_end(body: str) -> int:
+    end = 0
+    for _ in range(HEAD_LINES):
+        nxt = body.find("\n", end)
+        if nxt < 0:
+            return len(body)
+        end = nxt + 1
+    return end
+
+
 def _stem(phrase: str, lexicon: Lexicon | None) -> str:
     """The phrase without its grammar words (百盛真人 -> 百盛): what must be new to the site."""
     if lexicon is None or lexicon.grammar is None:
@@ -131,16 +144,22 @@ def inserted_pieces(field: str, body: str, context: SiteContext | None, lexicon:
             if pairs and all(_new(pair, context, prose) for pair in pairs):
                 found.append(piece)
                 continue
-        if (
-            lexicon is not None
-            and lexicon.grammar is not None
-            and lexicon.grammar.search(piece)
-            and not lexicon.grammar.fullmatch(piece)
-            and not ordinary(piece)
-            and piece[-1] not in ADMIN_END
-            and not context.contains(piece)
-        ):
-            found.append(piece)
+        if ordinary(piece) or piece[-1] in ADMIN_END or context.contains(piece):
+            continue
+        grammar = lexicon is not None and lexicon.grammar is not None and lexicon.grammar.search(piece)
+        if (grammar and not lexicon.grammar.fullmatch(piece)) or (len(piece) <= MAX_NAME and _WORD.fullmatch(piece)):
+            found.append(piece)  # betting grammar, or a short name no page of the site knows
+    return found
+
+
+def title_line_pieces(body: str, context: SiteContext | None, lexicon: Lexicon | None = None) -> list[str]:
+    """``inserted_pieces`` of the body's title-like lines (short, pieces joined by _ - |): where
+    a template puts the visible title inside the body container."""
+    found: list[str] = []
+    for m in _TITLE_LINE.finditer(body, 0, _head_end(body)):
+        line = m.group(0)
+        rest = body[: m.start()] + body[m.end() :]
+        found += inserted_pieces(line, rest, context, lexicon)
     return found
 
 
