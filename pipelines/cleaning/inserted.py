@@ -15,6 +15,7 @@ pairs are all new and that the page's body does not repeat is inserted too (``æ—
 
 from __future__ import annotations
 
+import operator
 import re
 
 from pipelines.cleaning.context import DIGIT_ZERO, SiteContext
@@ -164,16 +165,21 @@ def title_line_pieces(body: str, context: SiteContext | None, lexicon: Lexicon |
 
 
 def _new_pairs(text: str, context: SiteContext, prose: SiteContext) -> list[bool]:
-    """``_new`` for every pair of ``text`` (pair ``i`` is ``text[i:i+2]``), in one pass."""
+    """``_new`` for every pair of ``text`` (pair ``i`` is ``text[i:i+2]``). Each distinct pair is
+    judged once; the positions of the few new ones are then looked up."""
     norm = text.translate(DIGIT_ZERO)
     counts, own, known = context.pair_counts(), context.own_pair_counts(), prose.pair_counts()
     rare = max(MAX_RARE, context.sister_texts // 10)
-    word = [c.isalnum() for c in norm]
     out = [False] * max(len(norm) - 1, 0)
-    for i in range(len(norm) - 1):
-        if word[i] and word[i + 1]:
-            pair = norm[i : i + 2]
-            out[i] = pair not in known and counts.get(pair, 0) - own.get(pair, 0) <= rare
+    for pair in set(map(operator.add, norm, norm[1:])):
+        if pair in known or not (pair[0].isalnum() and pair[1].isalnum()):
+            continue
+        if counts.get(pair, 0) - own.get(pair, 0) > rare:
+            continue
+        pos = norm.find(pair)
+        while pos >= 0:
+            out[pos] = True
+            pos = norm.find(pair, pos + 1)
     return out
 
 

@@ -25,7 +25,7 @@ import re
 from collections import Counter
 
 from pipelines.cleaning import convert
-from pipelines.cleaning.context import SiteContext
+from pipelines.cleaning.context import DIGIT_ZERO, SiteContext
 from pipelines.cleaning.prose import ADMIN_END, ordinary, prose_context
 
 MIN_TEXTS = 2
@@ -132,7 +132,15 @@ def _repeated_grams(words: list[str]) -> list[str]:
     joined = "\n".join(words)  # grams across a "\n" are not words: never counted as repeated
     counts: dict[str, int] = {}
     by_length: list[list[str]] = []
-    places = range(len(joined) - MIN_LEN + 1)
+    # a candidate is not ordinary prose: it holds a pair of characters prose never writes. Only
+    # grams around such a pair are counted (every occurrence of such a gram is around one)
+    known = prose_context().pair_counts()
+    norm = joined.translate(DIGIT_ZERO)
+    novel = [i for i in range(len(norm) - 1) if norm[i : i + 2] not in known and "\n" not in norm[i : i + 2]]
+    near = set()
+    for p in novel:
+        near.update(range(max(0, p - MAX_LEN + 2), p + 1))
+    places = sorted(i for i in near if i <= len(joined) - MIN_LEN)
     for n in range(MIN_LEN, MAX_LEN + 1):
         grams = [joined[i : i + n] for i in places]
         repeated = {g: c for g, c in Counter(grams).items() if c >= MIN_REPEATS and "\n" not in g}
@@ -146,7 +154,8 @@ def _repeated_grams(words: list[str]) -> list[str]:
                 covered.add(g[:-1])
             if counts.get(g[1:]) == c:
                 covered.add(g[1:])
-    return [g for grams in reversed(by_length) for g in grams if g not in covered]
+    novel_pair = lambda g: any(g[k : k + 2].translate(DIGIT_ZERO) not in known for k in range(len(g) - 1))  # noqa: E731
+    return [g for grams in reversed(by_length) for g in grams if g not in covered and novel_pair(g)]
 
 
 def _contexts(text: str, phrase: str) -> set[tuple[str, str]]:
