@@ -47,7 +47,7 @@ def site_text(html: str, *, lexicon: Lexicon | None = None) -> str:
     doc = parse_html(html)
     if doc is None:
         return ""
-    return "\n".join(_gapped(line, lexicon) for line in page_lines(doc))
+    return "\n".join(_gapped(line, lexicon) if len(line) <= 300 else line for line in page_lines(doc))
 
 
 def _gapped(text: str, lexicon: Lexicon) -> str:
