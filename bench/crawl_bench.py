@@ -119,7 +119,7 @@ class StaticServer:
             conf.write_text(NGINX_CONF.format(tmp=self.tmp, port=self.port, root=self.replica / "site"))
             self.proc = subprocess.Popen(["nginx", "-p", str(self.tmp), "-c", str(conf), "-g", "daemon off;"])
         else:
-            from crawler.replica.server import ReplicaServer
+            from replica.server import ReplicaServer
 
             self.replica_server = ReplicaServer(self.replica, port=self.port).start()
         deadline = time.monotonic() + 10
@@ -334,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     only = set(args.only.split(","))
     replica = args.replica or Path(tempfile.gettempdir()) / f"gongkai-bench-replica-{args.scale}"
     if not (replica / "manifest.json").exists():
-        from crawler.replica.generate import build_site
+        from replica.generate import build_site
 
         print(f"building replica (scale {args.scale}) in {replica} ...", flush=True)
         print(build_site(replica, scale=args.scale), flush=True)

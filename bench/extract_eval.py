@@ -126,7 +126,7 @@ def replica_warc(work: Path, scale: int) -> tuple[Path, int, float]:
     import gzip
 
     from archive.warc import WarcWriter
-    from crawler.replica.generate import build_site
+    from replica.generate import build_site
 
     site = work / "replica"
     build_site(site, scale=scale)

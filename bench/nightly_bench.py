@@ -19,8 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from crawler.replica.generate import build_site
-from crawler.replica.server import ReplicaServer
+from replica.generate import build_site
+from replica.server import ReplicaServer
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
 

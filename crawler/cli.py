@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 # Scrapy, Twisted and the replica generator are imported by the commands that use them, so the
 # archive's own commands (changes, search, show, export...) start in about 0.9 s instead of 1.5.
-#: The replica's county variants (crawler.replica.variant.VARIANTS; tests/test_cli.py checks).
+#: The replica's county variants (replica.variant.VARIANTS; tests/test_cli.py checks).
 VARIANT_NAMES = ("renshou", "qingxi")
 
 
@@ -213,7 +213,7 @@ def replica_build(directory: str, scale: int, seed: int, variant: str) -> None:
 
     Example: gongkai replica build ./replica --scale 7
     """
-    from crawler.replica.generate import build_site
+    from replica.generate import build_site
 
     if scale < 1:
         raise click.BadParameter("must be at least 1", param_hint="--scale")
@@ -230,7 +230,7 @@ def replica_serve(directory: str, host: str, port: int) -> None:
 
     Example: gongkai replica serve ./replica --port 8000
     """
-    from crawler.replica.server import serve_forever
+    from replica.server import serve_forever
 
     serve_forever(Path(directory), host=host, port=port, ready=lambda url: click.echo(f"REPLICA {url}", nl=True))
 

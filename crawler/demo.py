@@ -11,8 +11,8 @@ from rich.table import Table
 from archive.cli import Paths
 from archive.db import make_engine, make_sessionmaker
 from archive.export import export_records
-from crawler.replica.generate import build_site
-from crawler.replica.server import ReplicaServer
+from replica.generate import build_site
+from replica.server import ReplicaServer
 from crawler.runner import FAST_SETTINGS, run_crawl
 from crawler.summary import print_summary
 

@@ -33,9 +33,9 @@ from crawler.distributed import (
     frontier_status,
     seed,
 )
-from crawler.replica.generate import build_site
-from crawler.replica.mutate import delete_report, read_truth, unlist_report
-from crawler.replica.server import ReplicaServer
+from replica.generate import build_site
+from replica.mutate import delete_report, read_truth, unlist_report
+from replica.server import ReplicaServer
 from tests.conftest import service_missing
 
 REDIS_URL = os.environ.get("GONGKAI_TEST_REDIS", "redis://127.0.0.1:6379/0")

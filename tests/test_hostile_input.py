@@ -2,7 +2,7 @@
 stay inside their folder, and the replica server serves nothing outside its site.
 
 A crawl (SQLite and PostgreSQL) starts at a listing of reports whose titles, link texts and URL
-query strings are injection strings (crawler/replica/faults.py ``hostile_plan``); then the
+query strings are injection strings (replica/faults.py ``hostile_plan``); then the
 commands that take user input (``changes --run/--since``, ``export``, ``search``, ``show``) get the
 same strings, and the tables are checked intact.
 
@@ -33,9 +33,9 @@ from archive.models import Capture, CrawlRun, Event, Page, ReportVersion
 from archive.research_cli import search_command, show_command
 from archive.search import Query, QueryError, SearchFilters, parse_query, search
 from archive.warc import WarcWriter, sanitize_name_part
-from crawler.replica.faults import HOSTILE_COLUMN, HOSTILE_STRINGS, hostile_plan
+from replica.faults import HOSTILE_COLUMN, HOSTILE_STRINGS, hostile_plan
 from crawler.cli import main
-from crawler.replica.server import ReplicaServer
+from replica.server import ReplicaServer
 from tests.conftest import fresh_pg_database
 
 GONGKAI = [sys.executable, "-m", "crawler.cli"]

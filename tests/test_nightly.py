@@ -21,9 +21,9 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive.lock import EXIT_LOCKED, CrawlLock
 from archive.warcread import check_file
-from crawler.replica.generate import build_site
-from crawler.replica.mutate import delete_report, edit_report, inject_spam, read_truth, unlist_report
-from crawler.replica.server import ReplicaServer
+from replica.generate import build_site
+from replica.mutate import delete_report, edit_report, inject_spam, read_truth, unlist_report
+from replica.server import ReplicaServer
 
 pytestmark = pytest.mark.e2e
 

@@ -17,11 +17,11 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from lxml import html as lxml_html
 
-from crawler.replica import build_site
-from crawler.replica.generate import MANIFEST_FILE, Site, build_model
-from crawler.replica.mutate import delete_report, edit_report, inject_spam, read_truth, unlist_report
-from crawler.replica.server import ReplicaServer
-from crawler.replica.spam import SpamKind
+from replica import build_site
+from replica.generate import MANIFEST_FILE, Site, build_model
+from replica.mutate import delete_report, edit_report, inject_spam, read_truth, unlist_report
+from replica.server import ReplicaServer
+from replica.spam import SpamKind
 from pipelines.text import body_text
 
 BASE = "http://replica.test/"
@@ -350,7 +350,7 @@ def test_access_log(server, out_dir):
 
 
 def test_cli_prints_url_and_serves(out_dir):
-    proc = subprocess.Popen([sys.executable, "-m", "crawler.replica.server", str(out_dir), "--port", "0"],
+    proc = subprocess.Popen([sys.executable, "-m", "replica.server", str(out_dir), "--port", "0"],
                             stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[1])
     try:
         line = proc.stdout.readline()

@@ -3,7 +3,7 @@
 ``build_site(out_dir)`` writes ``out_dir/site/`` (document root), ``out_dir/manifest.json``
 (per served path: file, content type, whether the HTTP charset is sent, Last-Modified, status,
 sha1), ``out_dir/truth.jsonl`` (one object per served page) and ``out_dir/model.pickle`` (the
-model, which :mod:`crawler.replica.mutate` edits and re-renders through :func:`rebuild`).
+model, which :mod:`replica.mutate` edits and re-renders through :func:`rebuild`).
 All randomness is drawn while building the model; rendering is a pure function of it.
 """
 
@@ -24,11 +24,11 @@ from urllib.parse import quote
 from pathlib import Path
 from collections.abc import Callable
 
-from crawler.replica import templates as T
-from crawler.replica.spam import Injection, inject, plan
-from crawler.replica.texts import Options, Table, compose
+from replica import templates as T
+from replica.spam import Injection, inject, plan
+from replica.texts import Options, Table, compose
 from pipelines.text import body_text
-from crawler.replica.townships import Figures, Township, make_figures, make_townships
+from replica.townships import Figures, Township, make_figures, make_townships
 
 MODEL_FILE = "model.pickle"
 MANIFEST_FILE = "manifest.json"
@@ -361,10 +361,10 @@ def load_model(out_dir: Path) -> Site:
 def build_site(out_dir: Path, *, scale: int = 1, seed: int = 2019, variant: str = "renshou") -> BuildSummary:
     """Generate the replica into ``out_dir`` (created if missing; an older build is replaced).
 
-    ``variant`` picks the county's templates (:mod:`crawler.replica.variant`); the model (townships,
+    ``variant`` picks the county's templates (:mod:`replica.variant`); the model (townships,
     reports, chains) is the same for every variant of one seed and scale.
     """
-    from crawler.replica.variant import renderer
+    from replica.variant import renderer
 
     render = renderer(variant)
     out_dir = Path(out_dir)

@@ -25,9 +25,9 @@ from collections.abc import Callable
 from datetime import timedelta
 from html import escape
 
-from crawler.replica import generate as G
-from crawler.replica import templates as T
-from crawler.replica.texts import compose
+from replica import generate as G
+from replica import templates as T
+from replica.texts import compose
 
 DEFAULT_VARIANT = "renshou"
 QINGXI = "qingxi"

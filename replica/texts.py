@@ -43,7 +43,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crawler.replica.townships import CATEGORIES, COUNTY, CROWN_VILLAGE_TOWN, Figures, Township
+from replica.townships import CATEGORIES, COUNTY, CROWN_VILLAGE_TOWN, Figures, Township
 
 PROSE = "prose-2016"
 TRIAL = "trial-2019"

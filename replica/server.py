@@ -7,7 +7,7 @@ HEAD, and an HTML 404. Files and the manifest are re-read when their mtime chang
 mutations take effect without a restart. Every request is appended to ``access.log`` (JSON
 lines) and kept in memory for :meth:`ReplicaServer.requests`.
 
-Run: ``python -m crawler.replica.server DIR --port 0`` prints ``REPLICA http://127.0.0.1:PORT/``.
+Run: ``python -m replica.server DIR --port 0`` prints ``REPLICA http://127.0.0.1:PORT/``.
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crawler.replica import templates as T
+from replica import templates as T
 
 if TYPE_CHECKING:
-    from crawler.replica.faults import FaultPlan
+    from replica.faults import FaultPlan
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ class ReplicaServer:
         self.out_dir = _resolve_out_dir(root)
         #: Seconds each response waits before it is sent: a slow server (may be changed live).
         self.delay = delay
-        #: Paths answered by the fault layer (crawler/replica/faults.py) instead of the manifest.
+        #: Paths answered by the fault layer (replica/faults.py) instead of the manifest.
         self.faults = faults
         self._store = _Store(self.out_dir)
         self._log_lock = threading.Lock()
@@ -292,14 +292,14 @@ def serve_forever(out_dir: Path, *, host: str = "127.0.0.1", port: int = 0,
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawler.replica.server",
+    parser = argparse.ArgumentParser(prog="python -m replica.server",
                                      description="Serve a built replica site.")
     parser.add_argument("directory", type=Path, help="output directory of build_site (holds manifest.json)")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args(argv)
     if not (_resolve_out_dir(args.directory) / MANIFEST_FILE).exists():
-        parser.error(f"{args.directory}: no {MANIFEST_FILE}; build the site first (crawler.replica.build_site)")
+        parser.error(f"{args.directory}: no {MANIFEST_FILE}; build the site first (replica.build_site)")
 
     def ready(url: str) -> None:
         print(f"REPLICA {url}", flush=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from html import escape
 from collections.abc import Callable
 
-from crawler.replica.templates import ArticleView
+from replica.templates import ArticleView
 from pipelines.cleaning.model import FindingKind
 from pipelines.text import element_text, parse_html
 

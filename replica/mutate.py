@@ -1,9 +1,9 @@
 """Between-run changes to a built replica, for nightly-crawl tests.
 
 Each function loads the site model, changes one report, and re-renders the site in place
-through :func:`crawler.replica.generate.write_site`: only files whose bytes changed are
+through :func:`replica.generate.write_site`: only files whose bytes changed are
 rewritten (they get a new Last-Modified from ``clock``), and the manifest and ground truth
-are rewritten to match. A running :class:`~crawler.replica.server.ReplicaServer` picks the
+are rewritten to match. A running :class:`~replica.server.ReplicaServer` picks the
 changes up on its next request.
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from crawler.replica.generate import TRUTH_FILE, Article, Site, load_model, write_site
-from crawler.replica.spam import BRANDS, DOMAINS, REPLACED_WORDS, Injection, SpamKind
+from replica.generate import TRUTH_FILE, Article, Site, load_model, write_site
+from replica.spam import BRANDS, DOMAINS, REPLACED_WORDS, Injection, SpamKind
 
 Clock = Callable[[], datetime]
 
