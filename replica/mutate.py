@@ -1,7 +1,7 @@
 """Between-run changes to a built replica, for nightly-crawl tests.
 
 Each function loads the site model, changes one report, and re-renders the site in place
-through :func:`replica.generate.write_site`: only files whose bytes changed are
+through :func:`replica.files.write_site`: only files whose bytes changed are
 rewritten (they get a new Last-Modified from ``clock``), and the manifest and ground truth
 are rewritten to match. A running :class:`~replica.server.ReplicaServer` picks the
 changes up on its next request.
@@ -16,7 +16,9 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from replica.generate import TRUTH_FILE, Article, Site, load_model, write_site
+from replica.files import TRUTH_FILE, load_model, write_site
+from replica.model import Article, Site
+from replica.renshou import render_site
 from replica.spam import BRANDS, DOMAINS, REPLACED_WORDS, Injection, SpamKind
 
 Clock = Callable[[], datetime]
@@ -61,7 +63,7 @@ def edit_report(out_dir: Path, path: str, *, metric: str = "public_responses", d
     setattr(article.figures, attribute, max(0, getattr(article.figures, attribute) + delta))
     if sentence is not None:
         article.options = dataclasses.replace(article.options, revision=sentence)
-    write_site(out_dir, site, clock=clock)
+    write_site(out_dir, site, render=render_site, clock=clock)
 
 
 def delete_report(out_dir: Path, path: str, *, clock: Clock | None = None) -> None:
@@ -70,7 +72,7 @@ def delete_report(out_dir: Path, path: str, *, clock: Clock | None = None) -> No
     article = _find(site, path)
     site.columns[article.column_id].chain.remove(article.id)
     del site.articles[article.id]
-    write_site(out_dir, site, clock=clock)
+    write_site(out_dir, site, render=render_site, clock=clock)
 
 
 def unlist_report(out_dir: Path, path: str, *, clock: Clock | None = None) -> None:
@@ -79,7 +81,7 @@ def unlist_report(out_dir: Path, path: str, *, clock: Clock | None = None) -> No
     article = _find(site, path)
     article.listed = False
     article.chained = False
-    write_site(out_dir, site, clock=clock)
+    write_site(out_dir, site, render=render_site, clock=clock)
 
 
 def inject_spam(out_dir: Path, path: str, *, kind: SpamKind | str = SpamKind.HIDDEN_BLOCK,
@@ -94,4 +96,4 @@ def inject_spam(out_dir: Path, path: str, *, kind: SpamKind | str = SpamKind.HID
     brand = brand or BRANDS[(article.id + len(article.injections)) % len(BRANDS)]
     domain = DOMAINS[article.id % len(DOMAINS)]
     article.injections = [*article.injections, Injection(kind, brand, word, domain, style)]
-    write_site(out_dir, site, clock=clock)
+    write_site(out_dir, site, render=render_site, clock=clock)

@@ -90,6 +90,6 @@ def test_unreachable_site_exits_non_zero_with_one_line(tmp_path):
 def test_variant_choices_are_the_replica_variants():
     # cli.py names them itself so that `gongkai --help` does not import the replica generator
     from crawler.cli import VARIANT_NAMES
-    from replica.variant import VARIANTS
+    from replica.generate import VARIANTS
 
     assert tuple(VARIANT_NAMES) == tuple(VARIANTS)

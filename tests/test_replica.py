@@ -18,7 +18,8 @@ import pytest
 from lxml import html as lxml_html
 
 from replica import build_site
-from replica.generate import MANIFEST_FILE, Site, build_model
+from replica.files import MANIFEST_FILE
+from replica.model import Site, build_model
 from replica.mutate import delete_report, edit_report, inject_spam, read_truth, unlist_report
 from replica.server import ReplicaServer
 from replica.spam import SpamKind

@@ -1,6 +1,6 @@
 """A second replica county on the same CMS, with other template choices.
 
-``build_site(out, variant="qingxi")`` renders the same seeded model (townships, reports, figures,
+``build_site(out, variant="qingxi")`` (``replica.generate``) renders the same seeded model (townships, reports, figures,
 prev/next chains, reports reachable only through them, attachments) as 青溪县人民政府, a fictional
 county whose portal made different choices than rs.gov.cn:
 
@@ -21,17 +21,14 @@ county only.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable
 from datetime import timedelta
 from html import escape
 
-from replica import generate as G
 from replica import templates as T
+from replica.files import Page, last_modified
+from replica.model import BUILT_LOCAL, PAGE_SIZE, Article, Column, Site
+from replica.pages import attachment_page, chain_neighbours, html_page, render_blocks, report_title
 from replica.texts import compose
-
-DEFAULT_VARIANT = "renshou"
-QINGXI = "qingxi"
-VARIANTS = (DEFAULT_VARIANT, QINGXI)
 
 SITE_NAME = "青溪县人民政府"
 HUB_PATH = "/zwgk/ndbg.htm"
@@ -39,19 +36,6 @@ HUB_NAME = "政府信息公开年度报告"
 LIST_DIR = "/zwgk"
 ROBOTS = "User-agent: *\nDisallow: /system/resource/\n"
 TREE_OFFSET = 1000  # wbtreeid = column id + offset: the dynamic list's own numbering
-
-
-class UnknownVariant(ValueError):
-    """No replica variant by that name."""
-
-
-def renderer(name: str) -> Callable[[G.Site], list[G.Page]]:
-    """The page renderer of variant ``name`` (the default county's is ``generate.render_site``)."""
-    if name == DEFAULT_VARIANT:
-        return G.render_site
-    if name == QINGXI:
-        return render_qingxi
-    raise UnknownVariant(f"no replica variant {name!r} (known: {', '.join(VARIANTS)})")
 
 
 def list_url(column_id: int, page: int, total: int) -> str:
@@ -75,43 +59,43 @@ def _doc(title: str, body: str, *, encoding: str = "utf-8") -> str:
     )
 
 
-def render_qingxi(site: G.Site) -> list[G.Page]:
-    modified = G.last_modified(G.BUILT_LOCAL)
-    pages = [G.Page("/robots.txt", ROBOTS.encode(), "text/plain", False, modified,
+def render_qingxi(site: Site) -> list[Page]:
+    modified = last_modified(BUILT_LOCAL)
+    pages = [Page("/robots.txt", ROBOTS.encode(), "text/plain", False, modified,
                     {"path": "/robots.txt", "kind": "robots", "listed": False, "disallowed": False,
                      "encoding": "ascii"})]
     home_body = (f'<div class="qx-main"><ul class="qx-links"><li><a href="{HUB_PATH[1:]}">{HUB_NAME}</a></li>'
                  '<li><a href="zwgk/index.htm">政务公开</a></li></ul></div>')
-    home = G._html_page("/index.htm", _doc(SITE_NAME, home_body), {"kind": "home"})
-    pages += [home, G.Page("/", home.body, home.content_type, home.http_charset, home.last_modified,
+    home = html_page("/index.htm", _doc(SITE_NAME, home_body), {"kind": "home"})
+    pages += [home, Page("/", home.body, home.content_type, home.http_charset, home.last_modified,
                            home.truth | {"path": "/"})]
-    pages.append(G._html_page("/zwgk/index.htm", _doc(f"政务公开-{SITE_NAME}",
+    pages.append(html_page("/zwgk/index.htm", _doc(f"政务公开-{SITE_NAME}",
                               f'<div class="qx-main"><a href="ndbg.htm">{HUB_NAME}</a></div>'), {"kind": "other"}))
     columns = [c for c in site.columns.values() if not c.spec.disallowed]
     hub_links = []
     for column in columns:
         listed = [aid for aid in column.chain if site.articles[aid].listed]
-        total = max(1, -(-len(listed) // G.PAGE_SIZE))
+        total = max(1, -(-len(listed) // PAGE_SIZE))
         hub_links.append((list_url(column.spec.id, 1, total).rsplit("/", 1)[1], column.name))
         pages += _listing_pages(site, column, total)
-        for article, prev_id, next_id in G.chain_neighbours(site, column):
+        for article, prev_id, next_id in chain_neighbours(site, column):
             pages.append(_article_page(site, column, article, prev_id, next_id))
-            pages += [G._attachment_page(article, a) for a in article.attachments]
+            pages += [attachment_page(article, a) for a in article.attachments]
     rows = "".join(f'<li><a href="{escape(href)}">{escape(name)}</a></li>' for href, name in hub_links)
-    pages.append(G._html_page(HUB_PATH, _doc(f"{HUB_NAME}-{SITE_NAME}",
+    pages.append(html_page(HUB_PATH, _doc(f"{HUB_NAME}-{SITE_NAME}",
                               f'<div class="qx-main"><h3>{HUB_NAME}</h3><ul class="qx-hub">{rows}</ul></div>'),
                               {"kind": "hub"}))
     return pages
 
 
-def _listing_pages(site: G.Site, column: G.Column, total: int) -> list[G.Page]:
+def _listing_pages(site: Site, column: Column, total: int) -> list[Page]:
     items = [site.articles[aid] for aid in column.chain if site.articles[aid].listed]
     pages = []
     for number in range(1, total + 1):
-        chunk = items[(number - 1) * G.PAGE_SIZE:number * G.PAGE_SIZE]
+        chunk = items[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
         rows = "".join(
             f'<tr class="list_item"><td class="list_title"><a href="{posixpath.relpath(column.article_path(a.id), LIST_DIR)}"'
-            f' title="{escape(G._title(a))}" target="_blank">{escape(G._title(a))}</a></td>'
+            f' title="{escape(report_title(a))}" target="_blank">{escape(report_title(a))}</a></td>'
             f'<td class="list_date">[{a.published:%Y-%m-%d}]</td></tr>'
             for a in chunk
         )
@@ -122,25 +106,25 @@ def _listing_pages(site: G.Site, column: G.Column, total: int) -> list[G.Page]:
         inner = (f'<table class="list_tbl" width="100%">{rows}</table>'
                  + T.pager_b(number, total, len(items), href))
         body = f'<div class="qx-main"><h3>{escape(column.name)}</h3>{inner}</div>'
-        newest = max((a.published for a in chunk), default=G.BUILT_LOCAL)
-        pages.append(G._html_page(list_url(column.spec.id, number, total), _doc(f"{column.name}-{SITE_NAME}", body),
+        newest = max((a.published for a in chunk), default=BUILT_LOCAL)
+        pages.append(html_page(list_url(column.spec.id, number, total), _doc(f"{column.name}-{SITE_NAME}", body),
                                   {"kind": "listing", "column_id": column.spec.id, "page": number, "pages": total},
                                   modified=newest))
     return pages
 
 
-def _article_page(site: G.Site, column: G.Column, article: G.Article, prev_id: int | None,
-                  next_id: int | None) -> G.Page:
+def _article_page(site: Site, column: Column, article: Article, prev_id: int | None,
+                  next_id: int | None) -> Page:
     town = article.township
     text = compose(town, article.year, article.figures, article.options)
-    body_html = G.render_blocks(text.blocks)
+    body_html = render_blocks(text.blocks)
     path = column.article_path(article.id)
     attachments = "".join(f'<li><a href="{escape(a.path)}">附件：{escape(a.name)}</a></li>'
                           for a in article.attachments)
     chain = ""
     for label, other in (("上一篇", prev_id), ("下一篇", next_id)):
         if other:
-            chain += f'<li>{label}：<a href="{other}.htm">{escape(G._title(site.articles[other]))}</a></li>'
+            chain += f'<li>{label}：<a href="{other}.htm">{escape(report_title(site.articles[other]))}</a></li>'
     source = escape(article.source)
     content = (
         f'<div class="qx-main article_box"><form name="_newscontent_fromname">'
@@ -162,5 +146,5 @@ def _article_page(site: G.Site, column: G.Column, article: G.Article, prev_id: i
         "attachments": [a.path for a in article.attachments],
         "spam": [],
     }
-    return G._html_page(path, html, truth, encoding=article.encoding, http_charset=article.http_charset,
+    return html_page(path, html, truth, encoding=article.encoding, http_charset=article.http_charset,
                         modified=article.published + timedelta(minutes=5))
