@@ -84,14 +84,14 @@ def unlist_report(out_dir: Path, path: str, *, clock: Clock | None = None) -> No
     write_site(out_dir, site, render=render_site, clock=clock)
 
 
-def inject_spam(out_dir: Path, path: str, *, kind: SpamKind | str = SpamKind.HIDDEN_BLOCK,
+def inject_spam(out_dir: Path, path: str, *, kind: SpamKind | str = SpamKind.HIDDEN_LINKS,
                 brand: str | None = None, word: str | None = None, style: int = 0,
                 clock: Clock | None = None) -> None:
     """Add one injection of ``kind`` to the report (on top of any it already carries)."""
     site = load_model(out_dir)
     article = _find(site, path)
     kind = SpamKind(kind)
-    if kind == SpamKind.REPLACED_WORD and word is None:
+    if kind == SpamKind.WORD_SWAP and word is None:
         word = REPLACED_WORDS[0]
     brand = brand or BRANDS[(article.id + len(article.injections)) % len(BRANDS)]
     domain = DOMAINS[article.id % len(DOMAINS)]

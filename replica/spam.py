@@ -3,24 +3,40 @@
 An :class:`Injection` is a recipe (kind, brand phrase, target word, off-site domain, style);
 :func:`inject` applies a list of them to an :class:`ArticleView` and returns the finished page
 HTML plus one :class:`SpamRecord` per injected item for the ground truth. Brands and domains
-are invented. Kinds use the values of ``pipelines.cleaning.FindingKind``.
+are invented.
+
+The ground truth names each injection by how the hack was done (:class:`SpamKind`), in the
+replica's own words: it never borrows the cleaner's vocabulary, so an evaluation cannot agree with
+the cleaner merely by sharing its names. Tests and benchmarks that compare the two go through one
+explicit table of their own.
 """
 
 from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
-from html import escape
 from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from html import escape
 
-from replica.templates import ArticleView
-from pipelines.cleaning.model import FindingKind
 from pipelines.text import element_text, parse_html
+from replica.templates import ArticleView
 
 
-#: The ground truth names injections with the cleaner's finding kinds (one list, not two).
-SpamKind = FindingKind
+class SpamKind(StrEnum):
+    """How a hacked page was altered (the replica's own names for its injections)."""
+
+    BRAND_BANNER = "brand_banner"  # a line of brand phrases and an image above the title
+    WORD_SWAP = "word_swap"  # a common word replaced by a brand phrase throughout the page
+    TITLE_PREFIX = "title_prefix"  # a brand phrase before the <title> (and the visible title)
+    META_TAGS = "meta_tags"  # brand phrases as meta keywords and description
+    SOURCE_FIELD = "source_field"  # a brand phrase as the 来源 value
+    HIDDEN_LINKS = "hidden_links"  # an invisible block of links to betting sites
+    SCRIPT_LINK = "script_written_link"  # a link written into the page by script
+    HIDDEN_FRAME = "hidden_frame"  # a zero-size frame of an off-site page
+    PINYIN_GLOSS = "pinyin_gloss"  # pinyin interleaved with the characters: 政(zheng)府(fu)
+    TRADITIONAL_SCRIPT = "traditional_script"  # the text converted to traditional characters
 
 
 BRANDS: tuple[str, ...] = (
@@ -113,7 +129,7 @@ def inject(
     replacements: list[tuple[str, str]] = []
     for inj in injections:
         kind = inj.kind
-        if kind == SpamKind.BANNER:
+        if kind == SpamKind.BRAND_BANNER:
             banner = (
                 f'<p style="text-align:center;font-size:18px;color:#c00">{escape(inj.brand)}</p>'
                 f'<p style="text-align:center"><img alt="图片" src="http://{inj.domain}/upload/banner.gif" /></p>'
@@ -123,22 +139,22 @@ def inject(
             else:
                 view.banner_html = banner
             records.append(SpamRecord(kind, inj.brand, None))
-        elif kind == SpamKind.REPLACED_WORD:
+        elif kind == SpamKind.WORD_SWAP:
             replacements.append((inj.word or "其他", inj.brand))
             records.append(SpamRecord(kind, inj.brand, inj.word or "其他"))
-        elif kind == SpamKind.TITLE_SPAM:
+        elif kind == SpamKind.TITLE_PREFIX:
             view.title_tag = f"{inj.brand}_{view.title_tag}"
             if inj.style % 2:
                 view.visible_title = f"{inj.brand}{view.visible_title}"
             records.append(SpamRecord(kind, inj.brand, None))
-        elif kind == SpamKind.META_SPAM:
+        elif kind == SpamKind.META_TAGS:
             view.meta["keywords"] = inj.brand
             view.meta["description"] = f"{inj.brand},{inj.brand.split(',')[0]}最新地址"
             records.append(SpamRecord(kind, inj.brand, None))
-        elif kind == SpamKind.SOURCE_SPAM:
+        elif kind == SpamKind.SOURCE_FIELD:
             view.source = inj.brand
             records.append(SpamRecord(kind, inj.brand, None))
-        elif kind == SpamKind.HIDDEN_BLOCK:
+        elif kind == SpamKind.HIDDEN_LINKS:
             block, text = _hidden_block(inj)
             slot = inj.style % 3
             if slot == 0:
@@ -160,24 +176,24 @@ def inject(
                 script = f"<script>document.write('<a href=\"{href}\" style=\"display:none\">{inj.brand}</a>');</script>"
             view.content_tail += script
             records.append(SpamRecord(kind, inj.brand, None))
-        elif kind == SpamKind.IFRAME:
+        elif kind == SpamKind.HIDDEN_FRAME:
             src = f"http://{inj.domain}/tj.html"
             view.page_tail += f'<iframe src="{src}" width="0" height="0" frameborder="0" scrolling="no"></iframe>'
             records.append(SpamRecord(kind, src, None))
-        elif kind in (SpamKind.TRADITIONAL, SpamKind.PINYIN):
+        elif kind in (SpamKind.TRADITIONAL_SCRIPT, SpamKind.PINYIN_GLOSS):
             continue
     kinds = {inj.kind for inj in injections}
-    if SpamKind.TRADITIONAL in kinds or SpamKind.PINYIN in kinds:
-        pinyin = SpamKind.PINYIN in kinds
+    if SpamKind.TRADITIONAL_SCRIPT in kinds or SpamKind.PINYIN_GLOSS in kinds:
+        pinyin = SpamKind.PINYIN_GLOSS in kinds
         before = view.body_html
         view.body_html = map_text(before, lambda text: traditionalise(text, pinyin))
         plain = element_text(parse_html(before))
         if pinyin:
-            records += [SpamRecord(SpamKind.PINYIN, traditionalise(spelled, False), word)
+            records += [SpamRecord(SpamKind.PINYIN_GLOSS, traditionalise(spelled, False), word)
                         for word, spelled in PINYIN.items() if word in plain]
-        if SpamKind.TRADITIONAL in kinds:
+        if SpamKind.TRADITIONAL_SCRIPT in kinds:
             used = sorted({ch for ch in plain if ch in TRADITIONAL})
-            records += [SpamRecord(SpamKind.TRADITIONAL, TRADITIONAL[ch], ch) for ch in used]
+            records += [SpamRecord(SpamKind.TRADITIONAL_SCRIPT, TRADITIONAL[ch], ch) for ch in used]
     html = render(view)
     for word, brand in replacements:
         html = map_text(html, lambda text, w=word, b=brand: text.replace(w, b))
@@ -186,14 +202,14 @@ def inject(
 
 #: Combinations applied to spammed pages, in turn, so every kind lands on several pages.
 PROFILES: tuple[tuple[SpamKind, ...], ...] = (
-    (SpamKind.BANNER, SpamKind.REPLACED_WORD, SpamKind.TITLE_SPAM),
-    (SpamKind.HIDDEN_BLOCK, SpamKind.SCRIPT_LINK),
-    (SpamKind.META_SPAM, SpamKind.SOURCE_SPAM, SpamKind.IFRAME),
-    (SpamKind.REPLACED_WORD, SpamKind.HIDDEN_BLOCK),
-    (SpamKind.TRADITIONAL, SpamKind.PINYIN),
-    (SpamKind.BANNER, SpamKind.TITLE_SPAM, SpamKind.HIDDEN_BLOCK, SpamKind.IFRAME),
-    (SpamKind.SCRIPT_LINK, SpamKind.META_SPAM, SpamKind.REPLACED_WORD),
-    (SpamKind.TRADITIONAL, SpamKind.HIDDEN_BLOCK, SpamKind.SOURCE_SPAM),
+    (SpamKind.BRAND_BANNER, SpamKind.WORD_SWAP, SpamKind.TITLE_PREFIX),
+    (SpamKind.HIDDEN_LINKS, SpamKind.SCRIPT_LINK),
+    (SpamKind.META_TAGS, SpamKind.SOURCE_FIELD, SpamKind.HIDDEN_FRAME),
+    (SpamKind.WORD_SWAP, SpamKind.HIDDEN_LINKS),
+    (SpamKind.TRADITIONAL_SCRIPT, SpamKind.PINYIN_GLOSS),
+    (SpamKind.BRAND_BANNER, SpamKind.TITLE_PREFIX, SpamKind.HIDDEN_LINKS, SpamKind.HIDDEN_FRAME),
+    (SpamKind.SCRIPT_LINK, SpamKind.META_TAGS, SpamKind.WORD_SWAP),
+    (SpamKind.TRADITIONAL_SCRIPT, SpamKind.HIDDEN_LINKS, SpamKind.SOURCE_FIELD),
 )
 
 
@@ -203,7 +219,7 @@ def plan(profile_index: int, pick: Callable[[int], int]) -> list[Injection]:
     for kind in PROFILES[profile_index % len(PROFILES)]:
         word = None
         brand = BRANDS[pick(len(BRANDS))]
-        if kind == SpamKind.REPLACED_WORD:
+        if kind == SpamKind.WORD_SWAP:
             word = REPLACED_WORDS[pick(len(REPLACED_WORDS))]
             if word == "其他":
                 brand = BRANDS[0]   # the sample's own pairing

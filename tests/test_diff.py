@@ -19,7 +19,7 @@ from archive.diff.queries import DiffLookupError
 from archive.diff.render_html import render_diff, render_trends
 from archive.diff.render_text import render_text
 from archive.diff.similar import SimilarDoc, find_similar
-from archive.diff.synth import near_copy, synth_report, township_name
+from replica.synth import near_copy, synth_report, township_name
 from archive.diff.text import char_ops, diff_texts, split_sections
 from archive.models import CrawlRun
 from archive.store import VersionData, add_capture, get_or_create_page, save_version
