@@ -2,7 +2,7 @@
 
 ``report_view`` gathers everything ``gongkai show`` prints; ``raw_response`` returns the archived
 HTTP response block (status line, headers, body) exactly as the WARC record stores it, after
-``archive.warcread.read_record`` has checked the record's digests.
+``archive.warc.reader.read_record`` has checked the record's digests.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from archive.clock import iso_utc
 from archive.export import FINDING_KEYS, STATISTIC_KEYS
 from archive.models import Capture, Page, ReportVersion
-from archive.warcread import WarcReadError, read_record
+from archive.warc.reader import WarcReadError, read_record
 
 WARC_HEADER_END = b"\r\n\r\n"
 FIELD_NAMES = (

@@ -25,12 +25,13 @@ from archive.incremental import (
     crashed_run,
     latest_full_capture,
     payload_capture,
-    repair_warc_files,
 )
 from archive.models import Capture, CrawlRun
 from archive.nightly import finish_run_events, live_job_runs, reports_to_recheck, run_window
-from archive.warc import RecordRef, RevisitProfile, WarcWriter, sha1_digest
-from archive.warcread import RepairResult, read_record
+from archive.warc.check import RepairResult, repair_files
+from archive.warc.reader import read_record
+from archive.warc.records import RecordRef, RevisitProfile, sha1_digest
+from archive.warc.writer import WarcWriter
 
 logger = logging.getLogger(__name__)
 
@@ -144,7 +145,7 @@ class CrawlArchive:
                 session, data_dir=str(cfg.data_dir.resolve()), worker_id=cfg.worker_id
             )
             if crashed is not None:
-                self.repairs = repair_warc_files(self.warc_dir, since=_aware(crashed.started_at))
+                self.repairs = repair_files(self.warc_dir, since=_aware(crashed.started_at))
                 if now - _aware(crashed.started_at) > timedelta(hours=cfg.resume_hours):
                     crashed = None  # too old to count as the same nightly run: start afresh
             run = CrawlRun(

@@ -1,23 +1,14 @@
 """What earlier captures tell a new one: validators for conditional requests, digests for
-revisit records, the crashed run a new run resumes, and WARC files to repair after a crash."""
+revisit records, and the crashed run a new run resumes."""
 
 from __future__ import annotations
 
-import logging
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive.models import Capture, CrawlRun
-from archive.warcread import RepairResult, WarcRepairError, repair_tail
-
-logger = logging.getLogger(__name__)
-
-WARC_GLOB = "*.warc.gz"
-#: Files touched this long before a crashed run started are checked too (clock skew, rotation).
-REPAIR_SLACK = timedelta(minutes=5)
 
 
 def latest_full_capture(session: Session, url: str, *, run_ids: list[int] | None = None) -> Capture | None:
@@ -69,28 +60,6 @@ def crashed_run(session: Session, *, data_dir: str, worker_id: str | None) -> Cr
         run.status = "crashed"
         run.finish_reason = "process died before the run finished"
     return runs[0] if runs else None
-
-
-def repair_warc_files(warc_dir: Path, *, since: datetime) -> list[RepairResult]:
-    """Cut partial trailing records off WARC files written since ``since``; the cut bytes are
-    moved aside to ``<file>.damaged-<offset>``, never deleted."""
-    results: list[RepairResult] = []
-    threshold = (since - REPAIR_SLACK).timestamp()
-    for path in sorted(Path(warc_dir).glob(WARC_GLOB)):
-        if path.stat().st_mtime < threshold:
-            continue
-        try:
-            result = repair_tail(path)
-        except WarcRepairError as exc:
-            logger.error("WARC file %s is damaged mid-file and was left as it is: %s", path, exc)
-            continue
-        if result is not None:
-            logger.warning(
-                "repaired %s: cut at %d, %d damaged bytes moved to %s",
-                path.name, result.truncated_to, result.damaged_bytes, result.damaged_path,
-            )
-            results.append(result)
-    return results
 
 
 def aware(value: datetime) -> datetime:

@@ -20,7 +20,7 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from archive.cdx import PackageError, write_cdxj, write_wacz
+from archive.warc.cdx import PackageError, write_cdxj, write_wacz
 from archive.cite import CiteError, ReportView, raw_response, report_view
 from archive.cli import Paths, archive_options, output_option
 from archive.clock import iso_utc

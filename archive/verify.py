@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive.models import Capture
-from archive.warcread import WarcReadError, check_file, read_record
-
-WARC_GLOB = "*.warc.gz"
+from archive.warc.check import check_file
+from archive.warc.files import warc_files
+from archive.warc.reader import WarcReadError, read_record
 
 
 @dataclass(slots=True)
@@ -44,7 +44,7 @@ def verify_archives(session: Session, warc_dirs: Sequence[Path]) -> VerifyReport
     report = VerifyReport()
     paths: list[Path] = []
     for warc_dir in dict.fromkeys(Path(d).resolve() for d in warc_dirs):
-        paths += sorted(warc_dir.glob(WARC_GLOB)) if warc_dir.is_dir() else []
+        paths += warc_files(warc_dir) if warc_dir.is_dir() else []
     seen: dict[str, Path] = {}
     for path in paths:
         if path.name in seen:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from archive.crawlarchive import CaptureInfo
 from archive.incremental import payload_capture
 from archive.models import Capture, CrawlRun, ReportVersion
-from archive.warcread import WarcReadError, read_record
+from archive.warc.reader import WarcReadError, read_record
 from pipelines.decode import BodyDecodeError, decode_body
 from pipelines.items import ReportPage
 from pipelines.process import CONTEXT_TEXTS, Outcome, ReportProcessor, site_context

@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.warcread import check_file, read_record
+from archive.warc.check import check_file
+from archive.warc.reader import read_record
 from tests.spam_kinds import OUTSIDE_BODY, finding_kind
 
 pytestmark = pytest.mark.e2e

@@ -32,7 +32,7 @@ from archive.lock import lock_path
 from archive.models import Capture, CrawlRun, Event, Page, ReportVersion
 from archive.research_cli import search_command, show_command
 from archive.search import Query, QueryError, SearchFilters, parse_query, search
-from archive.warc import WarcWriter, sanitize_name_part
+from archive.warc.writer import WarcWriter, sanitize_name_part
 from replica.faults import HOSTILE_COLUMN, HOSTILE_STRINGS, hostile_plan
 from crawler.cli import main
 from replica.server import ReplicaServer

@@ -27,7 +27,7 @@ from archive.models import CrawlRun, ReportVersion
 from archive.research_cli import RESEARCH_COMMANDS, datasette_metadata
 from archive.store import VersionData, add_capture, get_or_create_page, save_version
 from archive.warc import WarcWriter
-from archive.warcread import read_record
+from archive.warc.reader import read_record
 
 ROOT = Path(__file__).resolve().parent.parent
 T1 = datetime(2026, 11, 1, 8, 30, 5, tzinfo=UTC)

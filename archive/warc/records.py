@@ -1,23 +1,11 @@
-"""WARC writing: one gzip member per record, WARC/1.1, through warcio.
+"""WARC records built in memory, one gzip member each, WARC/1.1, through warcio.
 
-Design decisions (see also ``docs/design.md``, contract ``archive.warc``):
+``RecordBuilder`` turns one exchange (or revisit, metadata, resource, warcinfo) into finished
+gzip members with their digests; ``archive.warc.writer`` decides where they go. Decisions (see
+also ``docs/design.md``, contract ``archive.warc``):
 
-* **File names.** ``{prefix}[-{worker_id}]-{UTC YYYYMMDDHHMMSS}-{serial:05d}-{pid}.warc.gz``, the
-  final name from the first byte on (no ``.open`` suffix). The database stores the file name at
-  write time, so a rename on rotation would leave rows pointing at a name that no longer exists
-  until the rename; with the final name the row is right the moment it commits. A half-written
-  file (process killed mid-record) is instead recognised by reading: ``archive.warcread.check_file``
-  finds the partial gzip member and ``repair_tail`` truncates it (moving the bytes aside). Files
-  are opened lazily on the first write (no empty files for a crawl that fetched nothing) with
-  ``O_EXCL``; a name already taken bumps the serial. ``serial`` starts at 0. The ``warcinfo``
-  record is built when its file opens, i.e. after the ids of the record that triggered the
-  opening were drawn from the ``record_id`` factory.
 * **Input checks.** A CR or LF inside a header name/value, URL or record id raises ``ValueError``
   before anything is written (it would end the header block early and corrupt the record).
-* **Rotation.** Each record is built in memory first, so its compressed size is known before it
-  touches the file: when appending it (or the request/response pair of one exchange, which always
-  stay together) would take the file past ``max_size``, the file is closed and a new one is opened
-  with a ``warcinfo`` record first. A record larger than ``max_size`` goes alone into a fresh file.
 * **Gzip.** warcio's ``GzippingWrapper`` (zlib, wbits 31) writes ``MTIME = 0`` in every member
   header, so the bytes depend only on the input and the zlib build. Tests compare the
   decompressed records with the golden file (a different zlib may deflate differently).
@@ -39,9 +27,6 @@ Design decisions (see also ``docs/design.md``, contract ``archive.warc``):
   ``WARC-Block-Digest``; a request without a body has no ``WARC-Payload-Digest`` (it would be
   the digest of zero bytes). This keeps an unchanged page's revisit and request near 1 KB
   gzipped together, which is what a nightly run costs per page.
-* **Durability.** Every write call appends whole gzip members with one ``write`` and flushes to the
-  OS before it returns (``fsync=True`` adds ``os.fsync`` on the file and, for a new file, on the
-  directory). If the write fails the file is truncated back to the last whole record.
 """
 
 from __future__ import annotations
@@ -49,26 +34,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-import logging
-import os
 import re
-import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from pathlib import Path
-from types import TracebackType
-from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
-
-from archive.clock import utc_now
-
-logger = logging.getLogger(__name__)
 
 WARC_VERSION = "WARC/1.1"
 
@@ -104,15 +79,12 @@ WARC_FIELDS_TYPE = "application/warc-fields"
 HTTP_RESPONSE_TYPE = "application/http; msgtype=response"
 HTTP_REQUEST_TYPE = "application/http; msgtype=request"
 
-DEFAULT_PREFIX = "gongkai"
-DEFAULT_MAX_SIZE = 1_000_000_000
-WARC_SUFFIX = ".warc.gz"
 WARCINFO_DEFAULTS: Mapping[str, str] = {
     "format": "WARC File Format 1.1",
     "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
 }
 
-_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_-]+")
+
 _NEWLINES = re.compile(r"[\r\n]+")
 
 
@@ -131,8 +103,6 @@ class RecordRef:
     block_digest: str | None
 
 
-class WarcWriteError(Exception):
-    """A record could not be written (bad input or an I/O failure); names the file."""
 
 
 def new_record_id() -> str:
@@ -151,8 +121,6 @@ def sha1_digest(data: bytes) -> str:
     return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
 
 
-def sanitize_name_part(value: str) -> str:
-    return _UNSAFE_NAME.sub("_", value).strip("_") or "_"
 
 
 def request_target(url: str) -> str:
@@ -250,7 +218,7 @@ class _VerbatimHeaders(StatusAndHeaders):
         self.headers_buff = self._block
 
 
-def _warc_fields(fields: Mapping[str, str]) -> bytes:
+def warc_fields(fields: Mapping[str, str]) -> bytes:
     lines = []
     for name, value in fields.items():
         if value is None or value == "":
@@ -260,14 +228,14 @@ def _warc_fields(fields: Mapping[str, str]) -> bytes:
 
 
 @dataclass(frozen=True, slots=True)
-class _Built:
+class BuiltRecord:
     data: bytes  # one gzip member
     record_id: str
     payload_digest: str | None
     block_digest: str | None
 
 
-class _RecordBuilder(WARCWriter):
+class _WarcioWriter(WARCWriter):
     """warcio's writer, minus the ``WARC-Payload-Digest`` of a request without a body: the digest
     of zero bytes is the same constant on every GET, says nothing the ``WARC-Block-Digest`` does
     not, and costs about 40 gzipped bytes on every record of a nightly run."""
@@ -278,50 +246,20 @@ class _RecordBuilder(WARCWriter):
         super().ensure_digest(record, block=block, payload=payload)
 
 
-class WarcWriter:
-    """Appends WARC records to rotating ``.warc.gz`` files in ``directory``."""
 
-    def __init__(
-        self,
-        directory: Path,
-        *,
-        prefix: str = DEFAULT_PREFIX,
-        worker_id: str | None = None,
-        max_size: int = DEFAULT_MAX_SIZE,
-        warcinfo: Mapping[str, str],
-        clock: Callable[[], datetime] = utc_now,
-        record_id: Callable[[], str] = new_record_id,
-        fsync: bool = False,
-        pid: int | None = None,
-    ):
-        if max_size <= 0:
-            raise ValueError(f"max_size must be positive, got {max_size!r}")
-        self.directory = Path(directory)
-        self.prefix = sanitize_name_part(prefix)
-        self.worker_id = sanitize_name_part(worker_id) if worker_id else None
-        self.max_size = max_size
-        self.warcinfo = {**WARCINFO_DEFAULTS, **dict(warcinfo)}
+class RecordBuilder:
+    """Builds finished records (one gzip member each, digests computed) from their parts.
+
+    ``record_id`` draws the id of every record; ``clock`` dates the records that carry no
+    capture time of their own (metadata, resource, warcinfo).
+    """
+
+    def __init__(self, *, clock: Callable[[], datetime], record_id: Callable[[], str]):
         self.clock = clock
         self.record_id = record_id
-        self.fsync = fsync
-        self.pid = os.getpid() if pid is None else pid
-        self._serial = 0
-        self._file: BinaryIO | None = None
-        self._filename: str | None = None
-        self._size = 0
-        self._first_record_end = 0
-        self._closed = False
-        self._lock = threading.Lock()
-        self._warcio = _RecordBuilder(None, gzip=True, warc_version=WARC_VERSION)
+        self._warcio = _WarcioWriter(None, gzip=True, warc_version=WARC_VERSION)
 
-    # ------------------------------------------------------------------ public API
-
-    @property
-    def filename(self) -> str | None:
-        """Name of the file being written, or None before the first write / after close."""
-        return self._filename
-
-    def write_exchange(
+    def exchange(
         self,
         *,
         url: str,
@@ -335,9 +273,9 @@ class WarcWriter:
         body: bytes,
         ip_address: str | None,
         fetched_at: datetime,
-    ) -> tuple[RecordRef, RecordRef]:
-        """Write a ``response`` then its ``request`` record, whose ``WARC-Concurrent-To`` names the
-        response; returns (response, request)."""
+    ) -> tuple[BuiltRecord, BuiltRecord]:
+        """A ``response`` and the ``request`` that got it (its ``WARC-Concurrent-To`` names the
+        response)."""
         version = http_version(protocol)
         date = warc_date(fetched_at)
         response_id = self.record_id()
@@ -349,7 +287,7 @@ class WarcWriter:
         resp_fields = [(WARC_TARGET_URI, url), (WARC_DATE, date)]
         if ip_address:
             resp_fields.append((WARC_IP_ADDRESS, ip_address))
-        response = self._build(
+        response = self.build(
             RESPONSE,
             response_id,
             resp_fields,
@@ -358,43 +296,20 @@ class WarcWriter:
             content_type=HTTP_RESPONSE_TYPE,
         )
 
-        request = self._build_request(
+        request = self.request(
             url=url, method=method, headers=request_headers, body=request_body, version=version,
             date=date, record_id=request_id, concurrent_to=response_id,
         )
-        response_ref, request_ref = self._append([response, request])
-        return response_ref, request_ref
+        return response, request
 
-    def write_revisit_exchange(
-        self,
-        *,
-        method: str,
-        request_headers: list[tuple[str, str]],
-        request_body: bytes = b"",
-        **revisit,
-    ) -> tuple[RecordRef, RecordRef]:
-        """A ``revisit`` record (arguments of ``write_revisit``) and the ``request`` that got it,
-        kept in one file, the request's ``WARC-Concurrent-To`` naming the revisit; returns
-        (revisit, request)."""
-        revisit_id = self.record_id()
-        request_id = self.record_id()
-        built = self._build_revisit(record_id=revisit_id, **revisit)
-        request = self._build_request(
-            url=revisit["url"], method=method, headers=request_headers, body=request_body,
-            version=http_version(revisit["protocol"]), date=warc_date(revisit["fetched_at"]),
-            record_id=request_id, concurrent_to=revisit_id,
-        )
-        revisit_ref, request_ref = self._append([built, request])
-        return revisit_ref, request_ref
-
-    def _build_request(
+    def request(
         self, *, url, method, headers, body, version, date, record_id, concurrent_to
-    ) -> _Built:
+    ) -> BuiltRecord:
         target = request_target(url)
         block = header_block(f"{method} {target} {version}", headers)
         # no WARC-IP-Address: the response (or revisit) it names carries it
         fields = [(WARC_TARGET_URI, url), (WARC_DATE, date), (WARC_CONCURRENT_TO, concurrent_to)]
-        return self._build(
+        return self.build(
             REQUEST,
             record_id,
             fields,
@@ -403,40 +318,15 @@ class WarcWriter:
             content_type=HTTP_REQUEST_TYPE,
         )
 
-    def write_revisit(
-        self,
-        *,
-        url: str,
-        profile: RevisitProfile | str,
-        refers_to: str,
-        refers_to_url: str,
-        refers_to_date: datetime,
-        payload_digest: str | None,
-        protocol: str,
-        status: int,
-        reason: str,
-        response_headers: list[tuple[str, str]],
-        ip_address: str | None,
-        fetched_at: datetime,
-    ) -> RecordRef:
+    def revisit(
+        self, *, record_id, url, profile, refers_to, refers_to_url, refers_to_date,
+        payload_digest, protocol, status, reason, response_headers, ip_address, fetched_at,
+    ) -> BuiltRecord:
         """A ``revisit`` record: the new response's status line and headers, no body.
 
         ``identical-payload-digest`` needs the (shared) ``payload_digest``; for
         ``server-not-modified`` it is written when given.
         """
-        built = self._build_revisit(
-            record_id=self.record_id(), url=url, profile=profile,
-            refers_to=refers_to, refers_to_url=refers_to_url, refers_to_date=refers_to_date,
-            payload_digest=payload_digest, protocol=protocol, status=status, reason=reason,
-            response_headers=response_headers, ip_address=ip_address, fetched_at=fetched_at,
-        )
-        return self._append([built])[0]
-
-
-    def _build_revisit(
-        self, *, record_id, url, profile, refers_to, refers_to_url, refers_to_date,
-        payload_digest, protocol, status, reason, response_headers, ip_address, fetched_at,
-    ) -> _Built:
         profile = RevisitProfile(profile)
         if profile is RevisitProfile.IDENTICAL_PAYLOAD_DIGEST and not payload_digest:
             raise ValueError(f"revisit of {url}: profile {profile.value} needs payload_digest")
@@ -455,7 +345,7 @@ class WarcWriter:
         ]
         if payload_digest:
             fields.append((WARC_PAYLOAD_DIGEST, payload_digest))
-        return self._build(
+        return self.build(
             REVISIT,
             record_id,
             fields,
@@ -464,35 +354,21 @@ class WarcWriter:
             content_type=HTTP_RESPONSE_TYPE,
         )
 
-    def write_metadata(self, *, url: str, refers_to: str, payload: bytes, content_type: str) -> RecordRef:
+    def metadata(self, *, url: str, refers_to: str, payload: bytes, content_type: str) -> BuiltRecord:
         """A ``metadata`` record about the record ``refers_to`` (e.g. cleaning findings)."""
         fields = [(WARC_TARGET_URI, url), (WARC_DATE, warc_date(self.clock())), (WARC_REFERS_TO, refers_to)]
-        built = self._build(METADATA, self.record_id(), fields, payload=payload, content_type=content_type)
-        return self._append([built])[0]
+        return self.build(METADATA, self.record_id(), fields, payload=payload, content_type=content_type)
 
-    def write_resource(self, *, url: str, payload: bytes, content_type: str) -> RecordRef:
+    def resource(self, *, url: str, payload: bytes, content_type: str) -> BuiltRecord:
         """A ``resource`` record: content obtained without an HTTP exchange."""
         fields = [(WARC_TARGET_URI, url), (WARC_DATE, warc_date(self.clock()))]
-        built = self._build(RESOURCE, self.record_id(), fields, payload=payload, content_type=content_type)
-        return self._append([built])[0]
+        return self.build(RESOURCE, self.record_id(), fields, payload=payload, content_type=content_type)
 
-    def close(self) -> None:
-        """Close the current file; idempotent. Further writes raise ``WarcWriteError``."""
-        with self._lock:
-            self._close_file()
-            self._closed = True
+    def warcinfo(self, filename: str, info: Mapping[str, str]) -> BuiltRecord:
+        fields = [(WARC_DATE, warc_date(self.clock())), (WARC_FILENAME, filename)]
+        return self.build(WARCINFO, self.record_id(), fields, payload=warc_fields(info), content_type=WARC_FIELDS_TYPE)
 
-    def __enter__(self) -> WarcWriter:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-    # ------------------------------------------------------------------ building
-
-    def _build(
+    def build(
         self,
         record_type: str,
         record_id: str,
@@ -501,7 +377,7 @@ class WarcWriter:
         payload: bytes,
         content_type: str,
         http: StatusAndHeaders | None = None,
-    ) -> _Built:
+    ) -> BuiltRecord:
         for name, value in fields:
             check_line(value, f"{name} of a {record_type} record")
         warc_headers = StatusAndHeaders(
@@ -523,113 +399,9 @@ class WarcWriter:
             self._warcio.write_record(record)
         finally:
             self._warcio.out = None
-        return _Built(
+        return BuiltRecord(
             data=buffer.getvalue(),
             record_id=record_id,
             payload_digest=warc_headers.get_header(WARC_PAYLOAD_DIGEST),
             block_digest=warc_headers.get_header(WARC_BLOCK_DIGEST),
         )
-
-    def _build_warcinfo(self, filename: str) -> _Built:
-        fields = [(WARC_DATE, warc_date(self.clock())), (WARC_FILENAME, filename)]
-        return self._build(
-            WARCINFO, self.record_id(), fields, payload=_warc_fields(self.warcinfo), content_type=WARC_FIELDS_TYPE
-        )
-
-    # ------------------------------------------------------------------ files
-
-    def _append(self, records: list[_Built]) -> list[RecordRef]:
-        with self._lock:
-            if self._closed:
-                raise WarcWriteError(f"WARC writer for {self.directory} is closed; open a new WarcWriter")
-            total = sum(len(r.data) for r in records)
-            if self._file is not None and self._size > self._first_record_end and self._size + total > self.max_size:
-                logger.info("WARC file %s reached %d bytes; rotating", self._filename, self._size)
-                self._close_file()
-            if self._file is None:
-                self._open_file()
-            refs = []
-            offset = self._size
-            for r in records:
-                refs.append(
-                    RecordRef(
-                        filename=self._filename,
-                        offset=offset,
-                        length=len(r.data),
-                        record_id=r.record_id,
-                        payload_digest=r.payload_digest,
-                        block_digest=r.block_digest,
-                    )
-                )
-                offset += len(r.data)
-            self._write(b"".join(r.data for r in records))
-            return refs
-
-    def _write(self, data: bytes) -> None:
-        assert self._file is not None
-        start = self._size
-        try:
-            self._file.write(data)
-            self._file.flush()
-            if self.fsync:
-                os.fsync(self._file.fileno())
-        except OSError as exc:
-            path = self.directory / self._filename
-            logger.error("write to %s at offset %d failed: %s; truncating back", path, start, exc)
-            try:
-                self._file.seek(start)
-                self._file.truncate(start)
-                self._file.flush()
-            except OSError:
-                logger.exception("could not truncate %s to %d; run repair_tail on it", path, start)
-                self._close_file()
-            raise WarcWriteError(f"cannot write WARC record to {path} at offset {start}: {exc}") from exc
-        self._size += len(data)
-
-    def _name(self, when: datetime, serial: int) -> str:
-        parts = [self.prefix]
-        if self.worker_id:
-            parts.append(self.worker_id)
-        stamp = when.astimezone(UTC).strftime("%Y%m%d%H%M%S")
-        parts += [stamp, f"{serial:05d}", str(self.pid)]
-        return "-".join(parts) + WARC_SUFFIX
-
-    def _open_file(self) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        when = self.clock()
-        while True:
-            name = self._name(when, self._serial)
-            self._serial += 1
-            try:
-                handle = open(self.directory / name, "xb")  # noqa: SIM115 - kept open across calls
-            except FileExistsError:
-                logger.warning("WARC file %s exists already; trying the next serial", name)
-                continue
-            break
-        self._file = handle
-        self._filename = name
-        self._size = 0
-        self._first_record_end = 0
-        if self.fsync:
-            dir_fd = os.open(self.directory, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
-        info = self._build_warcinfo(name)
-        self._write(info.data)
-        self._first_record_end = self._size
-        logger.info("writing WARC file %s", self.directory / name)
-
-    def _close_file(self) -> None:
-        if self._file is None:
-            return
-        try:
-            self._file.flush()
-            if self.fsync:
-                os.fsync(self._file.fileno())
-        finally:
-            self._file.close()
-            self._file = None
-            self._filename = None
-            self._size = 0

@@ -23,13 +23,12 @@ from sqlalchemy.orm import Session
 from archive.clock import iso_utc
 from archive.export import latest_versions
 from archive.models import Capture
+from archive.warc.files import warc_dir, warc_files
 
 logger = logging.getLogger(__name__)
 
-WARC_DIR = "warc"
 INDEX_DIR = "index"
 CDXJ_SUFFIX = ".cdxj"
-WARC_GLOB = "*.warc.gz"
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "gongkai report pages"}
 EXTRA_HINT = "install the optional extra: pip install 'gongkai[research]'"
 
@@ -43,10 +42,6 @@ class IndexResult:
     written: tuple[Path, ...]  # index files (re)written
     unchanged: tuple[Path, ...]  # index files newer than their WARC, left alone
     lines: int  # lines in the written files
-
-
-def warc_files(data_dir: Path) -> list[Path]:
-    return sorted((Path(data_dir) / WARC_DIR).glob(WARC_GLOB))
 
 
 def cdxj_lines(warc: Path) -> list[str]:
@@ -68,7 +63,7 @@ def write_cdxj(data_dir: Path, *, force: bool = False) -> IndexResult:
     index_dir = Path(data_dir) / INDEX_DIR
     index_dir.mkdir(parents=True, exist_ok=True)
     written, unchanged, count = [], [], 0
-    for warc in warc_files(data_dir):
+    for warc in warc_files(warc_dir(data_dir)):
         target = index_dir / (warc.name + CDXJ_SUFFIX)
         if not force and target.exists() and target.stat().st_mtime_ns >= warc.stat().st_mtime_ns:
             unchanged.append(target)
@@ -100,9 +95,9 @@ def write_wacz(data_dir: Path, output: Path, session: Session, *, title: str = "
         from wacz.main import main as wacz_main
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise PackageError(f"wacz is not installed; {EXTRA_HINT}") from exc
-    warcs = warc_files(data_dir)
+    warcs = warc_files(warc_dir(data_dir))
     if not warcs:
-        raise PackageError(f"no WARC files in {Path(data_dir) / WARC_DIR}; crawl something first")
+        raise PackageError(f"no WARC files in {warc_dir(data_dir)}; crawl something first")
     output = Path(output)
     with tempfile.TemporaryDirectory(prefix="gongkai-wacz-") as tmp:
         pages = Path(tmp) / "pages.jsonl"
