@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from archive.clock import iso_utc
 from archive.export import FINDING_KEYS, STATISTIC_KEYS
-from archive.models import Capture, Page, ReportVersion
+from archive.sql.models import Capture, Page, ReportVersion
 from archive.warc.reader import WarcReadError, read_record
 
 WARC_HEADER_END = b"\r\n\r\n"

@@ -16,7 +16,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from archive.db import DatabaseError, default_url, make_engine, make_sessionmaker
+from archive.sql.engine import DatabaseError, default_url, make_engine, make_sessionmaker
 from archive.events import query_events, write_events
 from archive.export import ExportError, export_records, write_csv, write_jsonl, write_parquet
 from archive.search import QueryError, SearchFilters, parse_day

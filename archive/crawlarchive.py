@@ -16,17 +16,16 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from archive import store
+from archive.sql import writes as store
 from archive.clock import Clock, utc_now
-from archive.db import make_engine, make_sessionmaker
+from archive.sql.engine import make_engine, make_sessionmaker
 from archive.incremental import (
-    aware as _aware,
     captured_in,
     crashed_run,
     latest_full_capture,
     payload_capture,
 )
-from archive.models import Capture, CrawlRun
+from archive.sql.models import Capture, CrawlRun
 from archive.nightly import finish_run_events, live_job_runs, reports_to_recheck, run_window
 from archive.warc.check import RepairResult, repair_files
 from archive.warc.reader import read_record
@@ -62,7 +61,7 @@ class CaptureInfo:
             warc_offset=capture.warc_offset,
             warc_record_id=capture.warc_record_id,
             payload_digest=capture.payload_digest,
-            fetched_at=_aware(capture.fetched_at),
+            fetched_at=capture.fetched_at,
             page_id=capture.page_id,
         )
 
@@ -145,8 +144,8 @@ class CrawlArchive:
                 session, data_dir=str(cfg.data_dir.resolve()), worker_id=cfg.worker_id
             )
             if crashed is not None:
-                self.repairs = repair_files(self.warc_dir, since=_aware(crashed.started_at))
-                if now - _aware(crashed.started_at) > timedelta(hours=cfg.resume_hours):
+                self.repairs = repair_files(self.warc_dir, since=crashed.started_at)
+                if now - crashed.started_at > timedelta(hours=cfg.resume_hours):
                     crashed = None  # too old to count as the same nightly run: start afresh
             run = CrawlRun(
                 started_at=now,
@@ -455,7 +454,7 @@ def _prior(capture: Capture) -> PriorCapture:
         record_id=capture.warc_record_id,
         warc_filename=capture.warc_filename,
         warc_offset=capture.warc_offset,
-        fetched_at=_aware(capture.fetched_at),
+        fetched_at=capture.fetched_at,
     )
 
 

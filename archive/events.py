@@ -22,7 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from archive.clock import iso_utc
-from archive.models import Event, ReportVersion
+from archive.sql.models import Event, ReportVersion
 
 #: Fields whose change is listed in a ``changed`` event's summary.
 COMPARED_FIELDS = (

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from archive.clock import iso_utc
-from archive.models import Capture, Page, ReportVersion
+from archive.sql.models import Capture, Page, ReportVersion
 from archive.search import SearchFilters, filter_clause
 
 #: Column order of the CSV export (documented in README); lists are JSON-encoded in CSV cells.

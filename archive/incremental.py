@@ -3,12 +3,10 @@ revisit records, and the crashed run a new run resumes."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.models import Capture, CrawlRun
+from archive.sql.models import Capture, CrawlRun
 
 
 def latest_full_capture(session: Session, url: str, *, run_ids: list[int] | None = None) -> Capture | None:
@@ -60,8 +58,3 @@ def crashed_run(session: Session, *, data_dir: str, worker_id: str | None) -> Cr
         run.status = "crashed"
         run.finish_reason = "process died before the run finished"
     return runs[0] if runs else None
-
-
-def aware(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes; they were stored as UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from archive.models import Capture, CrawlRun, ReportVersion, SpamFinding
+from archive.sql.models import Capture, CrawlRun, ReportVersion, SpamFinding
 
 #: Exit status of ``gongkai crawl --strict`` when a monitor fired.
 EXIT_MONITOR_ALERT = 3

@@ -14,7 +14,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from archive.events import EventKind, record_event
-from archive.models import Capture, CrawlRun, Event, Page, ReportVersion
+from archive.sql.models import Capture, CrawlRun, Event, Page, ReportVersion
 
 VIA_RECHECK = "recheck"
 REACHABLE_VIA = ("listing", "chain", "start")

@@ -28,7 +28,7 @@ from archive.search import Hit, Query, QueryError, SearchFilters, parse_day, par
 
 HIT_FIELDS = ("url", "version_no", "title", "township", "report_year", "published_date", "source",
               "score", "snippet", "captured_at", "warc_filename", "warc_offset", "warc_record_id")
-METADATA_FILE = Path(__file__).with_name("datasette_metadata.json")
+METADATA_FILE = Path(__file__).parent / "sql" / "datasette_metadata.json"
 METADATA_DB = "gongkai"
 HIGHLIGHT = "bold reverse"
 

@@ -31,7 +31,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, and_, bindparam, column, exists, func, literal, literal_column, not_, or_, select, table, text, true
 from sqlalchemy.orm import Session, aliased
 
-from archive.models import Capture, Page, ReportVersion
+from archive.sql.models import Capture, Page, ReportVersion
 
 FTS_TABLE = "report_search"
 SHORT_TABLE = "report_search_short"

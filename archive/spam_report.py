@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from archive.clock import iso_utc
-from archive.models import Capture, Page, ReportVersion
+from archive.sql.models import Capture, Page, ReportVersion
 
 #: Findings whose text is markup (a removed element): shown as a short tag, not ranked as phrases.
 MARKUP_KINDS = ("hidden_block", "script_link", "iframe")

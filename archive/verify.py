@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.models import Capture
+from archive.sql.models import Capture
 from archive.warc.check import check_file
 from archive.warc.files import warc_files
 from archive.warc.reader import WarcReadError, read_record

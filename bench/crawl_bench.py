@@ -266,7 +266,7 @@ def bench_distributed(url: str, work: Path, workers: int, cleaning_workers: int 
     db_url = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
     keys = FrontierKeys(f"gongkai-bench:{uuid.uuid4().hex[:8]}")
     try:
-        from archive.db import make_engine
+        from archive.sql.engine import make_engine
 
         make_engine(db_url).dispose()  # schema first, outside the timed part (as on a live system)
         seed(REDIS_URL, [url], prefix=keys.prefix)

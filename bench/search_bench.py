@@ -21,8 +21,8 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from archive.db import make_engine, make_sessionmaker
-from archive.models import Capture, CrawlRun, Page, ReportVersion
+from archive.sql.engine import make_engine, make_sessionmaker
+from archive.sql.models import Capture, CrawlRun, Page, ReportVersion
 from archive.search import index_new_pages, parse_query, search
 
 PHRASES = (

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from archive.cli import Paths
-from archive.db import make_engine, make_sessionmaker
+from archive.sql.engine import make_engine, make_sessionmaker
 from archive.export import export_records
 from replica.generate import build_site
 from replica.server import ReplicaServer

@@ -15,7 +15,7 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 
 from archive.crawlarchive import ArchiveConfig, CrawlArchive
-from archive.db import default_url
+from archive.sql.engine import default_url
 from archive.lock import CrawlLock
 from crawler import __version__
 

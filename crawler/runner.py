@@ -15,9 +15,9 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from sqlalchemy import select
 
-from archive.db import DatabaseError, make_engine, make_sessionmaker
+from archive.sql.engine import DatabaseError, make_engine, make_sessionmaker
 from archive.lock import EXIT_LOCKED, CrawlLock, LockHeld
-from archive.models import Capture
+from archive.sql.models import Capture
 from crawler.profile import ProfileError, SiteProfile, load_profile
 from crawler.spiders.reports import ReportsSpider
 

@@ -8,8 +8,8 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import distinct, func, select
 
-from archive.db import make_engine, make_sessionmaker
-from archive.models import Capture, CrawlRun, Event, ReportVersion, SpamFinding
+from archive.sql.engine import make_engine, make_sessionmaker
+from archive.sql.models import Capture, CrawlRun, Event, ReportVersion, SpamFinding
 from archive.monitors import Alert, monitor_run
 from crawler.runner import CrawlOutcome
 

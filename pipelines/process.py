@@ -1,5 +1,5 @@
 """Clean, extract and store one report page: shared by the crawl's item pipeline and
-``gongkai reprocess``. Glue only: the work is done by pure functions and ``archive.store``.
+``gongkai reprocess``. Glue only: the work is done by pure functions and ``archive.sql``.
 
 Order of durability: the WARC ``metadata`` record carrying the spam findings is written (and
 flushed) before the SQL transaction that stores the version commits.
@@ -18,10 +18,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive import store
+from archive.sql import writes as store
 from archive.events import record_event, version_events
-from archive.models import ReportVersion
-from archive.store import VersionData
+from archive.sql.models import ReportVersion
+from archive.sql.writes import VersionData
 from pipelines.cleaning import Action, CleanResult, FindingKind, SiteContext, clean_page, findings_to_json
 from pipelines.extract import Extraction, extract_report
 from pipelines.items import ReportPage

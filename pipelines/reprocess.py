@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from archive.crawlarchive import CaptureInfo
 from archive.incremental import payload_capture
-from archive.models import Capture, CrawlRun, ReportVersion
+from archive.sql.models import Capture, CrawlRun, ReportVersion
 from archive.warc.reader import WarcReadError, read_record
 from pipelines.decode import BodyDecodeError, decode_body
 from pipelines.items import ReportPage

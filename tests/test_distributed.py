@@ -20,8 +20,8 @@ import pytest
 from scrapy.settings import Settings
 from sqlalchemy import select
 
-from archive.db import make_engine, make_sessionmaker
-from archive.models import Capture, CrawlRun, Event, Page, ReportVersion
+from archive.sql.engine import make_engine, make_sessionmaker
+from archive.sql.models import Capture, CrawlRun, Event, Page, ReportVersion
 from archive.verify import verify_archives
 from crawler.distributed import (
     IDLE_EXTENSION,

@@ -27,9 +27,9 @@ from hypothesis import given, settings, strategies as st
 from sqlalchemy import func, inspect, select
 
 from archive.cite import CiteError, Citation, raw_response, report_view
-from archive.db import make_engine, make_sessionmaker
+from archive.sql.engine import make_engine, make_sessionmaker
 from archive.lock import lock_path
-from archive.models import Capture, CrawlRun, Event, Page, ReportVersion
+from archive.sql.models import Capture, CrawlRun, Event, Page, ReportVersion
 from archive.research_cli import search_command, show_command
 from archive.search import Query, QueryError, SearchFilters, parse_query, search
 from archive.warc.writer import WarcWriter, sanitize_name_part

@@ -22,10 +22,10 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from archive.db import make_engine, make_sessionmaker
-from archive.models import CrawlRun, ReportVersion
+from archive.sql.engine import make_engine, make_sessionmaker
+from archive.sql.models import CrawlRun, ReportVersion
 from archive.research_cli import RESEARCH_COMMANDS, datasette_metadata
-from archive.store import VersionData, add_capture, get_or_create_page, save_version
+from archive.sql.writes import VersionData, add_capture, get_or_create_page, save_version
 from archive.warc import WarcWriter
 from archive.warc.reader import read_record
 

@@ -22,7 +22,7 @@ from archive.diff.model import (
     StatValue,
     TrendSeries,
 )
-from archive.models import Capture, Page, ReportVersion, Statistic
+from archive.sql.models import Capture, Page, ReportVersion, Statistic
 
 FIELD_NAMES = ("title", "visible_title", "township", "report_year", "published_date", "published_at",
                "source", "issuer", "index_no", "doc_no", "period_start", "period_end", "attachments")
@@ -120,9 +120,9 @@ def _pick(versions: Sequence[ReportVersion], spec: str, url: str) -> ReportVersi
     if len(spec) <= 10:
         when = datetime.combine(date.fromisoformat(spec), time.max)
     when = when if when.tzinfo else when.replace(tzinfo=UTC)
-    in_force = [v for v in versions if _aware(v.capture.fetched_at) <= when]
+    in_force = [v for v in versions if v.capture.fetched_at <= when]
     if not in_force:
-        first = _aware(versions[0].capture.fetched_at).date().isoformat()
+        first = versions[0].capture.fetched_at.date().isoformat()
         raise DiffLookupError(f"{url} was not yet archived on {spec}; first capture {first}")
     return in_force[-1]
 
@@ -142,7 +142,7 @@ def snapshot(session: Session, version: ReportVersion) -> ReportSnapshot:
         template=templates.most_common(1)[0][0] if templates else None,
         capture=None if capture is None else CaptureRef(
             url=capture.url,
-            fetched_at=_aware(capture.fetched_at).isoformat(),
+            fetched_at=capture.fetched_at.isoformat(),
             warc_filename=capture.warc_filename,
             warc_offset=capture.warc_offset,
             warc_record_id=capture.warc_record_id,
@@ -181,10 +181,6 @@ def trend_series(session: Session, *, townships: Iterable[str] | None = None,
         for (township, metric), years in sorted(points.items(), key=lambda kv: (
             order.get(kv[0][1], len(order)), kv[0][1], kv[0][0]))
     )
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _text(value) -> str | None:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from archive.clock import iso_utc
 from archive.export import latest_versions
-from archive.models import Capture
+from archive.sql.models import Capture
 from archive.warc.files import warc_dir, warc_files
 
 logger = logging.getLogger(__name__)

@@ -38,12 +38,14 @@ import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from urllib.parse import urlsplit
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
+
+from archive.clock import as_utc
 
 WARC_VERSION = "WARC/1.1"
 
@@ -111,9 +113,7 @@ def new_record_id() -> str:
 
 def warc_date(value: datetime) -> str:
     """WARC/1.1 date with microseconds, in UTC; a naive value is taken as UTC."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return as_utc(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def sha1_digest(data: bytes) -> str:

@@ -9,7 +9,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from archive.models import Capture, Page, ReportVersion, SpamFinding, Statistic
+from archive.sql.models import Capture, Page, ReportVersion, SpamFinding, Statistic
 from archive.search import index_version
 
 
@@ -51,7 +51,7 @@ def get_or_create_page(session: Session, url: str, kind: str, seen_at: datetime)
         row = conn.execute(find).one()
     page_id, stored_kind, last_seen = row
     changes: dict[str, Any] = {}
-    if last_seen is None or _aware(last_seen) < seen_at:
+    if last_seen is None or last_seen < seen_at:
         changes["last_seen_at"] = seen_at
     if stored_kind != kind and kind == "report":
         changes["kind"] = kind
@@ -184,10 +184,6 @@ def save_version(
         )
     index_version(session, version)
     return version, latest
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _jsonable(value: Any) -> Any:

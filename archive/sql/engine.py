@@ -1,4 +1,8 @@
-"""Engines and sessions. The schema is brought to the newest Alembic revision on first use."""
+"""Engines and sessions. The schema is brought to the newest Alembic revision on first use.
+
+An entry point (a command, the crawl's archive extension, a benchmark) builds one engine with
+``make_engine`` or ``open_archive`` and passes its ``Sessions`` down; nothing below builds its own.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,10 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+__all__ = ["Engine", "Session", "Sessions"]
+#: A factory of sessions bound to one engine (what functions that open transactions take).
+Sessions = sessionmaker[Session]
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +48,10 @@ def include_name(name, type_, parent_names) -> bool:
 
 class DatabaseError(Exception):
     """The database URL is malformed, unreachable or its schema cannot be brought up to date."""
+
+
+class ArchiveNotFound(DatabaseError):
+    """There is no archive (no SQLite database file) where one was expected."""
 
 
 def default_url(data_dir: Path) -> str:
@@ -82,8 +94,30 @@ def make_engine(url: str, *, migrate: bool = True) -> Engine:
     return engine
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+def make_sessionmaker(engine: Engine) -> Sessions:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The database file of a ``sqlite:///`` URL, else None."""
+    url = normalise_url(url)
+    return Path(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else None
+
+
+def open_archive(data_dir: Path, db_url: str | None = None, *, must_exist: bool = True) -> Engine:
+    """The engine of the archive in ``data_dir`` (or at ``db_url``), its schema brought up to date.
+
+    With ``must_exist``, a SQLite file that is not there raises ``ArchiveNotFound`` instead of
+    creating an empty archive.
+    """
+    url = db_url or default_url(data_dir)
+    path = sqlite_path(url)
+    if must_exist and path is not None and not path.exists():
+        raise ArchiveNotFound(
+            f"no archive at {data_dir} (no database {path}); run `gongkai crawl` or `gongkai demo` first, "
+            "or pass --data-dir/--db"
+        )
+    return make_engine(url)
 
 
 def alembic_config(engine: Engine | None = None) -> Config:

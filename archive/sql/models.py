@@ -25,6 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from archive.sql.types import UtcDateTime
+
 URL_LENGTH = 2048
 
 
@@ -38,8 +40,8 @@ class CrawlRun(Base):
     __tablename__ = "crawl_runs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     status: Mapped[str] = mapped_column(String(20), default="running")
     finish_reason: Mapped[str | None] = mapped_column(String(100))
     site: Mapped[str | None] = mapped_column(String(100))
@@ -70,8 +72,8 @@ class Page(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(URL_LENGTH), unique=True)
     kind: Mapped[str] = mapped_column(String(20))  # report | listing | attachment | robots | other
-    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     versions: Mapped[list[ReportVersion]] = relationship(
         back_populates="page", order_by="ReportVersion.version_no"
@@ -92,7 +94,7 @@ class Capture(Base):
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"))
     url: Mapped[str] = mapped_column(String(URL_LENGTH))
     method: Mapped[str] = mapped_column(String(10), default="GET")
-    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    fetched_at: Mapped[datetime] = mapped_column(UtcDateTime)
     status: Mapped[int | None] = mapped_column(Integer)
     content_type: Mapped[str | None] = mapped_column(String(200))
     content_length: Mapped[int | None] = mapped_column(BigInteger)
@@ -131,7 +133,7 @@ class ReportVersion(Base):
     capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id"))
     last_capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id"))
     content_hash: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     extractor_version: Mapped[str] = mapped_column(String(40))
     encoding: Mapped[str | None] = mapped_column(String(40))
     column_id: Mapped[str | None] = mapped_column(String(40))
@@ -221,7 +223,7 @@ class Event(Base):
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"))
     url: Mapped[str] = mapped_column(String(URL_LENGTH))
     event: Mapped[str] = mapped_column(String(20))
-    detected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    detected_at: Mapped[datetime] = mapped_column(UtcDateTime)
     capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"))
     previous_capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"))
     version_id: Mapped[int | None] = mapped_column(ForeignKey("report_versions.id"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from archive.db import include_name
-from archive.models import Base
+from archive.sql.engine import include_name
+from archive.sql.models import Base
 
 config = context.config
 target_metadata = Base.metadata
