@@ -17,11 +17,11 @@ from rich.console import Console
 from rich.table import Table
 
 from archive.sql.engine import DatabaseError, default_url, make_engine, make_sessionmaker
-from archive.events import query_events, write_events
-from archive.export import ExportError, export_records, write_csv, write_jsonl, write_parquet
-from archive.search import QueryError, SearchFilters, parse_day
-from archive.spam_report import spam_report, write_report
-from archive.verify import verify_archives
+from archive.sql.crawls import events as query_events
+from archive.reports.export import ExportError, export_records, write_csv, write_jsonl, write_parquet
+from archive.search.query import QueryError, SearchFilters, parse_day
+from archive.reports.spam_report import spam_report, write_report
+from archive.reports.verify import verify_archives
 
 DEFAULT_DATA_DIR = "gongkai-data"
 
@@ -219,3 +219,30 @@ def spam_report_command(paths: Paths, fmt: str, output: str | None) -> None:
     for page in report.pages:
         pages.add_row(page.url, ", ".join(page.kinds) or "(cleared)", str(page.findings), page.first_seen or "-", page.last_seen or "-")
     console.print(pages)
+
+
+EVENT_FIELDS = ("event", "url", "detected_at", "run_id", "capture_id", "previous_capture_id", "version_id", "summary")
+
+
+def write_events(events, out, fmt: str) -> int:
+    import csv
+    import json
+
+    count = 0
+    if fmt == "json":
+        items = list(events)
+        json.dump(items, out, ensure_ascii=False, indent=1)
+        out.write("\n")
+        return len(items)
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=EVENT_FIELDS, extrasaction="ignore")
+        writer.writeheader()
+        for event in events:
+            writer.writerow({k: "" if event[k] is None else event[k] for k in EVENT_FIELDS})
+            count += 1
+        return count
+    for event in events:
+        summary = f"  {event['summary']}" if event.get("summary") else ""
+        out.write(f"{event['detected_at']}  run {event['run_id']:<4} {event['event']:<13} {event['url']}{summary}\n")
+        count += 1
+    return count

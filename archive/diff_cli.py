@@ -15,7 +15,7 @@ import click
 from archive.cli import Paths, archive_options, open_output, output_option
 from archive.diff import api
 from archive.diff.model import to_json
-from archive.diff.queries import DiffLookupError
+from archive.diff.load import DiffLookupError
 from archive.diff.render_data import similar_json, similar_table, trends_csv, trends_json
 from archive.diff.render_html import render_diff, render_trends
 from archive.diff.render_text import render_text

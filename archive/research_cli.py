@@ -21,10 +21,12 @@ from rich.console import Console
 from rich.text import Text
 
 from archive.warc.cdx import PackageError, write_cdxj, write_wacz
-from archive.cite import CiteError, ReportView, raw_response, report_view
+from archive.reports.export import replay_pages
+from archive.reports.cite import CiteError, ReportView, raw_response, report_view
 from archive.cli import Paths, archive_options, output_option
 from archive.clock import iso_utc
-from archive.search import Hit, Query, QueryError, SearchFilters, parse_day, parse_query, search
+from archive.search import Hit, Query, QueryError, SearchFilters, parse_day, parse_query
+from archive.sql.search import search
 
 HIT_FIELDS = ("url", "version_no", "title", "township", "report_year", "published_date", "source",
               "score", "snippet", "captured_at", "warc_filename", "warc_offset", "warc_record_id")
@@ -193,7 +195,7 @@ def wacz_command(paths: Paths, output: str | None, title: str) -> None:
     sessions = paths.sessions()
     try:
         with sessions() as session:
-            write_wacz(paths.data_dir, target, session, title=title)
+            write_wacz(paths.data_dir, target, replay_pages(session), title=title)
     except PackageError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"wrote {target}")

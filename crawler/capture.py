@@ -21,7 +21,8 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.responsetypes import responsetypes
 
-from archive.crawlarchive import ArchivedResponse, CrawlArchive
+from archive.runs.crawlarchive import CrawlArchive
+from archive.runs.incremental import ArchivedResponse
 from crawler.extension import ArchiveExtension
 from crawler.meta import META_CAPTURE, META_KIND, META_PRIOR, META_VIA
 

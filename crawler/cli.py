@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from archive.monitors import EXIT_MONITOR_ALERT
+from archive.runs.monitors import EXIT_MONITOR_ALERT
 from archive.diff_cli import diff_command, similar_command, trends_command
 from archive.research_cli import RESEARCH_COMMANDS
 from archive.cli import (

@@ -14,9 +14,9 @@ from pathlib import Path
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 
-from archive.crawlarchive import ArchiveConfig, CrawlArchive
+from archive.runs.crawlarchive import ArchiveConfig, CrawlArchive
 from archive.sql.engine import default_url
-from archive.lock import CrawlLock
+from archive.runs.lock import CrawlLock
 from crawler import __version__
 
 logger = logging.getLogger(__name__)

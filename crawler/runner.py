@@ -13,11 +13,9 @@ from urllib.parse import urlsplit
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
-from sqlalchemy import select
-
+from archive.runs.lock import EXIT_LOCKED, CrawlLock, LockHeld
+from archive.sql.crawls import start_url_answers
 from archive.sql.engine import DatabaseError, make_engine, make_sessionmaker
-from archive.lock import EXIT_LOCKED, CrawlLock, LockHeld
-from archive.sql.models import Capture
 from crawler.profile import ProfileError, SiteProfile, load_profile
 from crawler.spiders.reports import ReportsSpider
 
@@ -206,11 +204,7 @@ def _check_reached(outcome: CrawlOutcome) -> None:
     engine = make_engine(outcome.db_url, migrate=False)
     try:
         with make_sessionmaker(engine)() as session:
-            rows = session.execute(
-                select(Capture.url, Capture.status, Capture.error).where(
-                    Capture.run_id == outcome.run_id, Capture.url.in_(outcome.start_urls)
-                )
-            ).all()
+            rows = start_url_answers(session, outcome.run_id, outcome.start_urls)
     finally:
         engine.dispose()
     if any(status is not None for _, status, _ in rows):

@@ -6,11 +6,9 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import distinct, func, select
-
+from archive.sql.crawls import run_summary, update_run
 from archive.sql.engine import make_engine, make_sessionmaker
-from archive.sql.models import Capture, CrawlRun, Event, ReportVersion, SpamFinding
-from archive.monitors import Alert, monitor_run
+from archive.runs.monitors import Alert, monitor_run
 from crawler.runner import CrawlOutcome
 
 
@@ -19,61 +17,29 @@ def summary_figures(outcome: CrawlOutcome) -> dict[str, object]:
     engine = make_engine(outcome.db_url, migrate=False)
     try:
         with make_sessionmaker(engine)() as session:
-            run = session.get(CrawlRun, outcome.run_id)
-            captures = session.scalar(select(func.count()).where(Capture.run_id == run.id))
-            failed = session.scalar(
-                select(func.count()).where(Capture.run_id == run.id, Capture.status.is_(None))
-            )
-            http_errors = session.scalar(
-                select(func.count()).where(Capture.run_id == run.id, Capture.status >= 400)
-            )
-            run_captures = select(Capture.id).where(Capture.run_id == run.id)
-            reports = session.scalar(
-                select(func.count(distinct(ReportVersion.page_id))).where(
-                    ReportVersion.last_capture_id.in_(run_captures)
-                )
-            )
-            new_versions = session.scalar(
-                select(func.count()).where(ReportVersion.capture_id.in_(run_captures))
-            )
-            infected = session.scalar(
-                select(func.count(distinct(SpamFinding.version_id))).where(
-                    SpamFinding.version_id.in_(
-                        select(ReportVersion.id).where(ReportVersion.last_capture_id.in_(run_captures))
-                    )
-                )
-            )
-            events = dict(
-                session.execute(
-                    select(Event.event, func.count()).where(Event.run_id == run.id).group_by(Event.event)
-                ).all()
-            )
-            files = session.scalars(
-                select(Capture.warc_filename).distinct().where(
-                    Capture.run_id == run.id, Capture.warc_filename.is_not(None)
-                )
-            ).all()
+            summary = run_summary(session, outcome.run_id)
     finally:
         engine.dispose()
+    run = summary.run
     warc_dir = Path(outcome.data_dir) / "warc"
     return {
         "run": run.id,
         "status": f"{run.status} ({run.finish_reason})",
-        "pages fetched": captures,
-        "fetch failures": failed,
-        "HTTP errors (4xx/5xx)": http_errors,
-        "reports": reports,
-        "new report versions": new_versions,
-        "reports with spam": infected,
-        "WARC files": len(files),
+        "pages fetched": summary.captures,
+        "fetch failures": summary.failed,
+        "HTTP errors (4xx/5xx)": summary.http_errors,
+        "reports": summary.reports,
+        "new report versions": summary.new_versions,
+        "reports with spam": summary.infected,
+        "WARC files": summary.warc_files,
         "WARC bytes written": run.warc_bytes,
         "WARC directory": str(warc_dir),
         "database": engine.url.render_as_string(hide_password=True),
         "not modified (304)": run.not_modified,
         "revisit records": run.revisits,
-        "events": ", ".join(f"{k} {v}" for k, v in sorted(events.items())) or "none",
+        "events": ", ".join(f"{k} {v}" for k, v in sorted(summary.events.items())) or "none",
         "seconds": round(outcome.seconds, 1),
-        "pages/second": round(captures / outcome.seconds, 1) if outcome.seconds else None,
+        "pages/second": round(summary.captures / outcome.seconds, 1) if outcome.seconds else None,
     }
 
 
@@ -90,7 +56,7 @@ def record_exit_status(outcome: CrawlOutcome, status: int) -> None:
     engine = make_engine(outcome.db_url, migrate=False)
     try:
         with make_sessionmaker(engine).begin() as session:
-            session.get(CrawlRun, outcome.run_id).exit_status = status
+            update_run(session, outcome.run_id, exit_status=status)
     finally:
         engine.dispose()
 

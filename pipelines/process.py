@@ -15,12 +15,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
-
+from archive.runs.events import version_events
 from archive.sql import writes as store
-from archive.events import record_event, version_events
-from archive.sql.models import ReportVersion
+from archive.sql.crawls import record_event
+from archive.sql.engine import Session, Sessions
+from archive.sql.latest import latest_clean_texts
 from archive.sql.writes import VersionData
 from pipelines.cleaning import Action, CleanResult, FindingKind, SiteContext, clean_page, findings_to_json
 from pipelines.extract import Extraction, extract_report
@@ -45,30 +44,21 @@ class Outcome(StrEnum):
     DEFERRED = "deferred"  # a replaced word could not be restored yet: retry with more context
 
 
-def site_context(session: Session, *, limit: int = CONTEXT_TEXTS) -> SiteContext | None:
-    """The site's latest clean texts, as the cleaner's context; None for an empty archive.
+def site_context(session: Session, *, limit: int) -> SiteContext | None:
+    """The site's ``limit`` latest clean texts, as the cleaner's context; None for an empty
+    archive.
 
     Built once per run from what earlier runs stored, so a run's results do not depend on the
     order in which pages arrive.
     """
-    newest = (
-        select(ReportVersion.page_id, func.max(ReportVersion.version_no).label("n"))
-        .group_by(ReportVersion.page_id)
-        .subquery()
-    )
-    texts = session.scalars(
-        select(ReportVersion.clean_text)
-        .join(newest, (ReportVersion.page_id == newest.c.page_id) & (ReportVersion.version_no == newest.c.n))
-        .order_by(ReportVersion.id.desc())
-        .limit(limit)
-    ).all()
+    texts = latest_clean_texts(session, limit=limit)
     return SiteContext.from_texts(texts) if texts else None
 
 
 class ReportProcessor:
     def __init__(
         self,
-        sessions: sessionmaker[Session],
+        sessions: Sessions,
         *,
         run_id: int,
         clock: Callable[[], datetime],

@@ -25,7 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from scrapy import signals
 from scrapy.utils.misc import load_object
 
-from archive.crawlarchive import CrawlArchive
+from archive.runs.crawlarchive import CrawlArchive
 from pipelines.cleaning import SiteContext
 from pipelines.items import ReportPage
 from pipelines.pool import ProcessingPool, auto_workers

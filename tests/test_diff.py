@@ -15,7 +15,7 @@ from archive.diff import api
 from archive.diff.core import diff_reports
 from archive.diff.model import DiffKind, Op, Presence, ReportRef, ReportSnapshot, StatValue, to_json
 from archive.diff.normalise import fingerprint, fingerprint_origins, normalise_text
-from archive.diff.queries import DiffLookupError
+from archive.diff.load import DiffLookupError
 from archive.diff.render_html import render_diff, render_trends
 from archive.diff.render_text import render_text
 from archive.diff.similar import SimilarDoc, find_similar

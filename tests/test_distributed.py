@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from archive.sql.engine import make_engine, make_sessionmaker
 from archive.sql.models import Capture, CrawlRun, Event, Page, ReportVersion
-from archive.verify import verify_archives
+from archive.reports.verify import verify_archives
 from crawler.distributed import (
     IDLE_EXTENSION,
     REDIS_DUPEFILTER,

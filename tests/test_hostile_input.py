@@ -26,12 +26,13 @@ from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 from sqlalchemy import func, inspect, select
 
-from archive.cite import CiteError, Citation, raw_response, report_view
+from archive.reports.cite import CiteError, Citation, raw_response, report_view
 from archive.sql.engine import make_engine, make_sessionmaker
-from archive.lock import lock_path
+from archive.runs.lock import lock_path
 from archive.sql.models import Capture, CrawlRun, Event, Page, ReportVersion
 from archive.research_cli import search_command, show_command
-from archive.search import Query, QueryError, SearchFilters, parse_query, search
+from archive.search import Query, QueryError, SearchFilters, parse_query
+from archive.sql.search import search
 from archive.warc.writer import WarcWriter, sanitize_name_part
 from replica.faults import HOSTILE_COLUMN, HOSTILE_STRINGS, hostile_plan
 from crawler.cli import main

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.lock import EXIT_LOCKED, CrawlLock
+from archive.runs.lock import EXIT_LOCKED, CrawlLock
 from archive.warc.check import check_file
 from replica.generate import build_site
 from replica.mutate import delete_report, edit_report, inject_spam, read_truth, unlist_report

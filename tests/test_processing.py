@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from archive.sql import writes as store
-from archive.crawlarchive import CaptureInfo
+from archive.runs.incremental import CaptureInfo
 from archive.sql.engine import make_engine, make_sessionmaker
 from archive.sql.models import CrawlRun, ReportVersion
 from pipelines.cleaning import SiteContext

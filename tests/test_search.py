@@ -12,20 +12,10 @@ from sqlalchemy import func, inspect, select, text
 
 from archive.sql.engine import make_engine, make_sessionmaker
 from archive.sql.models import CrawlRun, ReportVersion
-from archive.search import (
-    And,
-    Not,
-    Or,
-    Query,
-    QueryError,
-    SearchFilters,
-    Term,
-    filter_clause,
-    make_snippet,
-    parse_query,
-    rebuild_index,
-    search,
-)
+from archive.search.hits import make_snippet
+from archive.search.query import And, Not, Or, Query, QueryError, SearchFilters, Term, parse_query
+from archive.sql.filters import filter_clause
+from archive.sql.search import rebuild_index, search
 from archive.sql.writes import VersionData, add_capture, get_or_create_page, save_version
 
 T0 = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)

@@ -19,7 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from archive.sql.models import Capture, Page, ReportVersion, SpamFinding, Statistic
-from archive.search import index_version
+from archive.sql.search import index_version
 
 
 #: How often ``save_version`` re-reads the latest version after losing an insert race.

@@ -2,7 +2,8 @@
 
 ``write_cdxj`` writes ``DATA_DIR/index/<warc name>.cdxj``, sorted, one line per response, revisit,
 resource and metadata record, the format pywb and ReplayWeb.page read. ``write_wacz`` packages the
-WARC files with a CDXJ index and a ``pages.jsonl`` listing the latest capture of every report page.
+WARC files with a CDXJ index and a ``pages.jsonl`` listing the pages it is given (the latest
+capture of every report page: ``archive.reports.export.replay_pages``).
 Both packages are the optional extra ``research``; they are imported only when called.
 """
 
@@ -14,15 +15,10 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.orm import Session
-
-from archive.clock import iso_utc
-from archive.export import latest_versions
-from archive.sql.models import Capture
 from archive.warc.files import warc_dir, warc_files
 
 logger = logging.getLogger(__name__)
@@ -76,21 +72,10 @@ def write_cdxj(data_dir: Path, *, force: bool = False) -> IndexResult:
     return IndexResult(tuple(written), tuple(unchanged), count)
 
 
-def page_list(session: Session) -> list[dict[str, str]]:
-    """``pages.jsonl`` entries: the capture each latest report version was extracted from."""
-    pages = []
-    for version in latest_versions(session):
-        capture: Capture = version.capture
-        if capture.warc_filename and capture.status:
-            entry = {"url": version.page.url, "ts": iso_utc(capture.fetched_at)}
-            if version.title:
-                entry["title"] = version.title
-            pages.append(entry)
-    return pages
-
-
-def write_wacz(data_dir: Path, output: Path, session: Session, *, title: str = "gongkai archive") -> Path:
-    """Package every WARC file of ``data_dir`` as the WACZ file ``output``."""
+def write_wacz(data_dir: Path, output: Path, pages: Sequence[Mapping[str, str]], *,
+               title: str = "gongkai archive") -> Path:
+    """Package every WARC file of ``data_dir`` as the WACZ file ``output``, with ``pages`` (the
+    report pages to list: ``url``, ``ts`` and ``title``, see ``archive.reports.export.replay_pages``)."""
     try:
         from wacz.main import main as wacz_main
     except ImportError as exc:  # pragma: no cover - depends on the environment
@@ -100,11 +85,11 @@ def write_wacz(data_dir: Path, output: Path, session: Session, *, title: str = "
         raise PackageError(f"no WARC files in {warc_dir(data_dir)}; crawl something first")
     output = Path(output)
     with tempfile.TemporaryDirectory(prefix="gongkai-wacz-") as tmp:
-        pages = Path(tmp) / "pages.jsonl"
-        lines = [PAGES_HEADER, *page_list(session)]
-        pages.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in lines), encoding="utf-8")
+        listing = Path(tmp) / "pages.jsonl"
+        lines = [PAGES_HEADER, *pages]
+        listing.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in lines), encoding="utf-8")
         code, log = _run(wacz_main, ["create", "-o", str(output), "--title", title,
-                                     "--pages", str(pages), "--copy-pages", *map(str, warcs)])
+                                     "--pages", str(listing), "--copy-pages", *map(str, warcs)])
     if code not in (0, None):
         raise PackageError(f"wacz could not package {data_dir}: {log.strip().splitlines()[-1:]}")
     return output

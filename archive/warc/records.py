@@ -36,7 +36,7 @@ import hashlib
 import io
 import re
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -191,6 +191,15 @@ def _encode_line(line: str) -> bytes:
         return line.encode("latin-1")
     except UnicodeEncodeError:
         return line.encode("utf-8")
+
+
+def header_value(headers: Iterable[tuple[str, str]], name: str) -> str | None:
+    """The first value of HTTP header ``name`` (any case) in a list of (name, value)."""
+    name = name.lower()
+    for key, value in headers:
+        if key.lower() == name:
+            return value
+    return None
 
 
 def check_line(value: str, what: str) -> str:

@@ -2,7 +2,7 @@
 
 SQLite: ``report_search`` is an external-content FTS5 trigram table over ``report_versions``
 (rowid = version id) and ``report_search_short`` a contentless FTS5 table of character and
-character-pair tokens (see ``archive.search``); both hold only the latest version of each page.
+character-pair tokens (see ``archive.sql.search``); both hold only the latest version of each page.
 PostgreSQL: trigram GIN indexes on ``clean_text`` and ``title`` (the extension is left installed
 on downgrade: other databases objects may use it).
 
@@ -34,9 +34,9 @@ def upgrade() -> None:
             "content='report_versions', content_rowid='id', tokenize='trigram')"
         )
         op.execute(f"CREATE VIRTUAL TABLE {SHORT} USING fts5(title, clean_text, content='', tokenize='unicode61')")
-        # the index rows are computed in Python (archive.search.short_tokens); the
+        # the index rows are computed in Python (archive.sql.search.short_tokens); the
         # function is imported here, at upgrade time, so the backfill matches what the code writes
-        from archive.search import write_index_rows
+        from archive.sql.search import write_index_rows
 
         bind = op.get_bind()
         result = bind.exec_driver_sql(LATEST)

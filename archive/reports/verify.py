@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
+from archive.sql import queries
+from archive.sql.engine import Session
 from archive.sql.models import Capture
 from archive.warc.check import check_file
 from archive.warc.files import warc_files
@@ -59,8 +58,7 @@ def verify_archives(session: Session, warc_dirs: Sequence[Path]) -> VerifyReport
         else:
             report.problems.extend(f"{path.name}: {p}" for p in check.problems or ["file does not read whole"])
     known = seen
-    stmt = select(Capture).where(Capture.warc_filename.is_not(None)).order_by(Capture.id)
-    for capture in session.scalars(stmt).yield_per(500):
+    for capture in queries.archived_captures(session):
         report.captures_checked += 1
         problem = check_capture(capture, known)
         if problem:

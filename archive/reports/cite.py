@@ -13,12 +13,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
-
 from archive.clock import iso_utc
-from archive.export import FINDING_KEYS, STATISTIC_KEYS
-from archive.sql.models import Capture, Page, ReportVersion
+from archive.reports.export import FINDING_KEYS, STATISTIC_KEYS
+from archive.sql import queries
+from archive.sql.engine import Session
+from archive.sql.models import Capture, ReportVersion
+from archive.warc.files import warc_dir
 from archive.warc.reader import WarcReadError, read_record
 
 WARC_HEADER_END = b"\r\n\r\n"
@@ -85,22 +85,10 @@ class ReportView:
 
 def find_version(session: Session, ref: str, version_no: int | None = None) -> ReportVersion:
     """The version of the page given by URL or page id (a number), newest unless ``version_no``."""
-    if ref.isdigit():
-        page = session.get(Page, int(ref))
-    else:
-        page = session.execute(select(Page).where(Page.url == ref)).scalar_one_or_none()
+    page = queries.find_page(session, ref)
     if page is None:
         raise CiteError(f"no archived page {ref!r}; find one with `gongkai search`")
-    stmt = (
-        select(ReportVersion)
-        .where(ReportVersion.page_id == page.id)
-        .options(selectinload(ReportVersion.findings), selectinload(ReportVersion.statistics),
-                 selectinload(ReportVersion.capture), selectinload(ReportVersion.last_capture))
-        .order_by(ReportVersion.version_no.desc())
-    )
-    if version_no is not None:
-        stmt = stmt.where(ReportVersion.version_no == version_no)
-    version = session.execute(stmt.limit(1)).scalar_one_or_none()
+    version = queries.page_version(session, page.id, version_no)
     if version is None:
         which = f"version {version_no}" if version_no is not None else "a report version"
         raise CiteError(f"page {page.url} has no {which}; list versions with `gongkai show {page.url}`")
@@ -116,11 +104,7 @@ def citation(url: str, capture: Capture) -> Citation:
 def report_view(session: Session, ref: str, version_no: int | None = None) -> ReportView:
     version = find_version(session, ref, version_no)
     url = version.page.url
-    all_versions = session.execute(
-        select(ReportVersion).where(ReportVersion.page_id == version.page_id)
-        .options(selectinload(ReportVersion.capture), selectinload(ReportVersion.last_capture))
-        .order_by(ReportVersion.version_no)
-    ).scalars().all()
+    all_versions = queries.page_versions(session, version.page_id)
     return ReportView(
         url=url, version_no=version.version_no, version_id=version.id,
         fields={name: _plain(getattr(version, name)) for name in FIELD_NAMES},
@@ -139,10 +123,10 @@ def raw_response(data_dir: Path, view_or_capture: ReportView | Citation) -> byte
     cite = view_or_capture.citation if isinstance(view_or_capture, ReportView) else view_or_capture
     if cite.warc_filename is None or cite.warc_offset is None:
         raise CiteError(f"{cite.url}: this capture has no WARC record")
-    warc_dir = (Path(data_dir) / "warc").resolve()
-    path = (warc_dir / cite.warc_filename).resolve()
-    if path.parent != warc_dir:
-        raise CiteError(f"{cite.warc_filename!r} is not a file in {warc_dir}; the database row is damaged")
+    directory = warc_dir(data_dir).resolve()
+    path = (directory / cite.warc_filename).resolve()
+    if path.parent != directory:
+        raise CiteError(f"{cite.warc_filename!r} is not a file in {directory}; the database row is damaged")
     try:
         stored = read_record(path, cite.warc_offset)
     except WarcReadError as exc:

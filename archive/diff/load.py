@@ -1,4 +1,4 @@
-"""Loading report versions from SQL into the pure snapshot values the diffs take.
+"""Loading report versions (through ``archive.sql``) into the pure snapshot values the diffs take.
 
 Callers own the session. Lookups that find nothing raise ``DiffLookupError`` with a message that
 names the input and what the archive does hold.
@@ -11,9 +11,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, selectinload
-
 from archive.diff.model import (
     CaptureRef,
     FindingRef,
@@ -22,7 +19,12 @@ from archive.diff.model import (
     StatValue,
     TrendSeries,
 )
-from archive.sql.models import Capture, Page, ReportVersion, Statistic
+from archive.search.query import SearchFilters
+from archive.sql import queries
+from archive.sql.engine import Session
+from archive.sql.latest import BY_TOWNSHIP
+from archive.sql.latest import latest_versions as latest_rows
+from archive.sql.models import ReportVersion
 
 FIELD_NAMES = ("title", "visible_title", "township", "report_year", "published_date", "published_at",
                "source", "issuer", "index_no", "doc_no", "period_start", "period_end", "attachments")
@@ -33,31 +35,11 @@ class DiffLookupError(LookupError):
     """The township, year, URL or version asked for is not in the archive."""
 
 
-def _latest_ids() -> Select:
-    """Ids of the newest version of every page."""
-    newest = (select(ReportVersion.page_id, func.max(ReportVersion.version_no).label("v"))
-              .group_by(ReportVersion.page_id).subquery())
-    return (select(ReportVersion.id)
-            .join(newest, (ReportVersion.page_id == newest.c.page_id) & (ReportVersion.version_no == newest.c.v)))
-
-
 def latest_versions(session: Session, *, township: str | None = None,
                     year: int | None = None) -> list[ReportVersion]:
-    """The newest version of every report page, optionally for one township and/or year."""
-    query = (select(ReportVersion).where(ReportVersion.id.in_(_latest_ids()))
-             .options(selectinload(ReportVersion.statistics), selectinload(ReportVersion.page))
-             .order_by(ReportVersion.township, ReportVersion.report_year, ReportVersion.id))
-    if township is not None:
-        query = query.where(ReportVersion.township == township)
-    if year is not None:
-        query = query.where(ReportVersion.report_year == year)
-    return list(session.execute(query).scalars())
-
-
-def known_townships(session: Session) -> list[str]:
-    rows = session.execute(select(ReportVersion.township).where(ReportVersion.township.is_not(None))
-                           .distinct().order_by(ReportVersion.township)).scalars()
-    return list(rows)
+    """The newest version of every report page, optionally for one township and/or year, in
+    township, year and version order."""
+    return list(latest_rows(session, SearchFilters(township=township, year=year), order=BY_TOWNSHIP))
 
 
 def year_snapshot(session: Session, township: str, year: int) -> ReportSnapshot:
@@ -65,7 +47,7 @@ def year_snapshot(session: Session, township: str, year: int) -> ReportSnapshot:
     when several pages claim that township and year)."""
     versions = latest_versions(session, township=township)
     if not versions:
-        known = known_townships(session)
+        known = queries.known_townships(session)
         hint = f"; archived townships: {_listing(known)}" if known else "; the archive holds no reports"
         raise DiffLookupError(f"no reports for township {township!r}{hint}")
     chosen = [v for v in versions if v.report_year == year]
@@ -80,12 +62,10 @@ def page_snapshots(session: Session, url: str, from_spec: str | None,
                    to_spec: str | None) -> tuple[ReportSnapshot, ReportSnapshot]:
     """Two versions of the page at ``url``: by version number or by date (the version in force at
     the end of that day, UTC); by default the last two."""
-    page = session.execute(select(Page).where(Page.url == url)).scalar_one_or_none()
+    page = queries.page_by_url(session, url)
     if page is None:
         raise DiffLookupError(f"no page archived at {url} (check the exact URL, with its scheme)")
-    versions = list(session.execute(
-        select(ReportVersion).where(ReportVersion.page_id == page.id)
-        .options(selectinload(ReportVersion.capture)).order_by(ReportVersion.version_no)).scalars())
+    versions = queries.page_versions(session, page.id)
     if not versions:
         raise DiffLookupError(f"{url} is archived but has no report versions (kind: {page.kind})")
     if from_spec is None and to_spec is None:
@@ -128,7 +108,7 @@ def _pick(versions: Sequence[ReportVersion], spec: str, url: str) -> ReportVersi
 
 
 def snapshot(session: Session, version: ReportVersion) -> ReportSnapshot:
-    capture = session.get(Capture, version.capture_id)
+    capture = queries.capture_by_id(session, version.capture_id)
     stats = tuple(StatValue(s.metric, s.value, s.unit, s.qualifier, s.section, s.template)
                   for s in version.statistics)
     templates = Counter(s.template for s in stats if s.template)
@@ -157,21 +137,12 @@ def snapshot(session: Session, version: ReportVersion) -> ReportSnapshot:
 def trend_series(session: Session, *, townships: Iterable[str] | None = None,
                  metrics: Iterable[str] | None = None) -> tuple[TrendSeries, ...]:
     """Each metric across every archived report year, per township (newest version per page)."""
-    query = (select(ReportVersion.township, ReportVersion.report_year, Statistic.metric,
-                    Statistic.value, Statistic.unit, ReportVersion.created_at, Statistic.id)
-             .join(Statistic, Statistic.version_id == ReportVersion.id)
-             .where(ReportVersion.id.in_(_latest_ids()),
-                    ReportVersion.township.is_not(None), ReportVersion.report_year.is_not(None)))
-    if townships is not None:
-        query = query.where(ReportVersion.township.in_(list(townships)))
     wanted = list(metrics) if metrics is not None else None
-    if wanted:
-        query = query.where(Statistic.metric.in_(wanted))
+    rows = queries.trend_rows(session, townships=townships, metrics=wanted)
     points: dict[tuple[str, str], dict[int, float]] = {}
     units: dict[tuple[str, str], str | None] = {}
     # newest page wins for a (township, year); within a version the first row of a metric wins
-    for township, year, metric, value, unit, _, _ in session.execute(
-            query.order_by(ReportVersion.created_at.desc(), Statistic.id.asc())):
+    for township, year, metric, value, unit in rows:
         key = (township, metric)
         points.setdefault(key, {}).setdefault(year, value)
         units.setdefault(key, unit)

@@ -1,23 +1,24 @@
-"""Export the latest version of every report page as JSON lines or CSV, streaming.
+"""Export the latest version of every report page, streaming, in any format of ``EXPORT_FORMATS``.
 
 Every record carries its citation: the WARC file, the offset of the response record, its record
-id and payload digest, and the capture time.
+id and payload digest, and the capture time. A new format is one writer and one entry in
+``EXPORT_FORMATS``: the command line offers what the registry holds.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
-
 from archive.clock import iso_utc
-from archive.sql.models import Capture, Page, ReportVersion
-from archive.search import SearchFilters, filter_clause
+from archive.search.query import SearchFilters
+from archive.sql.engine import Session
+from archive.sql.latest import latest_versions
+from archive.sql.models import Capture, ReportVersion
 
 #: Column order of the CSV export (documented in README); lists are JSON-encoded in CSV cells.
 EXPORT_FIELDS = (
@@ -51,36 +52,6 @@ EXPORT_FIELDS = (
 )
 FINDING_KEYS = ("text", "rule", "kind", "action", "replacement", "confidence", "field", "start", "end", "signal")
 STATISTIC_KEYS = ("metric", "value", "unit", "qualifier", "section", "template")
-BATCH = 200
-
-
-def latest_versions(session: Session, filters: SearchFilters | None = None) -> Iterator[ReportVersion]:
-    """The newest version of every report page (matching ``filters``), in URL order, in batches."""
-    newest = (
-        select(ReportVersion.page_id, func.max(ReportVersion.version_no).label("version_no"))
-        .group_by(ReportVersion.page_id)
-        .subquery()
-    )
-    stmt = (
-        select(ReportVersion)
-        .join(
-            newest,
-            (ReportVersion.page_id == newest.c.page_id)
-            & (ReportVersion.version_no == newest.c.version_no),
-        )
-        .join(Page, Page.id == ReportVersion.page_id)
-        .where(filter_clause(filters or SearchFilters()))
-        .order_by(Page.url)
-        .options(
-            selectinload(ReportVersion.page),
-            selectinload(ReportVersion.capture),
-            selectinload(ReportVersion.findings),
-            selectinload(ReportVersion.statistics),
-        )
-        .execution_options(yield_per=BATCH)
-    )
-    for version in session.scalars(stmt):
-        yield version
 
 
 def version_record(version: ReportVersion) -> dict[str, Any]:
@@ -120,6 +91,20 @@ def version_record(version: ReportVersion) -> dict[str, Any]:
 def export_records(session: Session, filters: SearchFilters | None = None) -> Iterator[dict[str, Any]]:
     for version in latest_versions(session, filters):
         yield version_record(version)
+
+
+def replay_pages(session: Session) -> list[dict[str, str]]:
+    """Entries of a WACZ ``pages.jsonl``: the capture each latest report version was extracted
+    from, for replay tools to list."""
+    pages = []
+    for version in latest_versions(session):
+        capture: Capture = version.capture
+        if capture.warc_filename and capture.status:
+            entry = {"url": version.page.url, "ts": iso_utc(capture.fetched_at)}
+            if version.title:
+                entry["title"] = version.title
+            pages.append(entry)
+    return pages
 
 
 def write_jsonl(records: Iterator[dict[str, Any]], out: IO[str]) -> int:
@@ -165,6 +150,35 @@ def write_parquet(records: Iterator[dict[str, Any]], path: str, *, batch: int = 
 
 class ExportError(Exception):
     """An export cannot be written (e.g. a missing optional library)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFormat:
+    """One export format: its writer takes the records and a text stream (or, with ``to_path``,
+    a file path) and returns how many records it wrote."""
+
+    name: str
+    write: Callable[..., int]
+    help: str
+    to_path: bool = False  # the writer needs a file path, not a stream (a binary format)
+    newline: str | None = None  # how to open the output file ("" for CSV: the writer ends rows)
+
+
+EXPORT_FORMATS: dict[str, ExportFormat] = {
+    f.name: f
+    for f in (
+        ExportFormat("jsonl", write_jsonl, "one JSON object per line"),
+        ExportFormat("csv", write_csv, "the columns of EXPORT_FIELDS, lists as JSON", newline=""),
+        ExportFormat("parquet", write_parquet, "needs pyarrow and --output", to_path=True),
+    )
+}
+
+
+def export_format(name: str) -> ExportFormat:
+    try:
+        return EXPORT_FORMATS[name]
+    except KeyError:
+        raise ExportError(f"no export format {name!r} (known: {', '.join(EXPORT_FORMATS)})") from None
 
 
 def _text(value: Any) -> str | None:

@@ -10,11 +10,9 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import IO
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
-
 from archive.clock import iso_utc
-from archive.sql.models import Capture, Page, ReportVersion
+from archive.sql import queries
+from archive.sql.engine import Session
 
 #: Findings whose text is markup (a removed element): shown as a short tag, not ranked as phrases.
 MARKUP_KINDS = ("hidden_block", "script_link", "iframe")
@@ -50,13 +48,7 @@ def spam_report(session: Session) -> SpamReport:
     report = SpamReport()
     phrase_findings: Counter = Counter()
     phrase_pages: Counter = Counter()
-    stmt = (
-        select(Page)
-        .where(Page.kind == "report")
-        .options(selectinload(Page.versions).selectinload(ReportVersion.findings))
-        .order_by(Page.url)
-    )
-    for page in session.scalars(stmt):
+    for page in queries.report_pages(session):
         if not page.versions:
             continue
         report.pages_crawled += 1
@@ -66,8 +58,8 @@ def spam_report(session: Session) -> SpamReport:
         phrases = sorted({_phrase(f.kind, f.text) for f in latest.findings})
         first = last = None
         if spammed:
-            first = session.get(Capture, spammed[0].capture_id)
-            last = session.get(Capture, spammed[-1].last_capture_id)
+            first = queries.capture_by_id(session, spammed[0].capture_id)
+            last = queries.capture_by_id(session, spammed[-1].last_capture_id)
         entry = PageInfection(
             url=page.url,
             infected=bool(latest.findings),

@@ -12,88 +12,23 @@ import logging
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from archive.sql import writes as store
 from archive.clock import Clock, utc_now
+from archive.runs.incremental import ArchivedResponse, CaptureInfo, PriorCapture
+from archive.runs.nightly import finish_run_events
+from archive.sql import crawls
+from archive.sql import writes as store
 from archive.sql.engine import make_engine, make_sessionmaker
-from archive.incremental import (
-    captured_in,
-    crashed_run,
-    latest_full_capture,
-    payload_capture,
-)
-from archive.sql.models import Capture, CrawlRun
-from archive.nightly import finish_run_events, live_job_runs, reports_to_recheck, run_window
 from archive.warc.check import RepairResult, repair_files
+from archive.warc.files import warc_dir
 from archive.warc.reader import read_record
-from archive.warc.records import RecordRef, RevisitProfile, sha1_digest
+from archive.warc.records import RecordRef, RevisitProfile, header_value, sha1_digest
 from archive.warc.writer import WarcWriter
 
 logger = logging.getLogger(__name__)
-
-WARC_SUBDIR = "warc"
-
-
-@dataclass(frozen=True, slots=True)
-class CaptureInfo:
-    """Where an exchange was archived: the capture row and its WARC response record."""
-
-    capture_id: int
-    warc_filename: str | None
-    warc_offset: int | None
-    warc_record_id: str | None
-    payload_digest: str | None
-    fetched_at: datetime
-    #: The ``pages`` row, when known, and whether it was stored as a report page: a report
-    #: pipeline can then skip looking the page up again.
-    page_id: int | None = None
-    page_is_report: bool = False
-
-    @classmethod
-    def from_capture(cls, capture: Capture) -> CaptureInfo:
-        """The citation of a stored capture row."""
-        return cls(
-            capture_id=capture.id,
-            warc_filename=capture.warc_filename,
-            warc_offset=capture.warc_offset,
-            warc_record_id=capture.warc_record_id,
-            payload_digest=capture.payload_digest,
-            fetched_at=capture.fetched_at,
-            page_id=capture.page_id,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class PriorCapture:
-    """The last full response archived for a URL: its validators and where its payload sits."""
-
-    capture_id: int
-    url: str
-    status: int
-    etag: str | None
-    last_modified: str | None
-    payload_digest: str | None
-    record_id: str
-    warc_filename: str
-    warc_offset: int
-    fetched_at: datetime
-    #: The WARC file is in this crawl's own directory, so a 304 can be answered from it. A
-    #: distributed worker may meet a page another worker (another data dir) captured last time.
-    readable: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class ArchivedResponse:
-    """A response read back from the WARC (for a 304, or a page already captured in this run)."""
-
-    url: str
-    status: int
-    headers: tuple[tuple[str, str], ...]
-    body: bytes
-    capture: CaptureInfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +64,7 @@ class CrawlArchive:
 
     @property
     def warc_dir(self) -> Path:
-        return self.config.data_dir / WARC_SUBDIR
+        return warc_dir(self.config.data_dir)
 
     def open(self, start_urls: Iterable[str]) -> int:
         """Open the database and the WARC writer and start a crawl run; returns its id."""
@@ -140,14 +75,15 @@ class CrawlArchive:
         start_urls = list(start_urls)
         now = self.clock()
         with self.sessions.begin() as session:
-            crashed = crashed_run(
+            crashed = crawls.mark_crashed_runs(
                 session, data_dir=str(cfg.data_dir.resolve()), worker_id=cfg.worker_id
             )
             if crashed is not None:
                 self.repairs = repair_files(self.warc_dir, since=crashed.started_at)
                 if now - crashed.started_at > timedelta(hours=cfg.resume_hours):
                     crashed = None  # too old to count as the same nightly run: start afresh
-            run = CrawlRun(
+            self.run_id = crawls.add_run(
+                session,
                 started_at=now,
                 status="running",
                 site=cfg.site,
@@ -157,10 +93,7 @@ class CrawlArchive:
                 software=cfg.software,
                 resumes_run_id=crashed.id if crashed is not None else None,
             )
-            session.add(run)
-            session.flush()
-            self.run_id = run.id
-            self.window = run_window(session, run.id)
+            self.window = crawls.run_window(session, self.run_id)
         self.writer = WarcWriter(
             self.warc_dir,
             prefix=cfg.warc_prefix,
@@ -170,8 +103,6 @@ class CrawlArchive:
             clock=self.clock,
             warcinfo={
                 "software": cfg.software,
-                "format": "WARC File Format 1.1",
-                "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
                 "operator": cfg.operator,
                 "http-header-user-agent": cfg.user_agent,
                 "robots": "obey" if cfg.robots_obey else "ignore",
@@ -200,23 +131,26 @@ class CrawlArchive:
             with self.sessions.begin() as session:
                 if reason == "finished":
                     event_counts = finish_run_events(session, self.window, now=self.clock())
-                run = session.get(CrawlRun, self.run_id)
-                run.finished_at = self.clock()
-                run.status = "finished" if reason == "finished" else "stopped"
-                run.finish_reason = reason
-                run.pages_fetched = self.counts["captures"]
-                run.not_modified = self.counts["not_modified"]
-                run.revisits = self.counts["revisits"]
-                run.errors = self.counts["errors"]
-                run.warc_bytes = self.counts["bytes"]
-                run.reports_seen = int(stats.get("gongkai/reports", 0))
-                run.versions_new = int(stats.get("gongkai/versions/stored", 0))
-                run.reports_new = int(stats.get("gongkai/events/new", 0))
-                run.reports_changed = int(stats.get("gongkai/events/changed", 0))
-                run.reports_removed = event_counts.get("removed", 0)
-                run.stats = {k: _plain(v) for k, v in stats.items()} | {
-                    f"gongkai/events/{k}": v for k, v in event_counts.items()
-                } | {"gongkai/warc/repaired_files": len(self.repairs)}
+                crawls.update_run(
+                    session,
+                    self.run_id,
+                    finished_at=self.clock(),
+                    status="finished" if reason == "finished" else "stopped",
+                    finish_reason=reason,
+                    pages_fetched=self.counts["captures"],
+                    not_modified=self.counts["not_modified"],
+                    revisits=self.counts["revisits"],
+                    errors=self.counts["errors"],
+                    warc_bytes=self.counts["bytes"],
+                    reports_seen=int(stats.get("gongkai/reports", 0)),
+                    versions_new=int(stats.get("gongkai/versions/stored", 0)),
+                    reports_new=int(stats.get("gongkai/events/new", 0)),
+                    reports_changed=int(stats.get("gongkai/events/changed", 0)),
+                    reports_removed=event_counts.get("removed", 0),
+                    stats={k: _plain(v) for k, v in stats.items()}
+                    | {f"gongkai/events/{k}": v for k, v in event_counts.items()}
+                    | {"gongkai/warc/repaired_files": len(self.repairs)},
+                )
         if self.engine is not None:
             self.engine.dispose()
             self.engine = None
@@ -226,10 +160,10 @@ class CrawlArchive:
     def prior_capture(self, url: str) -> PriorCapture | None:
         """The last full 200 response archived for ``url``, for conditional requests and dedup."""
         with self.sessions() as session:
-            capture = latest_full_capture(session, url)
+            capture = crawls.latest_full_capture(session, url)
             if capture is None:
                 return None
-            prior = _prior(capture)
+            prior = PriorCapture.from_capture(capture)
         if not self._is_local(prior.warc_filename):
             prior = replace(prior, readable=False)
         return prior
@@ -246,12 +180,12 @@ class CrawlArchive:
         if len(self.window) < 2:
             return None
         with self.sessions() as session:
-            done = captured_in(session, url, self.window[1:])
+            done = crawls.captured_in(session, url, self.window[1:])
             if done is None:
                 return None
-            source = payload_capture(session, done)
+            source = crawls.payload_capture(session, done)
             info = CaptureInfo.from_capture(done)
-            prior = _prior(source)
+            prior = PriorCapture.from_capture(source)
         return self._read_back(prior, info)
 
     # after a fetch
@@ -353,10 +287,10 @@ class CrawlArchive:
         with self.sessions() as session:
             runs = list(self.window)
             if job_runs:
-                started = session.get(CrawlRun, self.run_id).started_at
-                for run_id in live_job_runs(session, sorted(set(job_runs)), since=started):
-                    runs.extend(r for r in run_window(session, run_id) if r not in runs)
-            return reports_to_recheck(session, runs)
+                started = crawls.get_run(session, self.run_id).started_at
+                for run_id in crawls.live_job_runs(session, sorted(set(job_runs)), since=started):
+                    runs.extend(r for r in crawls.run_window(session, run_id) if r not in runs)
+            return crawls.reports_to_recheck(session, runs)
 
     # internals
     def _record_revisit(self, exchange, prior: PriorCapture, profile, *, kind, via, body_length) -> CaptureInfo:
@@ -365,7 +299,7 @@ class CrawlArchive:
             request_headers=exchange.pop("request_headers"),
             request_body=exchange.pop("request_body"),
             profile=profile,
-            refers_to=prior.record_id,
+            refers_to=prior.warc_record_id,
             refers_to_url=prior.url,
             refers_to_date=prior.fetched_at,
             payload_digest=prior.payload_digest,
@@ -443,21 +377,6 @@ def _exchange(*, status: int, **fields) -> dict:
     return dict(fields, status=status, reason=reason_phrase(status))
 
 
-def _prior(capture: Capture) -> PriorCapture:
-    return PriorCapture(
-        capture_id=capture.id,
-        url=capture.url,
-        status=capture.status,
-        etag=capture.etag,
-        last_modified=capture.last_modified,
-        payload_digest=capture.payload_digest,
-        record_id=capture.warc_record_id,
-        warc_filename=capture.warc_filename,
-        warc_offset=capture.warc_offset,
-        fetched_at=capture.fetched_at,
-    )
-
-
 def _clip(value: str | None, size: int) -> str | None:
     return value[:size] if value else None
 
@@ -467,13 +386,6 @@ def reason_phrase(status: int) -> str:
         return http.HTTPStatus(status).phrase
     except ValueError:
         return ""
-
-
-def header_value(headers: Iterable[tuple[str, str]], name: str) -> str | None:
-    for key, value in headers:
-        if key.lower() == name:
-            return value
-    return None
 
 
 def _plain(value):
