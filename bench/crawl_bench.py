@@ -245,7 +245,7 @@ def bench_gongkai(url: str, work: Path, *, serial: bool = False) -> Measure:
     data = work / name
     extra = ["-s", "GONGKAI_PROCESS_WORKERS=0"] if serial else []
     helpers = [0.0]
-    seconds, rss, _ = run_measured([[PYTHON, "-m", "crawler.cli", "crawl", "--start-url", url,
+    seconds, rss, _ = run_measured([[PYTHON, "-m", "gongkai", "crawl", "--start-url", url,
                                      "--data-dir", str(data), *FAST, *extra]], helpers=helpers)
     import sqlite3
 

@@ -28,7 +28,7 @@ FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CON
 def crawl(url: str, data: Path) -> float:
     began = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "crawl", "--start-url", url, "--data-dir", str(data), *FAST],
+        [sys.executable, "-m", "gongkai", "crawl", "--start-url", url, "--data-dir", str(data), *FAST],
         capture_output=True, text=True,
     )
     if result.returncode != 0:

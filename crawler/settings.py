@@ -51,7 +51,6 @@ EXTENSIONS = {
     # No control port: a crawler of government sites listens on nothing.
     "scrapy.extensions.remote_control.RemoteControl": None,
     "crawler.extension.ArchiveExtension": 100,
-    "crawler.progress.ProgressExtension": 500,
 }
 
 ITEM_PIPELINES = {
@@ -67,7 +66,6 @@ GONGKAI_WARC_FSYNC = False
 GONGKAI_WARC_PREFIX = "gongkai"
 GONGKAI_WORKER_ID = ""
 GONGKAI_OPERATOR = ""
-GONGKAI_PROGRESS = False
 GONGKAI_ARCHIVE_EXTENSION = "crawler.extension.ArchiveExtension"
 GONGKAI_CONTEXT_TEXTS = 5000
 # Processes that clean and extract report pages beside the crawl ("auto": one per core but

@@ -21,7 +21,7 @@ from tests.spam_kinds import OUTSIDE_BODY, finding_kind
 pytestmark = pytest.mark.e2e
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
-GONGKAI = [sys.executable, "-m", "crawler.cli"]
+GONGKAI = [sys.executable, "-m", "gongkai"]
 SCALAR_FIELDS = ("township", "report_year", "published_date", "source", "period_start", "period_end")
 
 

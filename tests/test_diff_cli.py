@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from replica.synth import near_copy, synth_report
-from archive.diff_cli import diff_command, similar_command, trends_command
+from gongkai.compare import diff_command, similar_command, trends_command
 from tests.test_diff import BASE, EDITED_2019, fixture_text, xiangjia_archive
 
 

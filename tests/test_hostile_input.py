@@ -6,8 +6,8 @@ query strings are injection strings (replica/faults.py ``hostile_plan``); then t
 commands that take user input (``changes --run/--since``, ``export``, ``search``, ``show``) get the
 same strings, and the tables are checked intact.
 
-``search`` and ``show`` live in archive/research_cli.py and are not registered in the ``gongkai``
-group yet: they are driven here as click commands through CliRunner, and through the library.
+``search`` and ``show`` (gongkai/research.py) are driven here as click commands through
+CliRunner, and through the library.
 """
 
 from __future__ import annotations
@@ -30,16 +30,16 @@ from archive.reports.cite import CiteError, Citation, raw_response, report_view
 from archive.sql.engine import make_engine, make_sessionmaker
 from archive.runs.lock import lock_path
 from archive.sql.models import Capture, CrawlRun, Event, Page, ReportVersion
-from archive.research_cli import search_command, show_command
+from gongkai.research import search_command, show_command
 from archive.search import Query, QueryError, SearchFilters, parse_query
 from archive.sql.search import search
 from archive.warc.writer import WarcWriter, sanitize_name_part
 from replica.faults import HOSTILE_COLUMN, HOSTILE_STRINGS, hostile_plan
-from crawler.cli import main
+from gongkai.cli import main
 from replica.server import ReplicaServer
 from tests.conftest import fresh_pg_database
 
-GONGKAI = [sys.executable, "-m", "crawler.cli"]
+GONGKAI = [sys.executable, "-m", "gongkai"]
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
 TABLES = (CrawlRun, Page, Capture, ReportVersion, Event)
 #: Exit codes a user error may produce: 0 (nothing found), 1 (ClickException), 2 (usage error).

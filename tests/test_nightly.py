@@ -28,7 +28,7 @@ from replica.server import ReplicaServer
 pytestmark = pytest.mark.e2e
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
-GONGKAI = [sys.executable, "-m", "crawler.cli"]
+GONGKAI = [sys.executable, "-m", "gongkai"]
 REVISIT_PROFILES = {
     "http://netpreserve.org/warc/1.1/revisit/server-not-modified",
     "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest",

@@ -38,7 +38,7 @@ from replica.server import ReplicaServer
 
 pytestmark = pytest.mark.e2e
 
-GONGKAI = [sys.executable, "-m", "crawler.cli"]
+GONGKAI = [sys.executable, "-m", "gongkai"]
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
 TIMEOUT_SECONDS = 3.0
 RETRY_TIMES = 3            # crawler/settings.py; the second crawl runs with the shipped value

@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 
 from archive.sql.engine import make_engine, make_sessionmaker
 from archive.sql.models import CrawlRun, ReportVersion
-from archive.research_cli import RESEARCH_COMMANDS, datasette_metadata
+from gongkai.research import COMMANDS as RESEARCH_COMMANDS, datasette_metadata
 from archive.sql.writes import VersionData, add_capture, get_or_create_page, save_version
 from archive.warc import WarcWriter
 from archive.warc.reader import read_record

@@ -14,7 +14,7 @@ import pytest
 
 from crawler.profile import available_profiles, load_profile, profile_rows
 
-GONGKAI = [sys.executable, "-m", "crawler.cli"]
+GONGKAI = [sys.executable, "-m", "gongkai"]
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
 
 

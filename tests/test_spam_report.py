@@ -12,7 +12,7 @@ import pytest
 from tests.spam_kinds import finding_kind
 
 pytestmark = pytest.mark.e2e
-GONGKAI = [sys.executable, "-m", "crawler.cli"]
+GONGKAI = [sys.executable, "-m", "gongkai"]
 
 
 def test_spam_report_matches_ground_truth(replica_server, replica_dir, tmp_path):

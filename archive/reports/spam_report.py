@@ -4,11 +4,9 @@ in itself; this is the evidence table (``gongkai spam-report``)."""
 
 from __future__ import annotations
 
-import csv
-import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from typing import IO
+from typing import Any
 
 from archive.clock import iso_utc
 from archive.sql import queries
@@ -84,25 +82,29 @@ def spam_report(session: Session) -> SpamReport:
     return report
 
 
-def write_report(report: SpamReport, out: IO[str], fmt: str) -> None:
-    if fmt == "json":
-        json.dump(
-            {
-                "pages_crawled": report.pages_crawled,
-                "pages_infected": report.pages_infected,
-                "phrases": [{"phrase": p, "findings": n, "pages": k} for p, n, k in report.phrases],
-                "pages": [asdict(p) for p in report.pages],
-            },
-            out,
-            ensure_ascii=False,
-            indent=1,
-        )
-        out.write("\n")
-        return
-    writer = csv.writer(out)
-    writer.writerow(["url", "infected", "kinds", "phrases", "findings", "first_seen", "last_seen", "first_capture_id", "last_capture_id"])
-    for p in report.pages:
-        writer.writerow([p.url, p.infected, ";".join(p.kinds), ";".join(p.phrases), p.findings, p.first_seen, p.last_seen, p.first_capture_id, p.last_capture_id])
+def as_json(report: SpamReport) -> dict[str, Any]:
+    """The report as one JSON object: site totals, phrases by findings, infected pages."""
+    return {
+        "pages_crawled": report.pages_crawled,
+        "pages_infected": report.pages_infected,
+        "phrases": [{"phrase": p, "findings": n, "pages": k} for p, n, k in report.phrases],
+        "pages": [asdict(p) for p in report.pages],
+    }
+
+
+#: Columns of the report's table form (one row per page that carries or carried spam).
+PAGE_COLUMNS = ("url", "infected", "kinds", "phrases", "findings", "first_seen", "last_seen",
+                "first_capture_id", "last_capture_id")
+
+
+def page_rows(report: SpamReport) -> list[dict[str, Any]]:
+    """One row per page, ``PAGE_COLUMNS``; kinds and phrases joined by ``;``."""
+    return [
+        {"url": p.url, "infected": p.infected, "kinds": ";".join(p.kinds), "phrases": ";".join(p.phrases),
+         "findings": p.findings, "first_seen": p.first_seen, "last_seen": p.last_seen,
+         "first_capture_id": p.first_capture_id, "last_capture_id": p.last_capture_id}
+        for p in report.pages
+    ]
 
 
 def _phrase(kind: str, text: str) -> str:

@@ -94,6 +94,11 @@ def make_engine(url: str, *, migrate: bool = True) -> Engine:
     return engine
 
 
+def display_url(engine: Engine) -> str:
+    """The engine's database URL as a user may see it (password hidden)."""
+    return engine.url.render_as_string(hide_password=True)
+
+
 def make_sessionmaker(engine: Engine) -> Sessions:
     return sessionmaker(engine, expire_on_commit=False)
 

@@ -1,6 +1,6 @@
 """Write docs/cli.md from the commands' own --help, so the reference cannot drift.
 
-Run ``python -m crawler.clidoc`` after changing a command; a test fails when the file is stale.
+Run ``python -m gongkai.clidoc`` after changing a command; a test fails when the file is stale.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from pathlib import Path
 
 import click
 
-from crawler.cli import main
+from gongkai.cli import main
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
-HEADER = "# gongkai command reference\n\nGenerated from `--help` by `python -m crawler.clidoc`; do not edit by hand.\n"
+HEADER = "# gongkai command reference\n\nGenerated from `--help` by `python -m gongkai.clidoc`; do not edit by hand.\n"
 
 
 WIDTH = 88
@@ -51,7 +51,7 @@ def main_entry(argv: list[str] | None = None) -> int:
     text = render()
     if "--check" in argv:
         if DOC.read_text(encoding="utf-8") != text:
-            print(f"{DOC} is stale: run python -m crawler.clidoc", file=sys.stderr)
+            print(f"{DOC} is stale: run python -m gongkai.clidoc", file=sys.stderr)
             return 1
         return 0
     DOC.write_text(text, encoding="utf-8")

@@ -1,6 +1,7 @@
 """Live progress on a terminal (pages fetched, rate, errors), drawn with rich.
 
-Enabled by ``GONGKAI_PROGRESS`` (``gongkai crawl`` turns it on when stderr is a terminal).
+A Scrapy extension of the command line, not of the crawler: ``gongkai crawl`` adds it to the
+crawl's ``EXTENSIONS`` when stderr is a terminal (``EXTENSION`` names it).
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from rich.console import Console
 from rich.live import Live
 from rich.text import Text
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 REFRESH_SECONDS = 0.5
+#: The ``EXTENSIONS`` entry that turns the display on.
+EXTENSION = {"gongkai.progress.ProgressExtension": 500}
 
 
 class ProgressExtension:
@@ -28,8 +30,6 @@ class ProgressExtension:
 
     @classmethod
     def from_crawler(cls, crawler):
-        if not crawler.settings.getbool("GONGKAI_PROGRESS"):
-            raise NotConfigured
         ext = cls(crawler.stats)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
