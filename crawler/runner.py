@@ -25,6 +25,7 @@ from archive.runs.lock import EXIT_LOCKED, CrawlLock, LockHeld
 from archive.sql.crawls import start_url_answers
 from archive.sql.engine import Sessions, make_engine, make_sessionmaker
 from archive.warc.files import warc_dir
+from crawler.config import check_settings
 from crawler.profile import SiteProfile, load_profile
 from crawler.spiders.reports import ReportsSpider
 
@@ -172,7 +173,7 @@ def prepare_crawl(
     if worker_id:
         scrapy_settings.set("GONGKAI_WORKER_ID", worker_id, priority="cmdline")
     if redis_url:
-        from crawler.distributed import DEFAULT_IDLE_TIMEOUT, DistributedError, apply_distributed
+        from crawler.distributed import DistributedError, apply_distributed
 
         try:
             apply_distributed(
@@ -181,10 +182,11 @@ def prepare_crawl(
                 site=str(profile.path or profile.name),
                 worker_id=worker_id,
                 prefix=redis_prefix,
-                idle_timeout=DEFAULT_IDLE_TIMEOUT if idle_timeout is None else idle_timeout,
+                idle_timeout=idle_timeout,
             )
         except DistributedError as exc:
             raise CrawlError(str(exc)) from exc
+    check_settings(scrapy_settings)
     return PreparedCrawl(profile, data_dir, db_url, scrapy_settings, distributed=bool(redis_url))
 
 

@@ -8,6 +8,7 @@ import click
 
 from archive.runs.monitors import EXIT_MONITOR_ALERT
 from archive.sql.engine import display_url
+from crawler import settings as defaults
 from gongkai.boundary import Command, Failure
 from gongkai.options import ArchivePaths, archive_options
 
@@ -35,7 +36,7 @@ def settings_pairs(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--log-file", type=click.Path(dir_okay=False), default=None, help="Write the crawl log to FILE.")
 @click.option("--redis-url", envvar="REDIS_URL", default=None, help="Join a shared Redis frontier (scrapy-redis) with other workers (or $REDIS_URL).")
 @click.option("--worker-id", default=None, help="This worker's name (WARC names, lock file); default HOST-PID with --redis-url.")
-@click.option("--idle-timeout", type=float, default=30.0, show_default=True, help="With --redis-url: stop once the frontier has been idle this long (s).")
+@click.option("--idle-timeout", type=float, default=defaults.GONGKAI_IDLE_TIMEOUT, show_default=True, help="With --redis-url: stop once the frontier has been idle this long (s).")
 @click.option("--strict", is_flag=True, help=f"Exit {EXIT_MONITOR_ALERT} when a monitor fires (report count dropped, coverage fell, spam rose, many errors).")
 def crawl_command(paths: ArchivePaths, start_urls, site, settings, log_level, log_file, redis_url, worker_id, idle_timeout, strict) -> None:
     """Crawl a site: listings, reports, prev/next chains and attachments, into WARC and SQL.

@@ -29,8 +29,6 @@ logger = logging.getLogger(__name__)
 
 EXTRACTOR_VERSION = "gongkai-extract/1"
 FINDINGS_CONTENT_TYPE = "application/vnd.gongkai.spam-findings+json"
-#: How many of the site's latest clean texts teach the cleaner which word fits a slot.
-CONTEXT_TEXTS = 3000
 
 WriteMetadata = Callable[..., Any]
 CountStat = Callable[[str], None]

@@ -22,7 +22,7 @@ from archive.sql.latest import latest_version_ids
 from archive.warc.reader import WarcReadError, read_record
 from pipelines.decode import BodyDecodeError, decode_body
 from pipelines.items import ReportPage
-from pipelines.process import CONTEXT_TEXTS, Outcome, ReportProcessor, site_context
+from pipelines.process import Outcome, ReportProcessor, site_context
 
 logger = logging.getLogger(__name__)
 
@@ -41,14 +41,18 @@ def reprocess(
     *,
     clock: Callable[[], datetime],
     software: str,
+    context_texts: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> ReprocessSummary:
+    """Clean and extract every report's latest archived payload again, as the crawl does, with a
+    site context of the ``context_texts`` latest clean texts (the crawl's
+    ``GONGKAI_CONTEXT_TEXTS``); a new version only where the results change."""
     with sessions.begin() as session:
         run_id = crawls.add_run(session, started_at=clock(), status="running", site="reprocess",
                                 software=software, start_urls=[])
     summary = ReprocessSummary(run_id=run_id)
     with sessions() as session:
-        context = site_context(session, limit=CONTEXT_TEXTS)
+        context = site_context(session, limit=context_texts)
         latest = latest_version_ids(session)
     processor = ReportProcessor(sessions, run_id=run_id, clock=clock, context=context)
     for done, version_id in enumerate(latest, start=1):

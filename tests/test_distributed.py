@@ -91,7 +91,7 @@ def test_switch_keeps_project_extensions_and_forces_persistence(redis_url, keys)
     assert settings.getbool("SCHEDULER_PERSIST") is True
     assert settings.get("SCHEDULER_QUEUE_KEY") == keys.requests
     assert settings.get("GONGKAI_WORKER_ID") == "w7"
-    assert settings.getbool("GONGKAI_RECHECK") is False
+    assert settings.getbool("GONGKAI_RECHECK_SHARED") is True  # the job rechecks once, not each worker
     extensions = settings.getdict("EXTENSIONS")
     assert IDLE_EXTENSION in extensions
     assert "crawler.extension.ArchiveExtension" in extensions
