@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from html import escape
 
-from replica.server import AccessEntry
+from replica.access import AccessEntry
 
 HTML_UTF8 = "text/html; charset=utf-8"
 FAULT_COLUMN = 9001

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from replica import templates as T
+from replica.access import AccessEntry
 
 if TYPE_CHECKING:
     from replica.faults import FaultPlan
@@ -39,18 +40,6 @@ logger = logging.getLogger(__name__)
 ACCESS_LOG = "access.log"
 MANIFEST_FILE = "manifest.json"
 SITE_DIR = "site"
-
-
-@dataclass(frozen=True, slots=True)
-class AccessEntry:
-    time: str
-    method: str
-    path: str
-    status: int
-    bytes: int
-    user_agent: str | None
-    if_none_match: str | None
-    if_modified_since: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,12 +161,8 @@ class ReplicaServer:
         with self._log_lock:
             self._entries.append(entry)
             if not self._log.closed:
-                self._log.write(json.dumps(_as_dict(entry), ensure_ascii=False) + "\n")
+                self._log.write(json.dumps(entry.as_dict(), ensure_ascii=False) + "\n")
                 self._log.flush()
-
-
-def _as_dict(entry: AccessEntry) -> dict:
-    return {name: getattr(entry, name) for name in entry.__slots__}
 
 
 def _not_modified(headers, etag: str, last_modified: str) -> bool:
