@@ -76,6 +76,7 @@ def test_data_dir_from_environment(runner, tmp_path):
     assert "envdir" in one_line_error(result)
 
 
+@pytest.mark.e2e
 def test_unreachable_site_exits_non_zero_with_one_line(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "gongkai", "crawl", "--start-url", "http://127.0.0.1:9/",

@@ -40,6 +40,8 @@ from replica.server import ReplicaServer
 from tests.conftest import fresh_pg_database
 
 GONGKAI = [sys.executable, "-m", "gongkai"]
+#: Tests on the archive a hostile crawl made (the ``hostile_archive`` fixture runs the crawl).
+crawled = pytest.mark.e2e
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
 TABLES = (CrawlRun, Page, Capture, ReportVersion, Event)
 #: Exit codes a user error may produce: 0 (nothing found), 1 (ClickException), 2 (usage error).
@@ -86,6 +88,7 @@ def stored_texts(archive) -> list[str]:
 
 
 # values from pages
+@crawled
 def test_every_hostile_page_is_archived_with_its_text_intact(hostile_archive):
     counts = table_counts(hostile_archive)
     assert counts["report_versions"] == len(HOSTILE_STRINGS) + 1
@@ -94,6 +97,7 @@ def test_every_hostile_page_is_archived_with_its_text_intact(hostile_archive):
         assert value.replace("\x00", "") in first_lines, value[:40]
 
 
+@crawled
 def test_hostile_query_string_url_is_stored_verbatim(hostile_archive):
     with hostile_archive["sessions"]() as session:
         urls = set(session.scalars(select(Page.url)))
@@ -101,6 +105,7 @@ def test_hostile_query_string_url_is_stored_verbatim(hostile_archive):
 
 
 # values from users
+@crawled
 @pytest.mark.parametrize("value", HOSTILE_STRINGS, ids=range(len(HOSTILE_STRINGS)))
 def test_changes_rejects_hostile_run_and_since(hostile_archive, value):
     before = table_counts(hostile_archive)
@@ -111,6 +116,7 @@ def test_changes_rejects_hostile_run_and_since(hostile_archive, value):
     assert table_counts(hostile_archive) == before
 
 
+@crawled
 def test_export_writes_hostile_text_as_data(hostile_archive, tmp_path):
     before = table_counts(hostile_archive)
     out = tmp_path / "export.jsonl"
@@ -121,6 +127,7 @@ def test_export_writes_hostile_text_as_data(hostile_archive, tmp_path):
     assert table_counts(hostile_archive) == before
 
 
+@crawled
 @pytest.mark.parametrize("value", [v for v in HOSTILE_STRINGS if "\x00" not in v])
 def test_search_library_binds_hostile_queries_and_filters(hostile_archive, value):
     before = table_counts(hostile_archive)
@@ -137,6 +144,7 @@ def test_search_library_binds_hostile_queries_and_filters(hostile_archive, value
     assert table_counts(hostile_archive) == before
 
 
+@crawled
 def test_search_library_refuses_nul_as_a_query_error(hostile_archive):
     with hostile_archive["sessions"]() as session:
         try:
@@ -145,12 +153,14 @@ def test_search_library_refuses_nul_as_a_query_error(hostile_archive):
             pass
 
 
+@crawled
 def test_search_finds_injection_text_as_plain_text(hostile_archive):
     with hostile_archive["sessions"]() as session:
         hits = search(session, parse_query('"DROP TABLE report_versions"'))
     assert [h.url.rsplit("/", 1)[1] for h in hits] == ["1.htm"]
 
 
+@crawled
 @pytest.mark.parametrize("value", HOSTILE_STRINGS, ids=range(len(HOSTILE_STRINGS)))
 def test_search_and_show_commands_take_hostile_arguments(hostile_archive, value):
     before = table_counts(hostile_archive)
@@ -173,6 +183,7 @@ def test_search_and_show_commands_take_hostile_arguments(hostile_archive, value)
     assert table_counts(hostile_archive) == before
 
 
+@crawled
 def test_verify_is_clean_after_the_attacks(hostile_archive):
     result = CliRunner().invoke(main, ["verify", *common(hostile_archive)])
     assert result.exit_code == 0, result.output
@@ -199,6 +210,7 @@ def test_warc_writer_keeps_files_in_its_directory(tmp_path, hostile):
     assert [p.parent for p in tmp_path.rglob("*") if p.is_file()] == [warc_dir]
 
 
+@crawled
 def test_citation_cannot_point_outside_the_warc_folder(hostile_archive, tmp_path):
     warc_dir = hostile_archive["data_dir"] / "warc"
     original = sorted(warc_dir.glob("*.warc.gz"))[0]
