@@ -44,7 +44,7 @@ LIBRARIES_ONLY_IN = {
 }
 #: Pure cores: plain functions over text and values, no framework, no storage.
 PURE = (
-    "pipelines.text", "pipelines.decode", "pipelines.cleaning", "pipelines.extract",
+    "pipelines.text", "pipelines.cleaning", "pipelines.extract",
     "archive.search.query", "archive.search.hits", "archive.diff.core", "archive.diff.model",
     "archive.diff.stats", "archive.diff.text", "archive.diff.normalise", "archive.diff.similar",
     "archive.diff.template", "archive.diff.svg", "archive.diff.render_html", "archive.diff.render_text",

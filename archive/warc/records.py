@@ -237,6 +237,23 @@ def warc_fields(fields: Mapping[str, str]) -> bytes:
 
 
 @dataclass(frozen=True, slots=True)
+class Exchange:
+    """One HTTP exchange to archive: the request as sent and the response as received."""
+
+    url: str
+    method: str
+    request_headers: Sequence[tuple[str, str]]
+    request_body: bytes
+    protocol: str
+    status: int
+    reason: str
+    response_headers: Sequence[tuple[str, str]]
+    body: bytes
+    ip_address: str | None
+    fetched_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class BuiltRecord:
     data: bytes  # one gzip member
     record_id: str
@@ -268,45 +285,32 @@ class RecordBuilder:
         self.record_id = record_id
         self._warcio = _WarcioWriter(None, gzip=True, warc_version=WARC_VERSION)
 
-    def exchange(
-        self,
-        *,
-        url: str,
-        method: str,
-        request_headers: list[tuple[str, str]],
-        request_body: bytes,
-        protocol: str,
-        status: int,
-        reason: str,
-        response_headers: list[tuple[str, str]],
-        body: bytes,
-        ip_address: str | None,
-        fetched_at: datetime,
-    ) -> tuple[BuiltRecord, BuiltRecord]:
+    def exchange(self, exchange: Exchange) -> tuple[BuiltRecord, BuiltRecord]:
         """A ``response`` and the ``request`` that got it (its ``WARC-Concurrent-To`` names the
         response)."""
-        version = http_version(protocol)
-        date = warc_date(fetched_at)
+        ex = exchange
+        version = http_version(ex.protocol)
+        date = warc_date(ex.fetched_at)
         response_id = self.record_id()
         request_id = self.record_id()
 
-        status_line = f"{status} {reason}".rstrip() if reason else str(status)
-        resp_headers = stored_response_headers(response_headers, body)
+        status_line = f"{ex.status} {ex.reason}".rstrip() if ex.reason else str(ex.status)
+        resp_headers = stored_response_headers(ex.response_headers, ex.body)
         resp_block = header_block(f"{version} {status_line}", resp_headers)
-        resp_fields = [(WARC_TARGET_URI, url), (WARC_DATE, date)]
-        if ip_address:
-            resp_fields.append((WARC_IP_ADDRESS, ip_address))
+        resp_fields = [(WARC_TARGET_URI, ex.url), (WARC_DATE, date)]
+        if ex.ip_address:
+            resp_fields.append((WARC_IP_ADDRESS, ex.ip_address))
         response = self.build(
             RESPONSE,
             response_id,
             resp_fields,
-            payload=body,
+            payload=ex.body,
             http=_VerbatimHeaders(status_line, resp_headers, version, resp_block),
             content_type=HTTP_RESPONSE_TYPE,
         )
 
         request = self.request(
-            url=url, method=method, headers=request_headers, body=request_body, version=version,
+            url=ex.url, method=ex.method, headers=ex.request_headers, body=ex.request_body, version=version,
             date=date, record_id=request_id, concurrent_to=response_id,
         )
         return response, request

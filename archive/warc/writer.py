@@ -32,13 +32,14 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from archive.clock import utc_now
 from archive.warc.files import WARC_SUFFIX
 from archive.warc.records import (
     WARCINFO_DEFAULTS,
     BuiltRecord,
+    Exchange,
     RecordBuilder,
     RecordRef,
     RevisitProfile,
@@ -106,28 +107,12 @@ class WarcWriter:
         """Name of the file being written, or None before the first write / after close."""
         return self._filename
 
-    def write_exchange(
-        self,
-        *,
-        url: str,
-        method: str,
-        request_headers: list[tuple[str, str]],
-        request_body: bytes,
-        protocol: str,
-        status: int,
-        reason: str,
-        response_headers: list[tuple[str, str]],
-        body: bytes,
-        ip_address: str | None,
-        fetched_at: datetime,
-    ) -> tuple[RecordRef, RecordRef]:
+    def write_exchange(self, **exchange: Any) -> tuple[RecordRef, RecordRef]:
         """Write a ``response`` then its ``request`` record, whose ``WARC-Concurrent-To`` names the
-        response; returns (response, request)."""
-        response, request = self._builder.exchange(
-            url=url, method=method, request_headers=request_headers, request_body=request_body,
-            protocol=protocol, status=status, reason=reason, response_headers=response_headers,
-            body=body, ip_address=ip_address, fetched_at=fetched_at,
-        )
+        response; returns (response, request). Takes the fields of ``records.Exchange`` (url,
+        method, request_headers, request_body, protocol, status, reason, response_headers, body,
+        ip_address, fetched_at) as keywords."""
+        response, request = self._builder.exchange(Exchange(**exchange))
         response_ref, request_ref = self._append([response, request])
         return response_ref, request_ref
 
