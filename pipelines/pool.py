@@ -53,8 +53,8 @@ def _context_at(path: str | None) -> SiteContext | None:
         return None
     if _loaded[0] != path:
         with open(path, "rb") as fh:
-            corpus, n_texts = pickle.load(fh)
-        _loaded = (path, SiteContext(corpus=corpus, n_texts=n_texts))
+            corpus, n_texts, starts, keys = pickle.load(fh)
+        _loaded = (path, SiteContext(corpus=corpus, n_texts=n_texts, starts=starts, keys=keys))
     return _loaded[1]
 
 
@@ -89,7 +89,8 @@ class ProcessingPool:
             self._generation += 1
             path = self._dir / f"context-{self._generation}.pickle"
             with open(path.with_suffix(".part"), "wb") as fh:
-                pickle.dump((context.corpus, context.n_texts), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                state = (context.corpus, context.n_texts, context.starts, context.keys)
+                pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(path.with_suffix(".part"), path)
             self._context_path = str(path)
         if previous is not None and previous != self._context_path:

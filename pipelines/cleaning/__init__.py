@@ -8,6 +8,7 @@ from pipelines.cleaning.clean import clean_page
 from pipelines.cleaning.context import SiteContext
 from pipelines.cleaning.lexicon import KNOWN_REPLACEMENTS, Lexicon, default_lexicon
 from pipelines.cleaning.model import Action, CleanResult, Finding, FindingKind, apply_findings, findings_to_json
+from pipelines.cleaning.site import SitePage, clean_site
 
 __all__ = [
     "KNOWN_REPLACEMENTS",
@@ -17,8 +18,10 @@ __all__ = [
     "FindingKind",
     "Lexicon",
     "SiteContext",
+    "SitePage",
     "apply_findings",
     "clean_page",
+    "clean_site",
     "default_lexicon",
     "findings_to_json",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.cleaning.detect import find_spam
+from pipelines.cleaning.detect import find_spam, spam_line
 from pipelines.cleaning.hidden import Flag
 from pipelines.cleaning.lexicon import Lexicon
 
@@ -29,9 +29,13 @@ def residue(text: str, spans) -> str:
 
 
 def is_placeholder(element) -> bool:
+    """An image, an element holding only images, or an element whose text is the placeholder
+    word alone (图片: the alt text a copy of the page shows)."""
     if not isinstance(element.tag, str):
         return False
     if element.tag.lower() == "img":
+        return True
+    if element.text_content().strip() == _PLACEHOLDER and not len(element):
         return True
     images = list(element.iter("img"))
     return bool(images) and not _RESIDUE.sub("", element.text_content().replace(_PLACEHOLDER, ""))
@@ -49,7 +53,7 @@ def find_banners(doc, body, titles, lexicon: Lexicon, *, protect=()) -> list[Fla
             continue
         text = element.text_content()
         spans = find_spam(text, lexicon)
-        if not spans or residue(text, spans):
+        if not spans or (residue(text, spans) and not spam_line(text, spans, lexicon)):
             continue
         above = first_title is not None and order[element] < first_title
         rule = "banner-above-title" if above else "spam-line"

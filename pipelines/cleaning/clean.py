@@ -20,15 +20,17 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
+from dataclasses import replace
 
 from lxml import etree
 
 from pipelines.cleaning.banner import find_banners
 from pipelines.cleaning.compose import compose
 from pipelines.cleaning.context import SiteContext
-from pipelines.cleaning.detect import Span, find_spam
+from pipelines.cleaning.detect import Span, find_spam, spam_line
 from pipelines.cleaning.fields import FieldCleaner
 from pipelines.cleaning.hidden import Flag, find_hidden, find_link_farms, host_of
+from pipelines.cleaning.inserted import inserted_phrases
 from pipelines.cleaning.lexicon import Lexicon, default_lexicon
 from pipelines.cleaning.model import BODY, PAGE, Action, CleanResult, Finding, FindingKind, apply_findings
 from pipelines.cleaning.pinyin import find_rewrites
@@ -65,9 +67,13 @@ def clean_page(
     lexicon = lexicon or default_lexicon()
     result = _clean_once(html, url=url, context=context, lexicon=lexicon)
     for _ in range(max_passes - 1):
-        if not result.findings:
+        if not any(f.action is not Action.SUSPECTED for f in result.findings):
             break
-        again = _clean_once(result.clean_html, url=url, context=context, lexicon=lexicon)
+        # later passes look for neighbours the edits made meet; what the site shows (repeated
+        # and inserted phrases) was found on the raw page and is gone from the cleaned one
+        again = _clean_once(result.clean_html, url=url, context=context, lexicon=lexicon, site=False)
+        # suspects are reported once, from the raw page: a later pass only edits
+        again = replace(again, findings=tuple(f for f in again.findings if f.action is not Action.SUSPECTED))
         if not again.findings:
             break
         composed = compose(result, again)
@@ -80,7 +86,9 @@ def clean_page(
     return result
 
 
-def _clean_once(html: str, *, url: str, context: SiteContext | None, lexicon: Lexicon) -> CleanResult:
+def _clean_once(
+    html: str, *, url: str, context: SiteContext | None, lexicon: Lexicon, site: bool = True
+) -> CleanResult:
     html = html if isinstance(html, str) else ""
     doc = parse_html(html)
     if doc is None:
@@ -118,8 +126,17 @@ def _clean_once(html: str, *, url: str, context: SiteContext | None, lexicon: Le
                 Finding(kind, flag.rule, Action.REMOVED, text, None, flag.confidence, PAGE, None, None, flag.signal)
             )
 
-    extra = site_repeated_phrases(raw, context)
-    spans = [s for s in find_spam(raw, lexicon, extra_phrases=extra) if not _overlaps(s.start, s.end, claimed)]
+    extra = site_repeated_phrases(raw, context) if site else []
+    slipped = inserted_phrases(raw, context, lexicon) if site else []
+    spans = []
+    for span in find_spam(raw, lexicon, extra_phrases=extra, inserted=slipped, suspects=True):
+        if _overlaps(span.start, span.end, claimed):
+            continue
+        if span.suspect:
+            findings.append(_suspected(raw, span))
+        else:
+            spans.append(span)
+    spans = _banner_lines(raw, spans, lexicon)
     glued = []
     for span in spans:
         start, end = _whole_lines(raw, span.start, span.end, claimed)
@@ -136,8 +153,12 @@ def _clean_once(html: str, *, url: str, context: SiteContext | None, lexicon: Le
         else:
             glued.append(span)
     for span, decision in zip(glued, decide_all(raw, glued, lexicon, context), strict=True):
+        if span.rule == "site-inserted":
+            decision = Decision(None, span.score, "site-context", "inserted-phrase")
         if decision.replacement:
             start, end, word = trim_common(raw, span.start, span.end, decision.replacement)
+            if raw[start:end] == word:
+                continue  # another capture or the site shows this very text: nothing was injected
             span = Span(start, end, span.rule, span.signal, span.score)
             decision = Decision(word, decision.confidence, decision.signal, decision.rule)
         elif not _overlaps(*_absorb_spaces(raw, span.start, span.end), claimed):
@@ -159,7 +180,7 @@ def _clean_once(html: str, *, url: str, context: SiteContext | None, lexicon: Le
         findings.append(_body(kind, rw.rule, raw, rw.start, rw.end, rw.confidence, rw.signal, rw.replacement))
         _edit(tmap, edits, rw.start, rw.end, rw.replacement)
 
-    fields = FieldCleaner(lexicon, context)
+    fields = FieldCleaner(lexicon, context, tuple(extra), body=raw if site else None)
     findings.extend(fields.clean(doc, body, titles, drops, edits))
 
     if not findings:
@@ -172,6 +193,29 @@ def _clean_once(html: str, *, url: str, context: SiteContext | None, lexicon: Le
         clean_html=_serialize(doc),
         findings=tuple(findings),
     )
+
+
+def _banner_lines(raw: str, spans: list[Span], lexicon: Lexicon) -> list[Span]:
+    """The spans of a line that is spam as a whole (``detect.spam_line``) become one span over
+    the line's text, so that the line goes as a banner; the other spans stay as they are."""
+    by_line: dict[int, list[Span]] = defaultdict(list)
+    for span in spans:
+        by_line[raw.rfind("\n", 0, span.start) + 1].append(span)
+    out = []
+    for line_start, on_line in by_line.items():
+        line_end = raw.find("\n", line_start)
+        line_end = len(raw) if line_end < 0 else line_end
+        line = raw[line_start:line_end]
+        local = [replace(s, start=s.start - line_start, end=s.end - line_start) for s in on_line]
+        lead = len(line) - len(line.lstrip())
+        trail = len(line.rstrip())
+        whole = len(local) == 1 and local[0].start <= lead and local[0].end >= trail
+        if not whole and spam_line(line, local, lexicon):
+            best = max(on_line, key=lambda s: s.score)
+            out.append(replace(best, start=line_start + lead, end=line_start + trail))
+        else:
+            out.extend(on_line)
+    return sorted(out, key=lambda s: s.start)
 
 
 def _titles(nodes) -> list:
@@ -191,6 +235,14 @@ def _titles(nodes) -> list:
         ):
             found.append(node)
     return found
+
+
+def _suspected(raw: str, span: Span) -> Finding:
+    """A span the evidence only suspects: reported with its signals, the text left as it is."""
+    return Finding(
+        FindingKind.REPLACED_WORD, f"suspected-{span.rule}", Action.SUSPECTED, raw[span.start : span.end],
+        None, span.score, BODY, span.start, span.end, span.signal,
+    )  # fmt: skip
 
 
 def _body(kind, rule, raw, start, end, confidence, signal, replacement=None) -> Finding:

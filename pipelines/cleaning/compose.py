@@ -21,7 +21,11 @@ def compose(first: CleanResult, second: CleanResult) -> CleanResult | None:
     mid = first.clean_text
     if second.raw_text != mid:
         return None
-    earlier = sorted((f for f in first.findings if f.field == BODY and f.start is not None), key=lambda f: f.start)
+    earlier = sorted(
+        (f for f in first.findings if f.field == BODY and f.start is not None and f.action is not Action.SUSPECTED),
+        key=lambda f: f.start,
+    )
+    suspects = [f for f in first.findings if f.action is Action.SUSPECTED]
     # segments of the intermediate text that came from a finding: (mid_start, mid_end, finding)
     segments = []
     shift = 0
@@ -52,13 +56,13 @@ def compose(first: CleanResult, second: CleanResult) -> CleanResult | None:
             )
         )
     kept = [f for k, (_a, _b, f) in enumerate(segments) if k not in absorbed]
-    others = [f for f in first.findings if f.field != BODY or f.start is None]
+    others = [f for f in first.findings if (f.field != BODY or f.start is None) and f.action is not Action.SUSPECTED]
     later = [
         replace(f, start=None, end=None, rule=f"{f.rule}+second-pass")
         for f in second.findings
         if f.field != BODY or f.start is None
     ]
-    findings = sorted(kept + combined, key=lambda f: f.start) + others + later
+    findings = sorted(kept + combined, key=lambda f: f.start) + others + later + suspects
     if not _disjoint(findings):
         return None
     result = CleanResult(
@@ -82,5 +86,8 @@ def _to_raw(pos: int, segments, *, start: bool) -> int:
 
 
 def _disjoint(findings: list[Finding]) -> bool:
-    body = sorted((f for f in findings if f.field == BODY and f.start is not None), key=lambda f: (f.start, f.end))
+    body = sorted(
+        (f for f in findings if f.field == BODY and f.start is not None and f.action is not Action.SUSPECTED),
+        key=lambda f: (f.start, f.end),
+    )
     return all(b.start >= a.end for a, b in pairwise(body))

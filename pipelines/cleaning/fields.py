@@ -13,6 +13,7 @@ import re
 
 from pipelines.cleaning.context import SiteContext
 from pipelines.cleaning.detect import find_spam
+from pipelines.cleaning.inserted import inserted_pieces
 from pipelines.cleaning.lexicon import Lexicon
 from pipelines.cleaning.model import (
     META_DESCRIPTION,
@@ -25,19 +26,27 @@ from pipelines.cleaning.model import (
     Finding,
     FindingKind,
 )
-from pipelines.cleaning.restore import decide_all
+from pipelines.cleaning.restore import Decision, decide_all
 
 _SEP = re.compile(r"[\s\-_|—–·,，、:：;；/]*")
 _SEP_BACK = re.compile(r"[\s\-_|—–·,，、:：;；/]*$")
 _SOURCE = re.compile(r"来源\s*[:：]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SKIP = frozenset(("script", "style", "noscript", "template", "head", "title", "meta"))
+_SHORT_FIELDS = frozenset((TITLE, VISIBLE_TITLE, SOURCE))
 
 
 class FieldCleaner:
-    def __init__(self, lexicon: Lexicon, context: SiteContext | None):
+    def __init__(
+        self, lexicon: Lexicon, context: SiteContext | None, extra_phrases: tuple[str, ...] = (), *, body: str | None = ""
+    ):
         self.lexicon = lexicon
         self.context = context
+        # the page's body text (a field's legitimate pieces repeat it); None: no look for pieces
+        # slipped in (a later cleaning pass: they were found on the raw page)
+        self.body = body
+        # phrases the site showed to stand for a word in the body: the same hack reaches the fields
+        self.extra = extra_phrases
 
     def clean(self, doc, body, titles, drops, edits) -> list[Finding]:
         findings: list[Finding] = []
@@ -45,7 +54,8 @@ class FieldCleaner:
         for element in drops:
             skip.update(element.iter())
         for title in doc.iter("title"):
-            findings += self._node(title, "text", 0, TITLE, FindingKind.TITLE_SPAM, edits)
+            if title not in skip:  # a page without a body container renders its <title> as body text
+                findings += self._node(title, "text", 0, TITLE, FindingKind.TITLE_SPAM, edits)
         for meta in doc.iter("meta"):
             name = (meta.get("name") or "").strip().lower()
             field = {"keywords": META_KEYWORDS, "description": META_DESCRIPTION}.get(name, f"meta:{name}")
@@ -89,15 +99,34 @@ class FieldCleaner:
         text = value[lo:hi]
         if not text.strip():
             return []
-        spans = find_spam(text, self.lexicon)
+        extra = tuple(p for p in self.extra if p in text)
+        short = field in _SHORT_FIELDS or field.startswith("meta:")
+        slipped = inserted_pieces(text, self.body, self.context, self.lexicon) if short and self.body is not None else ()
+        spans = find_spam(text, self.lexicon, extra_phrases=extra, inserted=slipped, suspects=True)
         if not spans:
             return []
+        offset = None if base is None else base + lo
+        found = [
+            Finding(
+                kind, f"suspected-{s.rule}", Action.SUSPECTED, text[s.start : s.end], None, s.score, field,
+                None if offset is None else offset + s.start, None if offset is None else offset + s.end, s.signal,
+            )
+            for s in spans
+            if s.suspect
+        ]  # fmt: skip
+        spans = [s for s in spans if not s.suspect]
         decisions = decide_all(text, spans, self.lexicon, self.context)
-        found = []
         for span, decision in zip(spans, decisions, strict=True):
             start, end = span.start, span.end
+            if span.rule == "site-inserted":
+                decision = Decision(None, span.score, "site-context", "inserted-phrase")  # nothing stood there
             glued = start > 0 and end < len(text) and _CJK.match(text[start - 1]) and _CJK.match(text[end])
-            if glued and decision.replacement:
+            # glued between characters, a phrase stands for a word; at the edge of a field only
+            # the site's own evidence (its other pages, other captures) says it replaced one
+            sited = "site-context" in decision.signal or "other-capture" in decision.signal
+            if decision.replacement and text[start:end] == decision.replacement:
+                continue  # another capture or the site shows this very text: nothing was injected
+            if decision.replacement and (glued or sited):
                 replacement, action, rule, signal = (
                     decision.replacement,
                     Action.RESTORED,
@@ -110,7 +139,6 @@ class FieldCleaner:
                 replacement, action, rule, signal = None, Action.REMOVED, f"{field.split(':')[0]}-spam", span.signal
                 confidence = span.score
             edits[(node, attr)].append((lo + start, lo + end, replacement or ""))
-            offset = None if base is None else base + lo
             found.append(
                 Finding(
                     kind,

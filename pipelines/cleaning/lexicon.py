@@ -13,7 +13,12 @@ from importlib import resources
 
 from pipelines.cleaning import convert
 
-CLASSES = ("brand", "weak", "term", "category", "channel", "strong", "legit", "legitstem", "host", "safehost")
+CLASSES = (
+    "brand", "weak", "term", "category", "channel", "strong", "legit", "legitstem", "host", "safehost",
+    "region", "rank", "company", "tail", "abbr", "antigamble", "bet",
+)
+#: classes holding vocabulary facts (brands, betting terms); the others are the grammar of phrases
+FACT_CLASSES = ("brand", "weak", "term")
 
 # Replacements seen in the wild: injected phrase (separators normalised to ",") -> original word.
 # 必威体育平台,必威体育app replaced every 其他 on a county portal (shared/samples/seed-page.txt).
@@ -34,13 +39,23 @@ def phrase_key(text: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Lexicon:
     terms: dict[str, frozenset[str]]
-    known: re.Pattern  # brand | term | weak + glue
+    known: re.Pattern  # brand (group b) | term (group t) | weak + glue (group w)
     shape: re.Pattern  # unknown stem + category + channel, unknown stem + strong channel
     legit: re.Pattern | None
     # a category or strong word: every ``shape`` match holds one (a cheap test before ``shape``)
     shape_core: re.Pattern | None = None
     # the first characters of brand, term and weak words: where a ``known`` match can start
     known_start: re.Pattern | None = None
+    # region + unknown stem + company/channel/category (英国XX公司), rank + stem + betting word
+    # (十大XX买球平台): shapes of their own, tried only where a region or rank word stands
+    phrase_shape: re.Pattern | None = None
+    # grammar words that extend a phrase: ``grow_right`` matches at its end, ``grow_left`` ends
+    # at its start (search with endpos)
+    grow_right: re.Pattern | None = None
+    grow_left: re.Pattern | None = None
+    antigamble: re.Pattern | None = None
+    # any word of the phrase grammar (category, channel, company, bet, rank, region, tail)
+    grammar: re.Pattern | None = None
     # spans found per string (``detect.find_spam``): pages of one site repeat their nav and footer
     spans: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -60,7 +75,7 @@ class Lexicon:
 
 
 def _alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
 
 
 def parse(text: str) -> dict[str, frozenset[str]]:
@@ -81,18 +96,25 @@ def parse(text: str) -> dict[str, frozenset[str]]:
 
 
 def build(terms: dict[str, frozenset[str]]) -> Lexicon:
+    terms = {c: terms.get(c, frozenset()) for c in CLASSES}
     cjk = r"[\u4e00-\u9fff]"
     latin = r"[A-Za-z][A-Za-z0-9]{1,11}"
-    brand = _alternation(terms["brand"] | terms["term"])
-    weak = _alternation(terms["weak"])
+    brand = _alternation(terms["brand"]) or "(?!)"
+    term = _alternation(terms["term"]) or "(?!)"
+    weak = _alternation(terms["weak"]) or "(?!)"
     category = _alternation(terms["category"])
     channel = _alternation(terms["channel"])
     strong = _alternation(terms["strong"])
     tail = rf"(?:(?:{category})?(?:{channel}){{0,2}})"
-    known = rf"(?:{brand}){tail}|(?:{weak})(?:(?:{category})(?:{channel}){{0,2}}|(?:{channel}){{1,2}}|[A-Za-z]{{2,}})"
+    known = (
+        rf"(?P<b>{brand}){tail}|(?P<t>{term}){tail}"
+        rf"|(?P<w>{weak})(?:[0-9]{{0,4}}(?:{category})(?:{channel}){{0,2}}|(?:{channel}){{1,2}}|[A-Za-z]{{2,}})"
+    )
     shape = (
         rf"{latin}(?:{category})(?:{channel}){{0,2}}"
-        rf"|(?P<stem>{cjk}{{2}})(?:(?:{category})(?:{channel}){{1,2}}|(?:{strong})(?:{channel})?)"
+        rf"|(?P<digits>(?<![0-9])[0-9]{{2,6}}(?:{category}|彩){{1,2}}(?:{channel}){{0,2}})"
+        rf"|(?P<cdigits>{cjk}{{1,2}}[0-9]{{1,3}}(?:{category}){{1,2}}(?:{channel}){{0,2}})"
+        rf"|(?P<stem>{cjk}{{2}})(?:(?:{category}){{1,2}}(?:{channel}){{1,2}}|(?:{strong})(?:{channel})?)"
     )
     legit = re.compile(_alternation(terms["legit"]), re.IGNORECASE) if terms["legit"] else None
     return Lexicon(
@@ -100,9 +122,69 @@ def build(terms: dict[str, frozenset[str]]) -> Lexicon:
         known=re.compile(known, re.IGNORECASE),
         shape=re.compile(shape, re.IGNORECASE),
         legit=legit,
-        shape_core=re.compile(rf"{category}|{strong}", re.IGNORECASE),
+        shape_core=re.compile(rf"{category}|{strong}|[0-9]彩", re.IGNORECASE),
         known_start=_first_chars(terms["brand"] | terms["term"], terms["weak"]),
+        phrase_shape=_phrase_shape(terms, cjk, category, channel),
+        grow_right=_grow_right(terms, category, channel, strong),
+        grow_left=_grow_left(terms),
+        antigamble=re.compile(_alternation(terms["antigamble"])) if terms["antigamble"] else None,
+        grammar=_grammar(terms),
     )
+
+
+def _grammar(terms) -> re.Pattern | None:
+    words = frozenset().union(*(terms[c] for c in ("category", "channel", "company", "bet", "rank", "region", "tail")))
+    return re.compile(_alternation(words), re.IGNORECASE) if words else None
+
+
+def _phrase_shape(terms, cjk: str, category: str, channel: str) -> re.Pattern | None:
+    """Region + an unknown stem + a company, channel or category word (英国XX公司, 澳门XX官网), and
+    rank + a stem + a betting category or term (十大XX买球, 正规体育app): spam shapes whatever the
+    brand. The stem is lazy: the shortest that reaches the closing word."""
+    region = _alternation(terms["region"])
+    rank = _alternation(terms["rank"])
+    company = _alternation(terms["company"])
+    term = _alternation(terms["term"])
+    bet = _alternation(terms["bet"])
+    parts = []
+    strong_rank = _alternation(terms["rank"] & _STRONG_RANKS)
+    if strong_rank and (company or channel):  # before the plain rank shape: the longer reading
+        closing = "|".join(p for p in (company, channel) if p)
+        parts.append(
+            rf"(?P<strongrank>{strong_rank})(?:正规|信誉好的|靠谱的)?(?P<sstem>[\u4e00-\u9fffA-Za-z0-9]{{1,6}}?)(?:{closing})"
+        )
+    if region and (company or channel):
+        closing = "|".join(p for p in (company, channel, category) if p)
+        parts.append(rf"(?P<region>{region})(?P<rstem>[\u4e00-\u9fff0-9]{{1,6}}?|[A-Za-z0-9]{{2,16}})(?:{closing})")
+    if rank and (category or term or bet):
+        betting = "|".join(p for p in (category, term, bet) if p)
+        parts.append(rf"(?P<rank>{rank})(?P<kstem>{cjk}{{0,4}}?)(?:{betting})")
+    if bet and (company or channel):
+        closing = "|".join(p for p in (company, channel) if p)
+        parts.append(rf"(?P<bet>{bet})(?:{closing})")
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+#: ranking words that mark a betting ad before any stem and a channel (十大XX平台); 正规 and 知名
+#: alone do not (正规交易平台)
+_STRONG_RANKS = frozenset(("十大", "十大正规", "信誉", "信誉好的", "信誉最好的", "靠谱", "靠谱的", "最靠谱的", "前十", "排名前十", "排行前十", "顶级", "老牌"))
+
+
+def _grow_right(terms, category: str, channel: str, strong: str) -> re.Pattern | None:
+    """One grammar word that may follow a spam phrase: category, channel, company, tail, strong,
+    or Latin letters and digits glued on (app, hth, 365)."""
+    words = terms["category"] | terms["channel"] | terms["company"] | terms["tail"] | terms["strong"]
+    alternation = _alternation(words)
+    glued = r"[A-Za-z][A-Za-z0-9]*"  # letters, then digits (bet365); never digits alone (2021年)
+    return re.compile(rf"(?:{alternation})|{glued}" if alternation else glued, re.IGNORECASE)
+
+
+def _grow_left(terms) -> re.Pattern | None:
+    """One grammar word that may precede a spam phrase, ending where the phrase starts: a region or
+    rank word, or Latin letters and digits glued on."""
+    alternation = _alternation(terms["region"] | terms["rank"])
+    glued = r"[A-Za-z][A-Za-z0-9]*"
+    return re.compile(rf"(?:(?:{alternation})|{glued})$" if alternation else rf"{glued}$", re.IGNORECASE)
 
 
 def _first_chars(*groups: frozenset[str]) -> re.Pattern | None:

@@ -31,6 +31,7 @@ class FindingKind(StrEnum):
 class Action(StrEnum):
     REMOVED = "removed"
     RESTORED = "restored"
+    SUSPECTED = "suspected"  # evidence too weak to change the text: reported, left in place
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +67,15 @@ class CleanResult:
 def apply_findings(raw_text: str, findings: Iterable[Finding]) -> str:
     """``raw_text`` with every body finding applied (removed, or replaced by its replacement).
 
-    Findings of other fields and findings without offsets are ignored. Body findings must not
-    overlap; they may come in any order.
+    Findings of other fields, findings without offsets and suspected findings (which change
+    nothing) are ignored. Body findings must not overlap; they may come in any order.
     """
     spans = sorted(
-        (f for f in findings if f.field == BODY and f.start is not None and f.end is not None),
+        (
+            f
+            for f in findings
+            if f.field == BODY and f.start is not None and f.end is not None and f.action is not Action.SUSPECTED
+        ),
         key=lambda f: (f.start, f.end),
     )
     out: list[str] = []

@@ -21,15 +21,18 @@ from dataclasses import dataclass
 from pipelines.cleaning.context import SiteContext
 from pipelines.cleaning.detect import Span, find_spam
 from pipelines.cleaning.lexicon import KNOWN_MAP_CONFIDENCE, KNOWN_REPLACEMENTS, Lexicon, phrase_key
+from pipelines.cleaning.prose import ADMIN_END, common_words, ordinary
 
 RESTORE_THRESHOLD = 0.6
 CONTRADICTION = 0.45
 CAPTURE_CONFIDENCE = 0.95
 CONTEXT_WIDTH = 6
-SLOT_SHAPES = ((3, 3), (2, 2), (3, 1), (1, 3), (2, 1), (1, 2))
+SLOT_SHAPES = ((3, 3), (3, 2), (2, 3), (2, 2), (3, 1), (1, 3), (2, 1), (1, 2))
+MIN_SLOT_SHARE = 0.6
 MIN_SLOT_SUPPORT = 3
 _SEPARATORS = re.compile(r"^[\s,，、|/·\-_—–:：;；]*$")
-_CLEAN_FILLER = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]{1,6}$")
+_NO_WORD = re.compile(r"[\W_]*")  # a context half of punctuation alone says nothing
+_CLEAN_FILLER = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]{1,10}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +64,18 @@ def decide_all(
     keys = [phrase_key(text[s.start : s.end]) for s in spans]
     pooled: dict[str, Counter] = defaultdict(Counter)
     support: dict[str, Counter] = defaultdict(Counter)
+    # a site-wide replacement swaps one word everywhere: the original fits every spot the phrase
+    # stands in, so the word found at the most occurrences wins (then the weightier)
+    coverage: dict[str, Counter] = defaultdict(Counter)
+    occurrences: Counter = Counter()
     if context is not None and context.corpus:
-        for key, (left, right) in zip(keys, around, strict=True):
-            weighted, counts = _slot_votes(context, left, right, lexicon)
+        for span, key, (left, right) in zip(spans, keys, around, strict=True):
+            weighted, counts = _slot_votes(context, left, right, lexicon, text[span.start : span.end])
             pooled[key].update(weighted)
             support[key].update(counts)
+            if weighted:
+                occurrences[key] += 1
+                coverage[key].update(weighted.keys())
     decisions = []
     for span, key, (left, right) in zip(spans, keys, around, strict=True):
         scores: dict[str, float] = {}
@@ -76,14 +86,15 @@ def decide_all(
             signals[word].append(signal)
 
         if context is not None:
-            for word, confidence in _capture_votes(context, left, right, lexicon):
+            for word, confidence in _capture_votes(context, left, right, lexicon, text[span.start : span.end]):
                 vote(word, confidence, "other-capture")
         slot = pooled.get(key)
         if slot:
             total = sum(slot.values())
-            word, votes = slot.most_common(1)[0]
+            word = max(slot, key=lambda w: (coverage[key][w], slot[w]))
+            share = max(coverage[key][word] / occurrences[key], slot[word] / total)
             seen = support[key][word]
-            vote(word, (votes / total) * min(1.0, seen / MIN_SLOT_SUPPORT) * 0.9, "site-context")
+            vote(word, share * min(1.0, seen / MIN_SLOT_SUPPORT) * 0.9, "site-context")
         if key in KNOWN_REPLACEMENTS:
             known = KNOWN_REPLACEMENTS[key]
             # the site's own evidence for another word outranks a replacement seen elsewhere
@@ -102,34 +113,84 @@ def decide_all(
     return decisions
 
 
-def _slot_votes(context: SiteContext, left: str, right: str, lexicon: Lexicon) -> tuple[Counter, Counter]:
+def _slot_votes(
+    context: SiteContext, left: str, right: str, lexicon: Lexicon, phrase: str = ""
+) -> tuple[Counter, Counter]:
+    """Votes of the site's texts for the word between ``left`` and ``right``; the phrase itself
+    (standing there on other hacked pages) is no vote.
+
+    Slot shapes are tried from the most specific (three characters each side) down; the first
+    one whose fillers agree (a word standing there at least twice, with MIN_SLOT_SHARE of the
+    votes) answers alone. Otherwise every shape's fillers vote, weighted by context length. A
+    context half made of punctuation alone (``，``) is no evidence."""
     votes: Counter = Counter()
     counts: Counter = Counter()
+    # a phrase at the start or end of its line (a title, a 来源 value) is anchored there: the
+    # corpus holds one line per paragraph and field
+    left, right = left or "\n", right or "\n"
     for kl, kr in SLOT_SHAPES:
         if len(left) < kl or len(right) < kr:
             continue
-        if _SEPARATORS.match(left[-kl:] + right[:kr]):
+        lk, rk = left[-kl:], right[:kr]
+        if _SEPARATORS.match(lk + rk) or _weak(lk, rk) or _weak(rk, lk):
             continue
-        for word, count in context.slot_fillers(left[-kl:], right[:kr]).items():
-            if _CLEAN_FILLER.match(word) and not find_spam(word, lexicon):
-                votes[word] += count * (kl + kr)
-                counts[word] += count
+        pages = context.slot_texts(lk, rk)
+        fillers = Counter(
+            {
+                word: count
+                for word, count in context.slot_fillers(lk, rk).items()
+                if _CLEAN_FILLER.match(word)
+                and _word_like(word)
+                and word not in phrase
+                and phrase not in word
+                and not find_spam(word, lexicon)
+                # a word on one other page only may be that page's own spam: it must be ordinary
+                and (len(pages.get(word, ())) >= 2 or ordinary(word))
+            }
+        )
+        if not fillers:
+            continue
+        word, top = fillers.most_common(1)[0]
+        if top >= 2 and top / sum(fillers.values()) >= MIN_SLOT_SHARE:
+            return Counter({word: top * (kl + kr)}), Counter({word: top})
+        for word, count in fillers.items():
+            votes[word] += count * (kl + kr)
+            counts[word] += count
     return votes, counts
 
 
-def _capture_votes(context: SiteContext, left: str, right: str, lexicon: Lexicon) -> list[tuple[str, float]]:
+def _word_like(word: str) -> bool:
+    """A replaced word is a word (其他, 关于, 政务公开) or a unit's name (仁寿县人民政府), not a
+    piece of a sentence that happens to stand between the same neighbours (政府信息公开工作年)."""
+    return len(word) <= 4 or word[-1] in ADMIN_END or word in common_words()
+
+
+def _weak(half: str, other: str) -> bool:
+    """A context half of punctuation alone is evidence only beside three or more characters on
+    the other side (``-`` + ``人民政府`` in a title; not ``，`` + ``信息``)."""
+    return half != "\n" and _NO_WORD.fullmatch(half) is not None and len(other) < 3
+
+
+def _capture_votes(
+    context: SiteContext, left: str, right: str, lexicon: Lexicon, phrase: str = ""
+) -> list[tuple[str, float]]:
     found = []
     for other in context.other_texts:
         for k in (6, 5, 4, 3, 2):
             lk, rk = left[-k:], right[:k]
             if len(lk) + len(rk) < min(4, len(left) + len(right)) or (not lk and not rk):
                 continue
-            m = re.search(re.escape(lk) + r"([^\n]{0,8}?)" + re.escape(rk), other)
+            # an empty side is the start or the end of the line (a field's edge), not anything
+            opening = re.escape(lk) if lk else "^"
+            closing = re.escape(rk) if rk else "$"
+            m = re.search(opening + r"([^\n]{0,10}?)" + closing, other, re.MULTILINE)
             if m is None:
                 continue
             filler = m.group(1)
             if find_spam(filler, lexicon):
                 break  # that capture carries the injection too
+            if filler and filler in phrase:
+                continue  # aligned on a piece of the phrase itself: no evidence
             found.append((filler, CAPTURE_CONFIDENCE))
             break
     return found
