@@ -9,10 +9,11 @@ Usage::
 with the demo's fast settings, through the command line of the source tree ``--tree`` (a checkout
 with its own ``.venv``; default this one). ``--serial`` crawls one request at a time, cleans in the
 crawl's process and stores each page at once, so that two runs write the same records in the same
-order; without it, concurrency reorders exchanges and the site context a deferred page is
-cleaned with depends on what was stored by then (confidences move in the fourth decimal). Each
-data dir is exported by the tree that crawled it. ``compare`` exits 0 when both agree, 1
-otherwise (and prints the differences).
+order. Without it (``make demo`` runs so), two runs of the same code differ: concurrency reorders
+exchanges, a request's ``Referer`` names whichever page linked to it first, and the site context
+a deferred page is cleaned with depends on what was stored by then. Each data dir is exported by
+the tree that crawled it. ``compare`` counts the differences by kind, lists ``--show`` of them,
+and exits 0 when there are none, 1 otherwise.
 
 What may differ between two runs of one crawl, and is normalised away before comparing:
 
@@ -143,7 +144,7 @@ def export_records(data_dir: Path, tree: Path) -> list[dict]:
     return rows
 
 
-def compare_exports(before: list[dict], after: list[dict], show: int) -> list[str]:
+def compare_exports(before: list[dict], after: list[dict]) -> list[str]:
     problems = []
     if len(before) != len(after):
         problems.append(f"export: {len(before)} records before, {len(after)} after")
@@ -155,20 +156,18 @@ def compare_exports(before: list[dict], after: list[dict], show: int) -> list[st
         elif other != row:
             fields = sorted(k for k in set(row) | set(other) if row.get(k) != other.get(k))
             problems.append(f"export: {row['url']} differs in {', '.join(fields)}")
-        if len(problems) >= show:
-            break
     if [r["url"] for r in before] != [r["url"] for r in after]:
         problems.append("export: records in another order")
     return problems
 
 
-def compare_warcs(before: list[Record], after: list[Record], show: int) -> tuple[list[str], int]:
+def compare_warcs(before: list[Record], after: list[Record]) -> tuple[list[str], int]:
     """Problems, and how many records stand at another place in the sequence."""
     problems = []
     if Counter(r.key for r in before) != Counter(r.key for r in after):
         missing = Counter(r.key for r in before) - Counter(r.key for r in after)
         extra = Counter(r.key for r in after) - Counter(r.key for r in before)
-        problems.append(f"WARC: records only before: {list(missing)[:show]}; only after: {list(extra)[:show]}")
+        problems.append(f"WARC: records only before: {list(missing)[:20]}; only after: {list(extra)[:20]}")
     moved = sum(a.key != b.key for a, b in zip(before, after))
     pending: dict[tuple[str, str], list[Record]] = {}
     for record in after:
@@ -180,9 +179,11 @@ def compare_warcs(before: list[Record], after: list[Record], show: int) -> tuple
         other = candidates.pop(0)
         if other != record:
             fields = [f for f in Record.__slots__ if getattr(record, f) != getattr(other, f)]
-            problems.append(f"WARC: {record.record_type} {record.target_uri} differs in {', '.join(fields)}")
-        if len(problems) >= show:
-            break
+            detail = ""
+            if fields == ["http_headers"]:
+                names = sorted({n for n, _ in set(record.http_headers) ^ set(other.http_headers)})
+                detail = f" ({', '.join(names)})"
+            problems.append(f"WARC: {record.record_type} {record.target_uri} differs in {', '.join(fields)}{detail}")
     return problems, moved
 
 
@@ -216,8 +217,8 @@ def crawl(data_dir: Path, tree: Path, *, serial: bool) -> None:
 def compare(args) -> int:
     exports = export_records(args.before, args.tree_before), export_records(args.after, args.tree_after)
     warcs = warc_records(args.before), warc_records(args.after)
-    problems = compare_exports(*exports, args.show)
-    warc_problems, moved = compare_warcs(*warcs, args.show)
+    problems = compare_exports(*exports)
+    warc_problems, moved = compare_warcs(*warcs)
     problems += warc_problems
     kinds = Counter(r.record_type for r in warcs[0])
     print(f"export records: {len(exports[0])} before, {len(exports[1])} after")
@@ -226,6 +227,9 @@ def compare(args) -> int:
     print(f"WARC records at another place in the sequence: {moved}")
     findings = sum(len(r["spam_findings"]) for r in exports[0]), sum(len(r["spam_findings"]) for r in exports[1])
     print(f"spam findings: {findings[0]} before, {findings[1]} after")
+    kinds = Counter(re.sub(r" http://\S+", "", problem) for problem in problems)
+    for kind, count in sorted(kinds.items()):
+        print(f"differences: {count:4} x {kind}")
     for problem in problems[: args.show]:
         print(f"DIFFERENT {problem}")
     print("same" if not problems else f"{len(problems)} difference(s)")
