@@ -1,4 +1,4 @@
-"""The library calls behind ``gongkai diff``, ``trends`` and ``similar``: SQL in, typed values out."""
+"""The library calls behind ``gongkai diff``, ``trends`` and ``similar``: a session in, typed values out."""
 
 from __future__ import annotations
 
