@@ -12,10 +12,15 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(value: datetime) -> datetime:
+    """``value`` in UTC; a naive value is taken as UTC (the one rule for naive timestamps)."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
 def iso_utc(value: datetime | None) -> str | None:
-    """ISO 8601 in UTC with a ``Z``; naive values (SQLite hands them back) are taken as UTC."""
+    """ISO 8601 in UTC with a ``Z``; naive values are taken as UTC."""
     if value is None:
         return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return as_utc(value).isoformat().replace("+00:00", "Z")

@@ -119,7 +119,7 @@ class StaticServer:
             conf.write_text(NGINX_CONF.format(tmp=self.tmp, port=self.port, root=self.replica / "site"))
             self.proc = subprocess.Popen(["nginx", "-p", str(self.tmp), "-c", str(conf), "-g", "daemon off;"])
         else:
-            from crawler.replica.server import ReplicaServer
+            from replica.server import ReplicaServer
 
             self.replica_server = ReplicaServer(self.replica, port=self.port).start()
         deadline = time.monotonic() + 10
@@ -245,7 +245,7 @@ def bench_gongkai(url: str, work: Path, *, serial: bool = False) -> Measure:
     data = work / name
     extra = ["-s", "GONGKAI_PROCESS_WORKERS=0"] if serial else []
     helpers = [0.0]
-    seconds, rss, _ = run_measured([[PYTHON, "-m", "crawler.cli", "crawl", "--start-url", url,
+    seconds, rss, _ = run_measured([[PYTHON, "-m", "gongkai", "crawl", "--start-url", url,
                                      "--data-dir", str(data), *FAST, *extra]], helpers=helpers)
     import sqlite3
 
@@ -266,7 +266,7 @@ def bench_distributed(url: str, work: Path, workers: int, cleaning_workers: int 
     db_url = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
     keys = FrontierKeys(f"gongkai-bench:{uuid.uuid4().hex[:8]}")
     try:
-        from archive.db import make_engine
+        from archive.sql.engine import make_engine
 
         make_engine(db_url).dispose()  # schema first, outside the timed part (as on a live system)
         seed(REDIS_URL, [url], prefix=keys.prefix)
@@ -334,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     only = set(args.only.split(","))
     replica = args.replica or Path(tempfile.gettempdir()) / f"gongkai-bench-replica-{args.scale}"
     if not (replica / "manifest.json").exists():
-        from crawler.replica.generate import build_site
+        from replica.generate import build_site
 
         print(f"building replica (scale {args.scale}) in {replica} ...", flush=True)
         print(build_site(replica, scale=args.scale), flush=True)

@@ -19,7 +19,7 @@ from archive.diff.core import diff_reports  # noqa: E402
 from archive.diff.model import ReportRef, ReportSnapshot  # noqa: E402
 from archive.diff.render_html import render_diff  # noqa: E402
 from archive.diff.similar import SimilarDoc, find_similar  # noqa: E402
-from archive.diff.synth import near_copy, synth_report, township_name  # noqa: E402
+from replica.synth import near_copy, synth_report, township_name  # noqa: E402
 
 YEARS = (2016, 2017, 2018, 2019, 2020, 2021)
 

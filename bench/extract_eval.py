@@ -126,7 +126,7 @@ def replica_warc(work: Path, scale: int) -> tuple[Path, int, float]:
     import gzip
 
     from archive.warc import WarcWriter
-    from crawler.replica.generate import build_site
+    from replica.generate import build_site
 
     site = work / "replica"
     build_site(site, scale=scale)
@@ -155,7 +155,7 @@ def replica_warc(work: Path, scale: int) -> tuple[Path, int, float]:
 def warc_rate(path: Path, seconds: float) -> tuple[float, float]:
     """Pages/s of reading each response record back, decoding it as the crawl did and extracting:
     what ``gongkai reprocess`` does per page, minus the cleaner and the database."""
-    from archive.warcread import iter_records
+    from archive.warc.reader import iter_records
     from pipelines.decode import decode_body
 
     def one_pass(_):

@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler.replica.texts import Options, compose  # noqa: E402
-from crawler.replica.townships import make_figures, make_townships  # noqa: E402
+from replica.texts import Options, compose  # noqa: E402
+from replica.townships import make_figures, make_townships  # noqa: E402
 
 OUT = ROOT / "pipelines" / "cleaning" / "prose.txt"
 EXTRA = Path(__file__).resolve().parent / "prose_extra.txt"

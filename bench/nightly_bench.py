@@ -19,8 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from crawler.replica.generate import build_site
-from crawler.replica.server import ReplicaServer
+from replica.generate import build_site
+from replica.server import ReplicaServer
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
 
@@ -28,7 +28,7 @@ FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CON
 def crawl(url: str, data: Path) -> float:
     began = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "crawl", "--start-url", url, "--data-dir", str(data), *FAST],
+        [sys.executable, "-m", "gongkai", "crawl", "--start-url", url, "--data-dir", str(data), *FAST],
         capture_output=True, text=True,
     )
     if result.returncode != 0:

@@ -2,7 +2,7 @@
 
 Builds N reports (default 100,000) of Chinese text drawn from a Zipf-distributed vocabulary of
 report phrases and generated two-character words, written in bulk through the same rows and index
-path as the crawler (``archive.search.index_new_pages``), then times ``archive.search.search`` for
+path as the crawler (``archive.sql.search.index_new_pages``), then times ``archive.sql.search.search`` for
 each query kind and prints p50/p95.
 
 Usage: .venv/bin/python bench/search_bench.py [--reports 100000] [--db PATH] [--queries 60]
@@ -21,9 +21,10 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from archive.db import make_engine, make_sessionmaker
-from archive.models import Capture, CrawlRun, Page, ReportVersion
-from archive.search import index_new_pages, parse_query, search
+from archive.sql.engine import make_engine, make_sessionmaker
+from archive.sql.models import Capture, CrawlRun, Page, ReportVersion
+from archive.search import parse_query
+from archive.sql.search import index_new_pages, search
 
 PHRASES = (
     "政府信息公开 主动公开 依申请公开 行政复议 行政诉讼 规范性文件 政务公开 政策解读 新闻发布会 "

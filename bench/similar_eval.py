@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from archive.diff.similar import SimilarDoc, find_similar  # noqa: E402
-from archive.diff.synth import near_copy, synth_report, township_name  # noqa: E402
+from replica.synth import near_copy, synth_report, township_name  # noqa: E402
 
 YEARS = (2016, 2017, 2018, 2019, 2020, 2021)
 EDITS = (1, 3, 6, 9, 12)   # sentences rewritten in a copy (of about 24)

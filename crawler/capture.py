@@ -21,7 +21,9 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.responsetypes import responsetypes
 
-from archive.crawlarchive import ArchivedResponse, CrawlArchive
+from archive.runs.crawlarchive import CrawlArchive
+from archive.runs.incremental import ArchivedResponse
+from crawler.config import read
 from crawler.extension import ArchiveExtension
 from crawler.meta import META_CAPTURE, META_KIND, META_PRIOR, META_VIA
 
@@ -43,7 +45,7 @@ class WarcCaptureMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler, conditional=crawler.settings.getbool("GONGKAI_CONDITIONAL_REQUESTS", True))
+        return cls(crawler, conditional=read(crawler.settings, "GONGKAI_CONDITIONAL_REQUESTS"))
 
     @property
     def archive(self) -> CrawlArchive:

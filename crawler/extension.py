@@ -4,6 +4,11 @@ The capture middleware and the item pipeline reach the archive through this exte
 pipeline finds the class through the ``GONGKAI_ARCHIVE_EXTENSION`` setting, so ``pipelines/``
 never imports ``crawler/``). When the crawl runs dry it asks the spider to recheck the reports
 known from earlier runs that this run did not reach, so deletions and unlisted pages are noticed.
+
+It is the first component a crawl builds, so it checks every gongkai setting there
+(``crawler.config``): a bad value stops the crawl before anything starts, with a message that
+names it. Under ``scrapy crawl`` (no runner holding it) it takes the data directory's lock when
+the spider opens.
 """
 
 from __future__ import annotations
@@ -12,17 +17,17 @@ import logging
 from pathlib import Path
 
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.exceptions import DontCloseSpider
 
-from archive.crawlarchive import ArchiveConfig, CrawlArchive
-from archive.db import default_url
-from archive.lock import CrawlLock
+from archive.runs.crawlarchive import ArchiveConfig, CrawlArchive
+from archive.runs.lock import CrawlLock, LockHeld
+from archive.sql.engine import default_url
 from crawler import __version__
+from crawler.config import check_settings, read
 
 logger = logging.getLogger(__name__)
 
 SOFTWARE = f"gongkai/{__version__}"
-MIN_WARC_SIZE = 1_000_000
 
 
 class ArchiveExtension:
@@ -37,35 +42,28 @@ class ArchiveExtension:
     @classmethod
     def from_crawler(cls, crawler):
         s = crawler.settings
-        data_dir = Path(s.get("GONGKAI_DATA_DIR") or "gongkai-data")
-        max_size = s.getint("GONGKAI_WARC_MAX_SIZE")
-        if max_size < MIN_WARC_SIZE:
-            raise NotConfigured(
-                f"GONGKAI_WARC_MAX_SIZE={max_size} is too small (minimum {MIN_WARC_SIZE} bytes)"
-            )
-        worker_id = s.get("GONGKAI_WORKER_ID") or None
+        check_settings(s)
+        data_dir = Path(read(s, "GONGKAI_DATA_DIR"))
+        worker_id = read(s, "GONGKAI_WORKER_ID") or None
         config = ArchiveConfig(
             data_dir=data_dir,
-            db_url=s.get("GONGKAI_DB_URL") or default_url(data_dir),
+            db_url=read(s, "GONGKAI_DB_URL") or default_url(data_dir),
             software=SOFTWARE,
-            warc_max_size=max_size,
-            warc_fsync=s.getbool("GONGKAI_WARC_FSYNC"),
-            warc_prefix=s.get("GONGKAI_WARC_PREFIX") or "gongkai",
+            warc_max_size=read(s, "GONGKAI_WARC_MAX_SIZE"),
+            warc_fsync=read(s, "GONGKAI_WARC_FSYNC"),
+            warc_prefix=read(s, "GONGKAI_WARC_PREFIX"),
             worker_id=worker_id,
-            operator=s.get("GONGKAI_OPERATOR") or "",
+            operator=read(s, "GONGKAI_OPERATOR"),
             user_agent=s.get("USER_AGENT") or "",
             robots_obey=s.getbool("ROBOTSTXT_OBEY"),
-            site=s.get("GONGKAI_SITE") or "",
-            resume_hours=s.getfloat("GONGKAI_RESUME_HOURS", 20.0),
+            site=read(s, "GONGKAI_SITE"),
+            resume_hours=read(s, "GONGKAI_RESUME_HOURS"),
         )
-        lock = None
-        if not s.getbool("GONGKAI_LOCK_HELD"):
-            # `scrapy crawl reports` path: `gongkai crawl` takes the lock before starting Scrapy.
-            lock = CrawlLock(data_dir, worker_id)
-            lock.acquire()
+        # `gongkai crawl` takes the lock before starting Scrapy; `scrapy crawl` leaves it to us.
+        lock = None if read(s, "GONGKAI_LOCK_HELD") else CrawlLock(data_dir, worker_id)
         # On a shared frontier the recheck is the job's, not the worker's: crawler.distributed
         # runs it once, when every worker has run dry (GONGKAI_RECHECK_SHARED).
-        recheck = s.getbool("GONGKAI_RECHECK", True) and not s.getbool("GONGKAI_RECHECK_SHARED")
+        recheck = read(s, "GONGKAI_RECHECK") and not read(s, "GONGKAI_RECHECK_SHARED")
         ext = cls(CrawlArchive(config), crawler, recheck=recheck, lock=lock)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)
@@ -75,7 +73,14 @@ class ArchiveExtension:
     def spider_opened(self, spider) -> None:
         profile = getattr(spider, "profile", None)
         try:
+            if self.lock is not None:
+                self.lock.acquire()
             run_id = self.archive.open(getattr(profile, "start_urls", ()) or ())
+        except LockHeld as exc:
+            self.lock = None  # not ours to release
+            logger.error("%s", exc)
+            self.crawler.engine.close_spider(spider, "locked")
+            raise
         except Exception:
             # Without its archive a crawl would fetch and keep nothing: stop before the first request.
             logger.exception("cannot open the archive in %s; stopping", self.archive.config.data_dir)

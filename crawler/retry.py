@@ -14,19 +14,23 @@ from scrapy.utils.defer import deferred_to_future
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
+from crawler.config import read
+
 logger = logging.getLogger(__name__)
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
-    def __init__(self, settings, crawler=None):
-        super().__init__(settings)
-        self.backoff_base = settings.getfloat("GONGKAI_RETRY_BACKOFF_BASE", 1.0)
-        self.backoff_max = settings.getfloat("GONGKAI_RETRY_BACKOFF_MAX", 60.0)
-        self.stats = crawler.stats if crawler is not None else None
+    def __init__(self, settings, *, backoff_base: float, backoff_max: float, stats=None):
+        super().__init__(settings)  # Scrapy's own RETRY_* settings
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler):
-        middleware = cls(crawler.settings, crawler)
+        s = crawler.settings
+        middleware = cls(s, backoff_base=read(s, "GONGKAI_RETRY_BACKOFF_BASE"),
+                         backoff_max=read(s, "GONGKAI_RETRY_BACKOFF_MAX"), stats=crawler.stats)
         middleware.crawler = crawler
         return middleware
 

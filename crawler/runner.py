@@ -1,4 +1,11 @@
-"""Run one crawl in this process: settings from the module, the site profile and the user."""
+"""Run one crawl in this process: settings from the module, the site profile and the user.
+
+``prepare_crawl`` checks everything a user can get wrong before anything starts (start URLs,
+the site profile, the data directory, a shared frontier's Redis) and builds the Scrapy settings;
+``start_crawl`` takes the data directory's lock and runs Scrapy until the crawl ends, with the
+caller's database sessions for the checks around it (the crawl's archive extension opens its own
+engine inside the crawl). ``run_crawl`` does both with an engine of its own.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +20,13 @@ from urllib.parse import urlsplit
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
-from sqlalchemy import select
 
-from archive.db import DatabaseError, make_engine, make_sessionmaker
-from archive.lock import EXIT_LOCKED, CrawlLock, LockHeld
-from archive.models import Capture
-from crawler.profile import ProfileError, SiteProfile, load_profile
+from archive.runs.lock import EXIT_LOCKED, CrawlLock, LockHeld
+from archive.sql.crawls import start_url_answers
+from archive.sql.engine import Sessions, make_engine, make_sessionmaker
+from archive.warc.files import warc_dir
+from crawler.config import check_settings
+from crawler.profile import SiteProfile, load_profile
 from crawler.spiders.reports import ReportsSpider
 
 logger = logging.getLogger(__name__)
@@ -56,6 +64,17 @@ class CrawlOutcome:
     stats: Mapping[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedCrawl:
+    """A crawl checked and configured, not started."""
+
+    profile: SiteProfile
+    data_dir: Path
+    db_url: str
+    settings: Settings
+    distributed: bool
+
+
 def check_start_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -65,7 +84,7 @@ def check_start_url(url: str) -> str:
 
 def check_data_dir(data_dir: Path) -> None:
     try:
-        (data_dir / "warc").mkdir(parents=True, exist_ok=True)
+        warc_dir(data_dir).mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=data_dir, prefix=".write-test-"):
             pass
     except OSError as exc:
@@ -80,8 +99,10 @@ def crawl_settings(
     overrides: Mapping[str, str],
     log_level: str = "WARNING",
     log_file: str | None = None,
-    progress: bool = False,
+    extensions: Mapping[str, int] | None = None,
 ) -> Settings:
+    """The project's settings, then the profile's politeness, then the run's own, then the user's
+    ``-s`` overrides; ``extensions`` are added to the project's (e.g. a progress display)."""
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     politeness = profile.politeness
@@ -99,7 +120,6 @@ def crawl_settings(
             "GONGKAI_DB_URL": db_url,
             "GONGKAI_SITE": str(profile.path or profile.name),
             "GONGKAI_START_URLS": list(profile.start_urls),
-            "GONGKAI_PROGRESS": progress,
             "LOG_LEVEL": log_level,
         },
         priority="cmdline",
@@ -107,10 +127,14 @@ def crawl_settings(
     if log_file:
         settings.set("LOG_FILE", log_file, priority="cmdline")
     settings.setdict(dict(overrides), priority="cmdline")
+    if extensions:
+        merged = settings.getdict("EXTENSIONS")  # set() would replace the project's dict
+        merged.update(extensions)
+        settings.set("EXTENSIONS", merged, priority="cmdline")
     return settings
 
 
-def run_crawl(
+def prepare_crawl(
     *,
     start_urls: list[str],
     site: str,
@@ -119,31 +143,24 @@ def run_crawl(
     settings: Mapping[str, str] | None = None,
     log_level: str = "WARNING",
     log_file: str | None = None,
-    progress: bool = False,
+    extensions: Mapping[str, int] | None = None,
     redis_url: str | None = None,
     worker_id: str | None = None,
     idle_timeout: float | None = None,
     redis_prefix: str | None = None,
-) -> CrawlOutcome:
-    """Crawl ``start_urls`` (or the profile's own) with the ``reports`` spider; blocks until done.
+) -> PreparedCrawl:
+    """Check the crawl's inputs and build its settings; raises ``CrawlError`` (one line).
 
     With ``redis_url`` the crawl is one worker on a shared scrapy-redis frontier
     (:mod:`crawler.distributed`); ``worker_id`` names this worker (WARC file names, lock file).
     """
-    try:
-        profile = load_profile(site)
-    except ProfileError as exc:
-        raise CrawlError(str(exc)) from exc
+    profile = load_profile(site)
     urls = [check_start_url(u) for u in start_urls]
     if urls:
         profile = profile.with_start_urls(urls)
     if not profile.start_urls:
         raise CrawlError("no start URL: pass --start-url or use a site profile that has start_urls")
     check_data_dir(data_dir)
-    try:
-        make_engine(db_url).dispose()  # fail early, in one line, on a bad or unreachable database
-    except DatabaseError as exc:
-        raise CrawlError(str(exc)) from exc
     scrapy_settings = crawl_settings(
         profile,
         data_dir=data_dir,
@@ -151,12 +168,12 @@ def run_crawl(
         overrides=settings or {},
         log_level=log_level,
         log_file=log_file,
-        progress=progress,
+        extensions=extensions,
     )
     if worker_id:
         scrapy_settings.set("GONGKAI_WORKER_ID", worker_id, priority="cmdline")
     if redis_url:
-        from crawler.distributed import DEFAULT_IDLE_TIMEOUT, DistributedError, apply_distributed
+        from crawler.distributed import DistributedError, apply_distributed
 
         try:
             apply_distributed(
@@ -165,11 +182,19 @@ def run_crawl(
                 site=str(profile.path or profile.name),
                 worker_id=worker_id,
                 prefix=redis_prefix,
-                idle_timeout=DEFAULT_IDLE_TIMEOUT if idle_timeout is None else idle_timeout,
+                idle_timeout=idle_timeout,
             )
         except DistributedError as exc:
             raise CrawlError(str(exc)) from exc
-    lock = CrawlLock(data_dir, scrapy_settings.get("GONGKAI_WORKER_ID") or None)
+    check_settings(scrapy_settings)
+    return PreparedCrawl(profile, data_dir, db_url, scrapy_settings, distributed=bool(redis_url))
+
+
+def start_crawl(prepared: PreparedCrawl, sessions: Sessions) -> CrawlOutcome:
+    """Run the prepared crawl with the ``reports`` spider; blocks until done. ``sessions`` (the
+    caller's engine) serve the check that a start URL answered."""
+    profile, scrapy_settings = prepared.profile, prepared.settings
+    lock = CrawlLock(prepared.data_dir, scrapy_settings.get("GONGKAI_WORKER_ID") or None)
     try:
         lock.acquire()
     except LockHeld as exc:
@@ -186,8 +211,8 @@ def run_crawl(
     stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
     outcome = CrawlOutcome(
         run_id=stats.get("gongkai/run_id"),
-        data_dir=data_dir,
-        db_url=db_url,
+        data_dir=prepared.data_dir,
+        db_url=prepared.db_url,
         start_urls=profile.start_urls,
         seconds=time.monotonic() - began,
         finish_reason=stats.get("finish_reason"),
@@ -195,27 +220,27 @@ def run_crawl(
     )
     if outcome.run_id is None:
         raise CrawlError("the crawl did not start; run with --log-level INFO for details")
-    if not redis_url:
+    if not prepared.distributed:
         # On a shared frontier another worker (or `gongkai seed`) may have fetched the start URLs.
-        _check_reached(outcome)
+        _check_reached(outcome, sessions)
     return outcome
 
 
-def _check_reached(outcome: CrawlOutcome) -> None:
-    """Fatal when no start URL answered at all: the site is unreachable or the URL is wrong."""
-    engine = make_engine(outcome.db_url, migrate=False)
+def run_crawl(**kwargs: Any) -> CrawlOutcome:
+    """``prepare_crawl`` (same arguments), open the database (one engine), ``start_crawl``."""
+    prepared = prepare_crawl(**kwargs)
+    engine = make_engine(prepared.db_url)  # fails early, in one line, on a bad or unreachable database
     try:
-        with make_sessionmaker(engine)() as session:
-            rows = session.execute(
-                select(Capture.url, Capture.status, Capture.error).where(
-                    Capture.run_id == outcome.run_id, Capture.url.in_(outcome.start_urls)
-                )
-            ).all()
+        return start_crawl(prepared, make_sessionmaker(engine))
     finally:
         engine.dispose()
+
+
+def _check_reached(outcome: CrawlOutcome, sessions: Sessions) -> None:
+    """Fatal when no start URL answered at all: the site is unreachable or the URL is wrong."""
+    with sessions() as session:
+        rows = start_url_answers(session, outcome.run_id, outcome.start_urls)
     if any(status is not None for _, status, _ in rows):
         return
     errors = "; ".join(sorted({error for _, _, error in rows if error})) or "no response"
     raise CrawlError(f"could not reach {', '.join(outcome.start_urls)}: {errors}")
-
-

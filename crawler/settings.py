@@ -1,4 +1,9 @@
-"""Scrapy settings for gongkai. Component settings are prefixed ``GONGKAI_`` and defaulted here."""
+"""Scrapy settings for gongkai, and every gongkai setting with its default (``GONGKAI_*``).
+
+This module is the one place a setting is defaulted: components read their settings in
+``from_crawler`` through ``crawler.config`` (typed, checked, one line naming a bad value), and
+``docs/configuration.md`` documents each one (a test keeps the two in step).
+"""
 
 from crawler import __version__
 
@@ -21,8 +26,6 @@ CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_TIMEOUT = 60
 RETRY_TIMES = 3
-GONGKAI_RETRY_BACKOFF_BASE = 1.0
-GONGKAI_RETRY_BACKOFF_MAX = 60.0
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 # Size limits, on the wire and after decompression: HttpCompressionMiddleware applies the same
@@ -51,32 +54,57 @@ EXTENSIONS = {
     # No control port: a crawler of government sites listens on nothing.
     "scrapy.extensions.remote_control.RemoteControl": None,
     "crawler.extension.ArchiveExtension": 100,
-    "crawler.progress.ProgressExtension": 500,
 }
 
 ITEM_PIPELINES = {
     "pipelines.store.ReportStorePipeline": 300,
 }
 
-# gongkai components (read with getint/getbool/...; see docs/configuration in README)
+FEED_EXPORT_ENCODING = "utf-8"
+
+# ---------------------------------------------------------------- gongkai (docs/configuration.md)
+
+# The archive: where it is, what the WARC files are called, how big they grow.
 GONGKAI_DATA_DIR = "gongkai-data"
-GONGKAI_DB_URL = ""  # default: sqlite file in GONGKAI_DATA_DIR
-GONGKAI_SITE = "renshou"
+GONGKAI_DB_URL = ""  # default: the SQLite file DATA_DIR/gongkai.sqlite
 GONGKAI_WARC_MAX_SIZE = 1_000_000_000
 GONGKAI_WARC_FSYNC = False
 GONGKAI_WARC_PREFIX = "gongkai"
-GONGKAI_WORKER_ID = ""
 GONGKAI_OPERATOR = ""
-GONGKAI_PROGRESS = False
 GONGKAI_ARCHIVE_EXTENSION = "crawler.extension.ArchiveExtension"
+
+# What to crawl (gongkai crawl sets them from --site and --start-url).
+GONGKAI_SITE = "renshou"
+GONGKAI_START_URLS: list[str] = []
+
+# Fetching: retries wait, known reports are asked for with their validators.
+GONGKAI_RETRY_BACKOFF_BASE = 1.0
+GONGKAI_RETRY_BACKOFF_MAX = 60.0
+GONGKAI_CONDITIONAL_REQUESTS = True
+
+# Nightly runs: a crashed run is resumed within this many hours; known reports the run did not
+# reach are fetched once more at its end.
+GONGKAI_RESUME_HOURS = 20.0
+GONGKAI_RECHECK = True
+
+# Cleaning and storing: how many of the site's texts teach the cleaner, worker processes
+# ("auto": one per core but one; 0: in the crawl's own process), and report versions stored per
+# transaction and the longest a processed page waits for its batch. A kill loses at most one
+# batch of versions, which the next run re-makes from the WARC records (their captures are
+# already committed).
 GONGKAI_CONTEXT_TEXTS = 5000
-# Processes that clean and extract report pages beside the crawl ("auto": one per core but
-# one; 0: in the crawl's own process). See pipelines/pool.py.
 GONGKAI_PROCESS_WORKERS = "auto"
-# Report versions stored per transaction (one commit and one search-index flush per batch), and
-# the longest a processed page waits for its batch. A kill loses at most one batch of versions,
-# which the next run re-makes from the WARC records (their captures are already committed).
 GONGKAI_STORE_BATCH = 20
 GONGKAI_STORE_BATCH_SECONDS = 1.0
 
-FEED_EXPORT_ENCODING = "utf-8"
+# Many workers on one Redis frontier (gongkai crawl --redis-url sets the first three).
+GONGKAI_WORKER_ID = ""
+GONGKAI_REDIS_PREFIX = ""
+GONGKAI_IDLE_TIMEOUT = 30.0
+GONGKAI_BUSY_TTL = 60.0
+GONGKAI_HOST_GATE_PREFIX = "gongkai:host"
+
+# Set by the crawl itself, not by users: the runner holds the data dir's lock; the job's workers
+# share one recheck.
+GONGKAI_LOCK_HELD = False
+GONGKAI_RECHECK_SHARED = False

@@ -8,20 +8,14 @@ from collections.abc import Iterable
 
 from w3lib.encoding import html_to_unicode, http_content_type_encoding
 
+from archive.warc.records import header_value
+
 #: Decompressed bodies larger than this are refused (a gzip bomb in the archive stays inert).
 MAX_DECODED_BYTES = 64 * 1024 * 1024
 
 
 class BodyDecodeError(ValueError):
     """An archived body could not be decompressed."""
-
-
-def header(headers: Iterable[tuple[str, str]], name: str) -> str | None:
-    name = name.lower()
-    for key, value in headers:
-        if key.lower() == name:
-            return value
-    return None
 
 
 def decompress(body: bytes, content_encoding: str | None, *, limit: int = MAX_DECODED_BYTES) -> bytes:
@@ -42,8 +36,8 @@ def decompress(body: bytes, content_encoding: str | None, *, limit: int = MAX_DE
 def decode_body(headers: Iterable[tuple[str, str]], body: bytes) -> tuple[str, str]:
     """(encoding, text) of an archived HTTP body."""
     headers = list(headers)
-    raw = decompress(body, header(headers, "content-encoding"))
-    return html_text(header(headers, "content-type"), raw)
+    raw = decompress(body, header_value(headers, "content-encoding"))
+    return html_text(header_value(headers, "content-type"), raw)
 
 
 def html_text(content_type: str | None, body: bytes) -> tuple[str, str]:
@@ -73,4 +67,4 @@ def _inflate(data: bytes, wbits: int, limit: int) -> bytes:
     return out
 
 
-__all__ = ["BodyDecodeError", "decode_body", "decompress", "header"]
+__all__ = ["BodyDecodeError", "decode_body", "decompress", "html_text"]

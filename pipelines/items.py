@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from archive.crawlarchive import CaptureInfo
+from archive.runs.incremental import CaptureInfo
 
 
 @dataclass(frozen=True, slots=True)

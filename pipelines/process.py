@@ -1,5 +1,5 @@
 """Clean, extract and store one report page: shared by the crawl's item pipeline and
-``gongkai reprocess``. Glue only: the work is done by pure functions and ``archive.store``.
+``gongkai reprocess``. Glue only: the work is done by pure functions and ``archive.sql``.
 
 Order of durability: the WARC ``metadata`` record carrying the spam findings is written (and
 flushed) before the SQL transaction that stores the version commits.
@@ -15,13 +15,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
-
-from archive import store
-from archive.events import record_event, version_events
-from archive.models import ReportVersion
-from archive.store import VersionData
+from archive.runs.events import version_events
+from archive.sql import writes as store
+from archive.sql.crawls import record_event
+from archive.sql.engine import Session, Sessions
+from archive.sql.latest import latest_clean_texts
+from archive.sql.writes import VersionData
 from pipelines.cleaning import Action, CleanResult, FindingKind, SiteContext, clean_page, findings_to_json
 from pipelines.extract import Extraction, extract_report
 from pipelines.items import ReportPage
@@ -30,8 +29,6 @@ logger = logging.getLogger(__name__)
 
 EXTRACTOR_VERSION = "gongkai-extract/1"
 FINDINGS_CONTENT_TYPE = "application/vnd.gongkai.spam-findings+json"
-#: How many of the site's latest clean texts teach the cleaner which word fits a slot.
-CONTEXT_TEXTS = 3000
 
 WriteMetadata = Callable[..., Any]
 CountStat = Callable[[str], None]
@@ -45,30 +42,21 @@ class Outcome(StrEnum):
     DEFERRED = "deferred"  # a replaced word could not be restored yet: retry with more context
 
 
-def site_context(session: Session, *, limit: int = CONTEXT_TEXTS) -> SiteContext | None:
-    """The site's latest clean texts, as the cleaner's context; None for an empty archive.
+def site_context(session: Session, *, limit: int) -> SiteContext | None:
+    """The site's ``limit`` latest clean texts, as the cleaner's context; None for an empty
+    archive.
 
     Built once per run from what earlier runs stored, so a run's results do not depend on the
     order in which pages arrive.
     """
-    newest = (
-        select(ReportVersion.page_id, func.max(ReportVersion.version_no).label("n"))
-        .group_by(ReportVersion.page_id)
-        .subquery()
-    )
-    texts = session.scalars(
-        select(ReportVersion.clean_text)
-        .join(newest, (ReportVersion.page_id == newest.c.page_id) & (ReportVersion.version_no == newest.c.n))
-        .order_by(ReportVersion.id.desc())
-        .limit(limit)
-    ).all()
+    texts = latest_clean_texts(session, limit=limit)
     return SiteContext.from_texts(texts) if texts else None
 
 
 class ReportProcessor:
     def __init__(
         self,
-        sessions: sessionmaker[Session],
+        sessions: Sessions,
         *,
         run_id: int,
         clock: Callable[[], datetime],

@@ -15,16 +15,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
-
-from archive.crawlarchive import CaptureInfo
-from archive.incremental import payload_capture
-from archive.models import Capture, CrawlRun, ReportVersion
-from archive.warcread import WarcReadError, read_record
+from archive.runs.incremental import CaptureInfo
+from archive.sql import crawls, queries
+from archive.sql.engine import Session, Sessions
+from archive.sql.latest import latest_version_ids
+from archive.warc.reader import WarcReadError, read_record
 from pipelines.decode import BodyDecodeError, decode_body
 from pipelines.items import ReportPage
-from pipelines.process import CONTEXT_TEXTS, Outcome, ReportProcessor, site_context
+from pipelines.process import Outcome, ReportProcessor, site_context
 
 logger = logging.getLogger(__name__)
 
@@ -38,22 +36,24 @@ class ReprocessSummary:
 
 
 def reprocess(
-    sessions: sessionmaker[Session],
+    sessions: Sessions,
     warc_dir: Path,
     *,
     clock: Callable[[], datetime],
     software: str,
+    context_texts: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> ReprocessSummary:
+    """Clean and extract every report's latest archived payload again, as the crawl does, with a
+    site context of the ``context_texts`` latest clean texts (the crawl's
+    ``GONGKAI_CONTEXT_TEXTS``); a new version only where the results change."""
     with sessions.begin() as session:
-        run = CrawlRun(started_at=clock(), status="running", site="reprocess", software=software, start_urls=[])
-        session.add(run)
-        session.flush()
-        run_id = run.id
+        run_id = crawls.add_run(session, started_at=clock(), status="running", site="reprocess",
+                                software=software, start_urls=[])
     summary = ReprocessSummary(run_id=run_id)
     with sessions() as session:
-        context = site_context(session, limit=CONTEXT_TEXTS)
-        latest = _latest_versions(session)
+        context = site_context(session, limit=context_texts)
+        latest = latest_version_ids(session)
     processor = ReportProcessor(sessions, run_id=run_id, clock=clock, context=context)
     for done, version_id in enumerate(latest, start=1):
         with sessions() as session:
@@ -65,28 +65,24 @@ def reprocess(
         if progress is not None:
             progress(done, len(latest))
     with sessions.begin() as session:
-        run = session.get(CrawlRun, run_id)
-        run.status = "finished"
-        run.finish_reason = "reprocess"
-        run.finished_at = clock()
-        run.reports_seen = summary.pages
-        run.versions_new = summary.outcomes[Outcome.NEW] + summary.outcomes[Outcome.CHANGED]
-        run.reports_changed = summary.outcomes[Outcome.CHANGED]
-        run.errors = len(summary.problems)
-        run.stats = {f"gongkai/reprocess/{k}": v for k, v in summary.outcomes.items()}
+        crawls.update_run(
+            session,
+            run_id,
+            status="finished",
+            finish_reason="reprocess",
+            finished_at=clock(),
+            reports_seen=summary.pages,
+            versions_new=summary.outcomes[Outcome.NEW] + summary.outcomes[Outcome.CHANGED],
+            reports_changed=summary.outcomes[Outcome.CHANGED],
+            errors=len(summary.problems),
+            stats={f"gongkai/reprocess/{k}": v for k, v in summary.outcomes.items()},
+        )
     return summary
 
 
-def _latest_versions(session: Session) -> list[int]:
-    newest = (
-        select(func.max(ReportVersion.id)).group_by(ReportVersion.page_id)
-    )
-    return list(session.scalars(newest.order_by(func.max(ReportVersion.id))))
-
-
 def _archived_page(session: Session, version_id: int, warc_dir: Path, summary: ReprocessSummary) -> ReportPage | None:
-    version = session.get(ReportVersion, version_id)
-    capture = payload_capture(session, session.get(Capture, version.last_capture_id))
+    version = queries.version_by_id(session, version_id)
+    capture = crawls.payload_capture(session, queries.capture_by_id(session, version.last_capture_id))
     where = f"{capture.url} ({capture.warc_filename}@{capture.warc_offset})"
     try:
         record = read_record(warc_dir / capture.warc_filename, capture.warc_offset)

@@ -25,11 +25,11 @@ from concurrent.futures.process import BrokenProcessPool
 from scrapy import signals
 from scrapy.utils.misc import load_object
 
-from archive.crawlarchive import CrawlArchive
+from archive.runs.crawlarchive import CrawlArchive
 from pipelines.cleaning import SiteContext
 from pipelines.items import ReportPage
 from pipelines.pool import ProcessingPool, auto_workers
-from pipelines.process import CONTEXT_TEXTS, Lookup, Outcome, Processed, ReportProcessor, process_page, site_context
+from pipelines.process import Lookup, Outcome, Processed, ReportProcessor, process_page, site_context
 
 logger = logging.getLogger(__name__)
 
@@ -39,12 +39,14 @@ class ReportStorePipeline:
         self,
         crawler,
         *,
-        context_texts: int = CONTEXT_TEXTS,
+        archive_extension: type,
+        context_texts: int,
         workers: int = 0,
         batch_size: int = 1,
         batch_seconds: float = 1.0,
     ):
         self._crawler = crawler
+        self._archive_extension = archive_extension
         self._context_texts = context_texts
         self._workers = workers
         self._batch_size = max(batch_size, 1)
@@ -57,13 +59,16 @@ class ReportStorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
+        # Defaults are crawler/settings.py's (the project settings every crawl loads); the archive
+        # extension, built before any pipeline, has checked every gongkai setting.
         settings = crawler.settings
         pipeline = cls(
             crawler,
-            context_texts=settings.getint("GONGKAI_CONTEXT_TEXTS", CONTEXT_TEXTS),
-            workers=auto_workers(settings.get("GONGKAI_PROCESS_WORKERS", "auto")),
-            batch_size=settings.getint("GONGKAI_STORE_BATCH", 1),
-            batch_seconds=settings.getfloat("GONGKAI_STORE_BATCH_SECONDS", 1.0),
+            archive_extension=load_object(settings.get("GONGKAI_ARCHIVE_EXTENSION")),
+            context_texts=settings.getint("GONGKAI_CONTEXT_TEXTS"),
+            workers=auto_workers(settings.get("GONGKAI_PROCESS_WORKERS")),
+            batch_size=settings.getint("GONGKAI_STORE_BATCH"),
+            batch_seconds=settings.getfloat("GONGKAI_STORE_BATCH_SECONDS"),
         )
         crawler.signals.connect(pipeline.spider_idle, signal=signals.spider_idle)
         return pipeline
@@ -72,8 +77,7 @@ class ReportStorePipeline:
     def processor(self) -> ReportProcessor:
         # Built on the first item: the archive opens on spider_opened, after pipelines open.
         if self._processor is None:
-            extension = load_object(self._crawler.settings.get("GONGKAI_ARCHIVE_EXTENSION"))
-            archive: CrawlArchive = self._crawler.get_extension(extension).archive
+            archive: CrawlArchive = self._crawler.get_extension(self._archive_extension).archive
             with archive.sessions() as session:
                 context = site_context(session, limit=self._context_texts)
             stats = self._crawler.stats

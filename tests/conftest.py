@@ -24,7 +24,7 @@ def service_missing(what: str, error: Exception) -> None:
 
 @pytest.fixture(scope="session")
 def replica_dir(tmp_path_factory) -> Path:
-    from crawler.replica.generate import build_site
+    from replica.generate import build_site
 
     out = tmp_path_factory.mktemp("replica")
     build_site(out, scale=1)
@@ -33,7 +33,7 @@ def replica_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def replica_server(replica_dir):
-    from crawler.replica.server import ReplicaServer
+    from replica.server import ReplicaServer
 
     with ReplicaServer(replica_dir) as server:
         yield server

@@ -26,8 +26,7 @@ from pipelines.cleaning import (
     convert,
     findings_to_json,
 )
-from pipelines.cleaning.textmap import render
-from pipelines.text import body_text, find_body, parse_html
+from pipelines.text import body_text, find_body, parse_html, render
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cleaning"
 ROOT = Path(__file__).resolve().parent.parent

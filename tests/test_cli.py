@@ -9,7 +9,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from crawler.cli import main
+from gongkai.cli import main
 
 
 @pytest.fixture
@@ -76,9 +76,10 @@ def test_data_dir_from_environment(runner, tmp_path):
     assert "envdir" in one_line_error(result)
 
 
+@pytest.mark.e2e
 def test_unreachable_site_exits_non_zero_with_one_line(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "crawl", "--start-url", "http://127.0.0.1:9/",
+        [sys.executable, "-m", "gongkai", "crawl", "--start-url", "http://127.0.0.1:9/",
          "--data-dir", str(tmp_path), "-s", "RETRY_TIMES=0", "-s", "DOWNLOAD_DELAY=0"],
         capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "200"},
     )
@@ -89,7 +90,7 @@ def test_unreachable_site_exits_non_zero_with_one_line(tmp_path):
 
 def test_variant_choices_are_the_replica_variants():
     # cli.py names them itself so that `gongkai --help` does not import the replica generator
-    from crawler.cli import VARIANT_NAMES
-    from crawler.replica.variant import VARIANTS
+    from gongkai.replica_site import VARIANT_NAMES
+    from replica.generate import VARIANTS
 
     assert tuple(VARIANT_NAMES) == tuple(VARIANTS)

@@ -6,8 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from archive.db import DatabaseError, downgrade, include_name, make_engine
-from archive.models import Base
+from archive.sql.engine import DatabaseError, downgrade, include_name, make_engine
+from archive.sql.models import Base
 
 import pytest
 
@@ -49,7 +49,7 @@ def test_a_dropped_pooled_connection_is_replaced_after_idling(pg_url, monkeypatc
     import psycopg
     from sqlalchemy import text
 
-    import archive.db
+    import archive.sql.engine
 
     engine = make_engine(pg_url)
     pid = text("SELECT pg_backend_pid()")
@@ -61,7 +61,7 @@ def test_a_dropped_pooled_connection_is_replaced_after_idling(pg_url, monkeypatc
         admin_url = pg_url.replace("postgresql+psycopg://", "postgresql://", 1)
         with psycopg.connect(admin_url, autocommit=True) as admin:  # the server drops it
             admin.execute("SELECT pg_terminate_backend(%s)", (first,))
-        monkeypatch.setattr(archive.db, "PING_AFTER_IDLE_SECONDS", 0.0)
+        monkeypatch.setattr(archive.sql.engine, "PING_AFTER_IDLE_SECONDS", 0.0)
         with engine.connect() as conn:  # pinged, found dead, replaced: no error reaches us
             second = conn.execute(pid).scalar_one()
         assert second != first

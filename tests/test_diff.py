@@ -10,19 +10,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive.db import make_engine, make_sessionmaker
+from archive.sql.engine import make_engine, make_sessionmaker
 from archive.diff import api
 from archive.diff.core import diff_reports
 from archive.diff.model import DiffKind, Op, Presence, ReportRef, ReportSnapshot, StatValue, to_json
 from archive.diff.normalise import fingerprint, fingerprint_origins, normalise_text
-from archive.diff.queries import DiffLookupError
+from archive.diff.load import DiffLookupError
 from archive.diff.render_html import render_diff, render_trends
 from archive.diff.render_text import render_text
 from archive.diff.similar import SimilarDoc, find_similar
-from archive.diff.synth import near_copy, synth_report, township_name
+from replica.synth import near_copy, synth_report, township_name
 from archive.diff.text import char_ops, diff_texts, split_sections
-from archive.models import CrawlRun
-from archive.store import VersionData, add_capture, get_or_create_page, save_version
+from archive.sql.models import CrawlRun
+from archive.sql.writes import VersionData, add_capture, get_or_create_page, save_version
 
 FIXTURES = Path(__file__).parent / "fixtures" / "diff"
 BASE = "http://www.rs.gov.cn/info"

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 import pytest
 from click.testing import CliRunner
 
-from archive.diff.synth import near_copy, synth_report
-from archive.diff_cli import diff_command, similar_command, trends_command
+from replica.synth import near_copy, synth_report
+from gongkai.compare import diff_command, similar_command, trends_command
 from tests.test_diff import BASE, EDITED_2019, fixture_text, xiangjia_archive
 
 

@@ -20,9 +20,9 @@ import pytest
 from scrapy.settings import Settings
 from sqlalchemy import select
 
-from archive.db import make_engine, make_sessionmaker
-from archive.models import Capture, CrawlRun, Event, Page, ReportVersion
-from archive.verify import verify_archives
+from archive.sql.engine import make_engine, make_sessionmaker
+from archive.sql.models import Capture, CrawlRun, Event, Page, ReportVersion
+from archive.reports.verify import verify_archives
 from crawler.distributed import (
     IDLE_EXTENSION,
     REDIS_DUPEFILTER,
@@ -33,9 +33,9 @@ from crawler.distributed import (
     frontier_status,
     seed,
 )
-from crawler.replica.generate import build_site
-from crawler.replica.mutate import delete_report, read_truth, unlist_report
-from crawler.replica.server import ReplicaServer
+from replica.generate import build_site
+from replica.mutate import delete_report, read_truth, unlist_report
+from replica.server import ReplicaServer
 from tests.conftest import service_missing
 
 REDIS_URL = os.environ.get("GONGKAI_TEST_REDIS", "redis://127.0.0.1:6379/0")
@@ -91,7 +91,7 @@ def test_switch_keeps_project_extensions_and_forces_persistence(redis_url, keys)
     assert settings.getbool("SCHEDULER_PERSIST") is True
     assert settings.get("SCHEDULER_QUEUE_KEY") == keys.requests
     assert settings.get("GONGKAI_WORKER_ID") == "w7"
-    assert settings.getbool("GONGKAI_RECHECK") is False
+    assert settings.getbool("GONGKAI_RECHECK_SHARED") is True  # the job rechecks once, not each worker
     extensions = settings.getdict("EXTENSIONS")
     assert IDLE_EXTENSION in extensions
     assert "crawler.extension.ArchiveExtension" in extensions

@@ -2,12 +2,12 @@
 stay inside their folder, and the replica server serves nothing outside its site.
 
 A crawl (SQLite and PostgreSQL) starts at a listing of reports whose titles, link texts and URL
-query strings are injection strings (crawler/replica/faults.py ``hostile_plan``); then the
+query strings are injection strings (replica/faults.py ``hostile_plan``); then the
 commands that take user input (``changes --run/--since``, ``export``, ``search``, ``show``) get the
 same strings, and the tables are checked intact.
 
-``search`` and ``show`` live in archive/research_cli.py and are not registered in the ``gongkai``
-group yet: they are driven here as click commands through CliRunner, and through the library.
+``search`` and ``show`` (gongkai/research.py) are driven here as click commands through
+CliRunner, and through the library.
 """
 
 from __future__ import annotations
@@ -26,19 +26,22 @@ from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 from sqlalchemy import func, inspect, select
 
-from archive.cite import CiteError, Citation, raw_response, report_view
-from archive.db import make_engine, make_sessionmaker
-from archive.lock import lock_path
-from archive.models import Capture, CrawlRun, Event, Page, ReportVersion
-from archive.research_cli import search_command, show_command
-from archive.search import Query, QueryError, SearchFilters, parse_query, search
-from archive.warc import WarcWriter, sanitize_name_part
-from crawler.replica.faults import HOSTILE_COLUMN, HOSTILE_STRINGS, hostile_plan
-from crawler.cli import main
-from crawler.replica.server import ReplicaServer
+from archive.reports.cite import CiteError, Citation, raw_response, report_view
+from archive.sql.engine import make_engine, make_sessionmaker
+from archive.runs.lock import lock_path
+from archive.sql.models import Capture, CrawlRun, Event, Page, ReportVersion
+from gongkai.research import search_command, show_command
+from archive.search import Query, QueryError, SearchFilters, parse_query
+from archive.sql.search import search
+from archive.warc.writer import WarcWriter, sanitize_name_part
+from replica.faults import HOSTILE_COLUMN, HOSTILE_STRINGS, hostile_plan
+from gongkai.cli import main
+from replica.server import ReplicaServer
 from tests.conftest import fresh_pg_database
 
-GONGKAI = [sys.executable, "-m", "crawler.cli"]
+GONGKAI = [sys.executable, "-m", "gongkai"]
+#: Tests on the archive a hostile crawl made (the ``hostile_archive`` fixture runs the crawl).
+crawled = pytest.mark.e2e
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
 TABLES = (CrawlRun, Page, Capture, ReportVersion, Event)
 #: Exit codes a user error may produce: 0 (nothing found), 1 (ClickException), 2 (usage error).
@@ -85,6 +88,7 @@ def stored_texts(archive) -> list[str]:
 
 
 # values from pages
+@crawled
 def test_every_hostile_page_is_archived_with_its_text_intact(hostile_archive):
     counts = table_counts(hostile_archive)
     assert counts["report_versions"] == len(HOSTILE_STRINGS) + 1
@@ -93,6 +97,7 @@ def test_every_hostile_page_is_archived_with_its_text_intact(hostile_archive):
         assert value.replace("\x00", "") in first_lines, value[:40]
 
 
+@crawled
 def test_hostile_query_string_url_is_stored_verbatim(hostile_archive):
     with hostile_archive["sessions"]() as session:
         urls = set(session.scalars(select(Page.url)))
@@ -100,6 +105,7 @@ def test_hostile_query_string_url_is_stored_verbatim(hostile_archive):
 
 
 # values from users
+@crawled
 @pytest.mark.parametrize("value", HOSTILE_STRINGS, ids=range(len(HOSTILE_STRINGS)))
 def test_changes_rejects_hostile_run_and_since(hostile_archive, value):
     before = table_counts(hostile_archive)
@@ -110,6 +116,7 @@ def test_changes_rejects_hostile_run_and_since(hostile_archive, value):
     assert table_counts(hostile_archive) == before
 
 
+@crawled
 def test_export_writes_hostile_text_as_data(hostile_archive, tmp_path):
     before = table_counts(hostile_archive)
     out = tmp_path / "export.jsonl"
@@ -120,6 +127,7 @@ def test_export_writes_hostile_text_as_data(hostile_archive, tmp_path):
     assert table_counts(hostile_archive) == before
 
 
+@crawled
 @pytest.mark.parametrize("value", [v for v in HOSTILE_STRINGS if "\x00" not in v])
 def test_search_library_binds_hostile_queries_and_filters(hostile_archive, value):
     before = table_counts(hostile_archive)
@@ -136,6 +144,7 @@ def test_search_library_binds_hostile_queries_and_filters(hostile_archive, value
     assert table_counts(hostile_archive) == before
 
 
+@crawled
 def test_search_library_refuses_nul_as_a_query_error(hostile_archive):
     with hostile_archive["sessions"]() as session:
         try:
@@ -144,12 +153,14 @@ def test_search_library_refuses_nul_as_a_query_error(hostile_archive):
             pass
 
 
+@crawled
 def test_search_finds_injection_text_as_plain_text(hostile_archive):
     with hostile_archive["sessions"]() as session:
         hits = search(session, parse_query('"DROP TABLE report_versions"'))
     assert [h.url.rsplit("/", 1)[1] for h in hits] == ["1.htm"]
 
 
+@crawled
 @pytest.mark.parametrize("value", HOSTILE_STRINGS, ids=range(len(HOSTILE_STRINGS)))
 def test_search_and_show_commands_take_hostile_arguments(hostile_archive, value):
     before = table_counts(hostile_archive)
@@ -172,6 +183,7 @@ def test_search_and_show_commands_take_hostile_arguments(hostile_archive, value)
     assert table_counts(hostile_archive) == before
 
 
+@crawled
 def test_verify_is_clean_after_the_attacks(hostile_archive):
     result = CliRunner().invoke(main, ["verify", *common(hostile_archive)])
     assert result.exit_code == 0, result.output
@@ -198,6 +210,7 @@ def test_warc_writer_keeps_files_in_its_directory(tmp_path, hostile):
     assert [p.parent for p in tmp_path.rglob("*") if p.is_file()] == [warc_dir]
 
 
+@crawled
 def test_citation_cannot_point_outside_the_warc_folder(hostile_archive, tmp_path):
     warc_dir = hostile_archive["data_dir"] / "warc"
     original = sorted(warc_dir.glob("*.warc.gz"))[0]

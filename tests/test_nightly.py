@@ -19,16 +19,16 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.lock import EXIT_LOCKED, CrawlLock
-from archive.warcread import check_file
-from crawler.replica.generate import build_site
-from crawler.replica.mutate import delete_report, edit_report, inject_spam, read_truth, unlist_report
-from crawler.replica.server import ReplicaServer
+from archive.runs.lock import EXIT_LOCKED, CrawlLock
+from archive.warc.check import check_file
+from replica.generate import build_site
+from replica.mutate import delete_report, edit_report, inject_spam, read_truth, unlist_report
+from replica.server import ReplicaServer
 
 pytestmark = pytest.mark.e2e
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
-GONGKAI = [sys.executable, "-m", "crawler.cli"]
+GONGKAI = [sys.executable, "-m", "gongkai"]
 REVISIT_PROFILES = {
     "http://netpreserve.org/warc/1.1/revisit/server-not-modified",
     "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest",

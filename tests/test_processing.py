@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, func, select
 
-from archive import store
-from archive.crawlarchive import CaptureInfo
-from archive.db import make_engine, make_sessionmaker
-from archive.models import CrawlRun, ReportVersion
+from archive.sql import writes as store
+from archive.runs.incremental import CaptureInfo
+from archive.sql.engine import make_engine, make_sessionmaker
+from archive.sql.models import CrawlRun, ReportVersion
 from pipelines.cleaning import SiteContext
 from pipelines.items import ReportPage
 from pipelines.pool import ProcessingPool, auto_workers

@@ -18,7 +18,7 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from archive.crawlarchive import CaptureInfo
+from archive.runs.incremental import CaptureInfo
 from crawler.meta import META_CAPTURE, META_KIND, META_VIA
 from crawler.spiders.reports import ReportsSpider
 from pipelines.cleaning import apply_findings, clean_page

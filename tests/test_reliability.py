@@ -2,7 +2,7 @@
 
 Two crawls through the CLI in subprocesses, as cron runs them. The first is a clean crawl (every
 replica report becomes known). For the second, the replica's hub links to a fault column
-(crawler/replica/faults.py) whose rows reach 5xx bursts, resets mid-body, slow and hanging
+(replica/faults.py) whose rows reach 5xx bursts, resets mid-body, slow and hanging
 responses, a wrong HTTP charset, redirect loops, a 上一条/下一条 cycle, a 20 MB page, a gzip bomb,
 non-HTML bodies, malformed HTML, an empty 200 and a 404 with a body, plus off-site tricks; and three
 known reports now fail (500, reset, hang). A second server on 127.0.0.2 plays the off-site host:
@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.replica.faults import (
+from replica.faults import (
     FAULT_COLUMN,
     HUB_PATH,
     Behaviour,
@@ -34,11 +34,11 @@ from crawler.replica.faults import (
     FaultSpec,
     standard_plan,
 )
-from crawler.replica.server import ReplicaServer
+from replica.server import ReplicaServer
 
 pytestmark = pytest.mark.e2e
 
-GONGKAI = [sys.executable, "-m", "crawler.cli"]
+GONGKAI = [sys.executable, "-m", "gongkai"]
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
 TIMEOUT_SECONDS = 3.0
 RETRY_TIMES = 3            # crawler/settings.py; the second crawl runs with the shipped value

@@ -17,11 +17,12 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from lxml import html as lxml_html
 
-from crawler.replica import build_site
-from crawler.replica.generate import MANIFEST_FILE, Site, build_model
-from crawler.replica.mutate import delete_report, edit_report, inject_spam, read_truth, unlist_report
-from crawler.replica.server import ReplicaServer
-from crawler.replica.spam import SpamKind
+from replica import build_site
+from replica.files import MANIFEST_FILE
+from replica.model import Site, build_model
+from replica.mutate import delete_report, edit_report, inject_spam, read_truth, unlist_report
+from replica.server import ReplicaServer
+from replica.spam import SpamKind
 from pipelines.text import body_text
 
 BASE = "http://replica.test/"
@@ -264,7 +265,7 @@ def test_every_spam_kind_present(out_dir, manifest, truth):
     per_kind = Counter(kind for row in spammed for kind in {s["kind"] for s in row["spam"]})
     assert set(per_kind) == {k.value for k in SpamKind}
     assert min(per_kind.values()) >= 3
-    words = {s["original"] for row in spammed for s in row["spam"] if s["kind"] == "replaced_word"}
+    words = {s["original"] for row in spammed for s in row["spam"] if s["kind"] == SpamKind.WORD_SWAP}
     assert "其他" in words and len(words) >= 3
     for row in spammed:
         text = page_text(out_dir, manifest, truth, row["path"])
@@ -278,7 +279,7 @@ def test_clean_text_has_no_injected_text(out_dir, manifest, truth):
         for record in row["spam"]:
             for line in record["text"].splitlines():
                 assert line not in row["clean_text"], (row["path"], record)
-            if record["kind"] == "replaced_word":
+            if record["kind"] == SpamKind.WORD_SWAP:
                 assert record["original"] in row["clean_text"]
         if not row["spam"]:
             assert body_text(page_text(out_dir, manifest, truth, row["path"])) == row["clean_text"]
@@ -291,7 +292,7 @@ def test_legitimate_lookalikes_on_clean_pages(truth):
 
 
 def test_pinyin_example(truth):
-    records = [s for row in reports(truth) for s in row["spam"] if s["kind"] == "pinyin"]
+    records = [s for row in reports(truth) for s in row["spam"] if s["kind"] == SpamKind.PINYIN_GLOSS]
     assert {"政(zheng)府(fu)", "信(xin)息(xi)"} <= {s["text"] for s in records}
 
 
@@ -350,7 +351,7 @@ def test_access_log(server, out_dir):
 
 
 def test_cli_prints_url_and_serves(out_dir):
-    proc = subprocess.Popen([sys.executable, "-m", "crawler.replica.server", str(out_dir), "--port", "0"],
+    proc = subprocess.Popen([sys.executable, "-m", "replica.server", str(out_dir), "--port", "0"],
                             stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[1])
     try:
         line = proc.stdout.readline()
@@ -415,9 +416,9 @@ def test_delete_and_unlist_report(mutable):
 def test_inject_spam(mutable):
     out, server = mutable
     row = next(r for r in reports(read_truth(out)) if not r["spam"])
-    inject_spam(out, row["path"], kind="replaced_word", word="关于", clock=_clock)
+    inject_spam(out, row["path"], kind="word_swap", word="关于", clock=_clock)
     after = read_truth(out)[row["path"]]
-    assert [s["kind"] for s in after["spam"]] == ["replaced_word"]
+    assert [s["kind"] for s in after["spam"]] == ["word_swap"]
     assert after["clean_text"] == row["clean_text"]
     page = fetch(server, row["path"])[2].decode(row["encoding"])
     assert after["spam"][0]["text"] in page and "关于" not in body_text(page)

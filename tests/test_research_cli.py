@@ -1,7 +1,7 @@
 """Researcher commands on a real archive: WARC records written by WarcWriter, rows by save_version.
 
 search/show run on SQLite and PostgreSQL; CDXJ, WACZ, Datasette and pywb replay on the SQLite
-archive. pywb runs from its own virtualenv (.venv-replay, made once by bench/replay_env.sh).
+archive. pywb runs from its own virtualenv (.venv-replay, made by `make setup`).
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from archive.db import make_engine, make_sessionmaker
-from archive.models import CrawlRun, ReportVersion
-from archive.research_cli import RESEARCH_COMMANDS, datasette_metadata
-from archive.store import VersionData, add_capture, get_or_create_page, save_version
+from archive.sql.engine import make_engine, make_sessionmaker
+from archive.sql.models import CrawlRun, ReportVersion
+from gongkai.research import COMMANDS as RESEARCH_COMMANDS, datasette_metadata
+from archive.sql.writes import VersionData, add_capture, get_or_create_page, save_version
 from archive.warc import WarcWriter
-from archive.warcread import read_record
+from archive.warc.reader import read_record
 
 ROOT = Path(__file__).resolve().parent.parent
 T1 = datetime(2026, 11, 1, 8, 30, 5, tzinfo=UTC)
@@ -242,15 +242,17 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def pywb_bin():
-    try:
-        out = subprocess.run(["bash", str(ROOT / "bench" / "replay_env.sh")], capture_output=True, text=True,
-                             timeout=150, check=True)
-    except (subprocess.SubprocessError, OSError) as exc:
+    """pywb's virtualenv, made by `make setup` (requirements-replay.txt); the suite installs nothing."""
+    bin_dir = ROOT / ".venv-replay" / "bin"
+    if not (bin_dir / "wayback").exists():
         from tests.conftest import service_missing
-        service_missing("the pywb replay environment (bench/replay_env.sh)", exc)
-    return Path(out.stdout.strip().splitlines()[-1])
+
+        service_missing("the pywb replay environment (.venv-replay: run `make setup`)",
+                        FileNotFoundError(bin_dir / "wayback"))
+    return bin_dir
 
 
+@pytest.mark.replay
 def test_pywb_replays_the_archived_report(sqlite_archive, pywb_bin, tmp_path):
     data_dir, _, bodies = sqlite_archive
     env = {**os.environ, "PATH": f"{pywb_bin}:{os.environ.get('PATH', '')}"}

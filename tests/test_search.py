@@ -10,23 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, inspect, select, text
 
-from archive.db import make_engine, make_sessionmaker
-from archive.models import CrawlRun, ReportVersion
-from archive.search import (
-    And,
-    Not,
-    Or,
-    Query,
-    QueryError,
-    SearchFilters,
-    Term,
-    filter_clause,
-    make_snippet,
-    parse_query,
-    rebuild_index,
-    search,
-)
-from archive.store import VersionData, add_capture, get_or_create_page, save_version
+from archive.sql.engine import make_engine, make_sessionmaker
+from archive.sql.models import CrawlRun, ReportVersion
+from archive.search.hits import make_snippet
+from archive.search.query import And, Not, Or, Query, QueryError, SearchFilters, Term, parse_query
+from archive.sql.filters import filter_clause
+from archive.sql.search import rebuild_index, search
+from archive.sql.writes import VersionData, add_capture, get_or_create_page, save_version
 
 T0 = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
 
@@ -222,7 +212,7 @@ def test_tables_intact_after_hostile_queries(corpus):
 
 
 def test_migration_backfills_the_index_from_existing_reports(tmp_path):
-    from archive.db import downgrade
+    from archive.sql.engine import downgrade
 
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
     engine = make_engine(url)

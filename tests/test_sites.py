@@ -14,7 +14,7 @@ import pytest
 
 from crawler.profile import available_profiles, load_profile, profile_rows
 
-GONGKAI = [sys.executable, "-m", "crawler.cli"]
+GONGKAI = [sys.executable, "-m", "gongkai"]
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
 
 
@@ -43,8 +43,8 @@ def test_malformed_profile_is_a_row_not_a_crash(tmp_path):
 
 @pytest.fixture(scope="module")
 def qingxi_site(tmp_path_factory):
-    from crawler.replica.generate import build_site
-    from crawler.replica.server import ReplicaServer
+    from replica.generate import build_site
+    from replica.server import ReplicaServer
 
     out = tmp_path_factory.mktemp("qingxi")
     build_site(out, scale=1, variant="qingxi")

@@ -9,8 +9,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.spam_kinds import finding_kind
+
 pytestmark = pytest.mark.e2e
-GONGKAI = [sys.executable, "-m", "crawler.cli"]
+GONGKAI = [sys.executable, "-m", "gongkai"]
 
 
 def test_spam_report_matches_ground_truth(replica_server, replica_dir, tmp_path):
@@ -34,6 +36,9 @@ def test_spam_report_matches_ground_truth(replica_server, replica_dir, tmp_path)
     assert report["pages_infected"] == len(infected)
     assert report["phrases"] and report["phrases"][0]["findings"] >= report["phrases"][-1]["findings"]
     assert any("必威体育" in p["phrase"] for p in report["phrases"])
+    # every kind of injection the replica made is reported, under the cleaner's name for it
+    injected = {finding_kind(s["kind"]) for t in articles for s in t["spam"]}
+    assert injected <= {kind for p in report["pages"] for kind in p["kinds"]}
     for page in report["pages"]:
         assert page["first_seen"].endswith("Z") and page["first_capture_id"]
     csv_out = subprocess.run([*GONGKAI, "spam-report", "--data-dir", str(data), "--format", "csv"],

@@ -1,4 +1,4 @@
-"""archive.warc (writing) and archive.warcread (reading, checking, tail repair).
+"""archive.warc: records and files (writing), reading, checking and tail repair.
 
 The golden file ``tests/fixtures/warc/golden-exchange.warc.gz`` is compared record by record on
 its *decompressed* bytes (and on its member count): warcio's gzip headers carry MTIME 0, but a
@@ -21,24 +21,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive.warc import (
+from archive.warc.check import WarcRepairError, check_file, repair_tail
+from archive.warc.reader import WarcReadError, iter_records, read_record
+from archive.warc.records import (
     HTTP_ORIG_TRANSFER_ENCODING,
     RecordRef,
     RevisitProfile,
-    WarcWriteError,
-    WarcWriter,
     is_complete_chunked,
     request_target,
     sha1_digest,
 )
-from archive.warcread import (
-    WarcReadError,
-    WarcRepairError,
-    check_file,
-    iter_records,
-    read_record,
-    repair_tail,
-)
+from archive.warc.writer import WarcWriteError, WarcWriter
 
 FIXTURES = Path(__file__).parent / "fixtures" / "warc"
 GOLDEN = FIXTURES / "golden-exchange.warc.gz"

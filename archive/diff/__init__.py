@@ -1,1 +1,2 @@
-"""Diffs across years and captures, trends, and copy-paste detection (pure core + SQL loaders)."""
+"""Diffs across years and captures, trends, and copy-paste detection: a pure core and renderers;
+``load`` reads report versions through ``archive.sql``, ``api`` holds the calls behind the commands."""

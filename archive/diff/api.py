@@ -1,23 +1,22 @@
-"""The library calls behind ``gongkai diff``, ``trends`` and ``similar``: SQL in, typed values out."""
+"""The library calls behind ``gongkai diff``, ``trends`` and ``similar``: a session in, typed values out."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
 from archive.diff.core import diff_reports
-from archive.diff.model import DiffKind, DiffResult, TrendSeries
-from archive.diff.queries import (
+from archive.diff.load import (
     DiffLookupError,
-    known_townships,
     latest_versions,
     page_snapshots,
     trend_series,
     year_snapshot,
 )
+from archive.diff.model import DiffKind, DiffResult, TrendSeries
 from archive.diff.similar import SimilarDoc, SimilarResult, find_similar
+from archive.sql import queries
+from archive.sql.engine import Session
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +67,7 @@ def diff_page(session: Session, url: str, from_spec: str | None = None,
 def trends(session: Session, *, townships: Sequence[str] | None,
            metrics: Sequence[str] | None = None) -> tuple[TrendSeries, ...]:
     """Every metric (or ``metrics``) across the archived years of ``townships`` (None: all)."""
-    known = known_townships(session)
+    known = queries.known_townships(session)
     for township in townships or ():
         if township not in known:
             shown = ", ".join(known[:10]) or "none"

@@ -16,6 +16,7 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 
+from crawler.config import read
 from crawler.meta import META_CAPTURE, META_COLUMN, META_KIND, META_VIA
 from crawler.profile import SiteProfile, load_profile
 from pipelines.decode import html_text
@@ -23,7 +24,6 @@ from pipelines.items import ReportPage
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_SITE = "renshou"
 FETCHABLE_SCHEMES = ("http", "https")
 VIA_START = "start"
 VIA_LISTING = "listing"
@@ -59,8 +59,8 @@ class ReportsSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        profile = load_profile(spider._site_arg or settings.get("GONGKAI_SITE") or DEFAULT_SITE)
-        urls = _split_urls(spider._start_url_arg) or settings.getlist("GONGKAI_START_URLS")
+        profile = load_profile(spider._site_arg or read(settings, "GONGKAI_SITE"))
+        urls = _split_urls(spider._start_url_arg) or read(settings, "GONGKAI_START_URLS")
         if urls:
             profile = profile.with_start_urls(urls)
         spider.profile = profile

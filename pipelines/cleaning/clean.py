@@ -37,8 +37,7 @@ from pipelines.cleaning.pinyin import find_rewrites
 from pipelines.cleaning.repeats import site_repeated_phrases
 from pipelines.cleaning.restore import Decision, decide_all, trim_common
 from pipelines.cleaning.scripts import find_frames, find_scripts
-from pipelines.cleaning.textmap import TextMap, render
-from pipelines.text import find_body, parse_html
+from pipelines.text import TextMap, find_body, parse_html, render
 
 logger = logging.getLogger(__name__)
 

@@ -2,20 +2,20 @@
 
 ``Page.head`` holds the lines (each a tuple of cell texts) of the article form outside the body:
 the visible title, the date/source line, an index block. ``Page.body_lines`` is the body's text
-outside its tables, by the rendering rules of ``pipelines.text`` (block elements end a line);
-tables are read cell by cell from ``Page.tables``. The document is parsed once, with plain
+outside its tables. Both are rendered by the one walker of ``pipelines.text`` (the same text
+``raw_text`` and cleaning see), with the body or the tables left out; tables are read cell by cell
+from ``Page.tables``. The document is parsed once, with plain
 ``lxml.etree`` elements (no ``lxml.html`` class lookup: a third of the cost on table-heavy pages).
 Hidden spam is the cleaning step's job; this module only reads.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from lxml import etree
 
-from pipelines.text import BLOCK_TAGS, CELL_TAGS, SKIP_TAGS
+from pipelines.text import BLANKS, cell_lines, walk
 
 FORM_NAME = "_newscontent_fromname"
 # the body is the .v_news_content inside div[id^="vsb_content"], else that div, else any .v_news_content
@@ -25,7 +25,6 @@ CONTENT_CLASS = "v_news_content"
 # where a visible title sits, most specific first (selectors as rule ids; matched by _title_rank
 # while the head is walked, outside the body)
 TITLE_RULES = ("td.titlestyle", ".article_title", "span.Head", "h1", "h2", "p.title")
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 
 
 @dataclass(slots=True)
@@ -48,7 +47,7 @@ class Page:
 
 
 def _clean(text: str | None) -> str:
-    return _SPACES.sub(" ", text or "").strip()
+    return BLANKS.sub(" ", text or "").strip()
 
 
 def parse(html: str):
@@ -165,43 +164,14 @@ def _title_rank(node) -> int:
 
 
 def _lines(root, *, stop: tuple, titles: list | None = None) -> list[tuple[str, ...]]:
-    """Text of ``root`` without the ``stop`` subtrees, as lines of cells; visible-title candidates
-    met on the way are appended to ``titles`` as (rank, element)."""
-    parts: list[str] = []
-    _walk(root, stop, parts, titles)
-    lines = []
-    for line in "".join(parts).split("\n"):
-        if not line or line.isspace():      # most of them: every block element opens and closes one
-            continue
-        cells = tuple(c for c in (_clean(c) for c in line.split("\t")) if c)
-        if cells:
-            lines.append(cells)
-    return lines
-
-
-def _walk(element, stop, parts: list[str], titles: list | None = None) -> None:
-    tag = element.tag
-    tag = tag.lower() if isinstance(tag, str) else ""
-    if not tag or tag in SKIP_TAGS or element in stop:
-        if tag and element in stop:
-            parts.append("\n")
-        if element.tail:
-            parts.append(element.tail)
-        return
-    if titles is not None and tag in _TITLE_TAGS:
-        rank = _title_rank(element)
-        if rank >= 0:
-            titles.append((rank, element))
-    block = tag in BLOCK_TAGS
-    if block:
-        parts.append("\n")
-    if element.text:
-        parts.append(element.text)
-    for child in element:
-        _walk(child, stop, parts, titles)
-    if tag in CELL_TAGS:
-        parts.append("\t")
-    if block:
-        parts.append("\n")
-    if element.tail:
-        parts.append(element.tail)
+    """Text of ``root`` without the ``stop`` subtrees, as lines of their non-empty cells;
+    visible-title candidates met on the way are appended to ``titles`` as (rank, element)."""
+    visit = None
+    if titles is not None:
+        def visit(element, tag: str) -> None:
+            if tag in _TITLE_TAGS:
+                rank = _title_rank(element)
+                if rank >= 0:
+                    titles.append((rank, element))
+    parts = walk(root, stop=stop, visit=visit)
+    return [tuple(cell for cell in cells if cell) for cells in cell_lines("".join(parts))]

@@ -1,0 +1,394 @@
+"""One crawl's archive: the WARC writer, the database and the crawl-run row, opened together.
+
+Order of durability: a WARC record is written and flushed before the SQL row that points at it
+commits, so no row ever points at bytes that are not on disk. No Scrapy here: the crawler's
+extension and middleware drive this class, and tests can drive it directly.
+"""
+
+from __future__ import annotations
+
+import http
+import logging
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from archive.clock import Clock, utc_now
+from archive.runs.incremental import ArchivedResponse, CaptureInfo, PriorCapture
+from archive.runs.nightly import finish_run_events
+from archive.sql import crawls
+from archive.sql import writes as store
+from archive.sql.engine import make_engine, make_sessionmaker
+from archive.warc.check import RepairResult, repair_files
+from archive.warc.files import warc_dir
+from archive.warc.reader import read_record
+from archive.warc.records import RecordRef, RevisitProfile, header_value, sha1_digest
+from archive.warc.writer import WarcWriter
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveConfig:
+    data_dir: Path
+    db_url: str
+    software: str
+    warc_max_size: int = 1_000_000_000
+    warc_fsync: bool = False
+    warc_prefix: str = "gongkai"
+    worker_id: str | None = None
+    operator: str = ""
+    user_agent: str = ""
+    robots_obey: bool = True
+    site: str = ""
+    resume_hours: float = 20.0
+
+
+class CrawlArchive:
+    def __init__(self, config: ArchiveConfig, *, clock: Clock = utc_now):
+        self.config = config
+        self.clock = clock
+        self.engine = None
+        self.sessions = None
+        self.writer: WarcWriter | None = None
+        self.run_id: int | None = None
+        self.counts: dict[str, int] = {
+            "records": 0, "bytes": 0, "captures": 0, "errors": 0, "not_modified": 0, "revisits": 0,
+        }
+        self.window: list[int] = []
+        self.repairs: list[RepairResult] = []
+        self._local_files: dict[str, bool] = {}
+
+    @property
+    def warc_dir(self) -> Path:
+        return warc_dir(self.config.data_dir)
+
+    def open(self, start_urls: Iterable[str]) -> int:
+        """Open the database and the WARC writer and start a crawl run; returns its id."""
+        cfg = self.config
+        self.warc_dir.mkdir(parents=True, exist_ok=True)
+        self.engine = make_engine(cfg.db_url)
+        self.sessions = make_sessionmaker(self.engine)
+        start_urls = list(start_urls)
+        now = self.clock()
+        with self.sessions.begin() as session:
+            crashed = crawls.mark_crashed_runs(
+                session, data_dir=str(cfg.data_dir.resolve()), worker_id=cfg.worker_id
+            )
+            if crashed is not None:
+                self.repairs = repair_files(self.warc_dir, since=crashed.started_at)
+                if now - crashed.started_at > timedelta(hours=cfg.resume_hours):
+                    crashed = None  # too old to count as the same nightly run: start afresh
+            self.run_id = crawls.add_run(
+                session,
+                started_at=now,
+                status="running",
+                site=cfg.site,
+                worker_id=cfg.worker_id,
+                data_dir=str(cfg.data_dir.resolve()),
+                start_urls=start_urls,
+                software=cfg.software,
+                resumes_run_id=crashed.id if crashed is not None else None,
+            )
+            self.window = crawls.run_window(session, self.run_id)
+        self.writer = WarcWriter(
+            self.warc_dir,
+            prefix=cfg.warc_prefix,
+            worker_id=cfg.worker_id,
+            max_size=cfg.warc_max_size,
+            fsync=cfg.warc_fsync,
+            clock=self.clock,
+            warcinfo={
+                "software": cfg.software,
+                "operator": cfg.operator,
+                "http-header-user-agent": cfg.user_agent,
+                "robots": "obey" if cfg.robots_obey else "ignore",
+                "isPartOf": f"crawl-run-{self.run_id}",
+                "gongkai-site": cfg.site,
+                "gongkai-start-urls": " ".join(start_urls),
+                "hostname": os.uname().nodename,
+            },
+        )
+        logger.info(
+            "crawl run %s: WARC files in %s, database %s",
+            self.run_id,
+            self.warc_dir,
+            self.engine.url.render_as_string(hide_password=True),
+        )
+        return self.run_id
+
+    def close(self, *, reason: str, stats: Mapping[str, Any]) -> dict[str, int]:
+        """Close the WARC writer, derive the run's removed/unlisted/reappeared events and finish
+        the run row with the crawl's figures; returns the event counts."""
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+        event_counts: dict[str, int] = {}
+        if self.sessions is not None and self.run_id is not None:
+            with self.sessions.begin() as session:
+                if reason == "finished":
+                    event_counts = finish_run_events(session, self.window, now=self.clock())
+                crawls.update_run(
+                    session,
+                    self.run_id,
+                    finished_at=self.clock(),
+                    status="finished" if reason == "finished" else "stopped",
+                    finish_reason=reason,
+                    pages_fetched=self.counts["captures"],
+                    not_modified=self.counts["not_modified"],
+                    revisits=self.counts["revisits"],
+                    errors=self.counts["errors"],
+                    warc_bytes=self.counts["bytes"],
+                    reports_seen=int(stats.get("gongkai/reports", 0)),
+                    versions_new=int(stats.get("gongkai/versions/stored", 0)),
+                    reports_new=int(stats.get("gongkai/events/new", 0)),
+                    reports_changed=int(stats.get("gongkai/events/changed", 0)),
+                    reports_removed=event_counts.get("removed", 0),
+                    stats={k: _plain(v) for k, v in stats.items()}
+                    | {f"gongkai/events/{k}": v for k, v in event_counts.items()}
+                    | {"gongkai/warc/repaired_files": len(self.repairs)},
+                )
+        if self.engine is not None:
+            self.engine.dispose()
+            self.engine = None
+        return event_counts
+
+    # before a fetch
+    def prior_capture(self, url: str) -> PriorCapture | None:
+        """The last full 200 response archived for ``url``, for conditional requests and dedup."""
+        with self.sessions() as session:
+            capture = crawls.latest_full_capture(session, url)
+            if capture is None:
+                return None
+            prior = PriorCapture.from_capture(capture)
+        if not self._is_local(prior.warc_filename):
+            prior = replace(prior, readable=False)
+        return prior
+
+    def _is_local(self, filename: str) -> bool:
+        known = self._local_files.get(filename)
+        if known is None:
+            known = self._local_files[filename] = (self.warc_dir / filename).is_file()
+        return known
+
+    def window_response(self, url: str) -> ArchivedResponse | None:
+        """When a crashed run this one resumes already captured ``url``: that response, read back
+        from the WARC, so the page is not fetched twice in one run window."""
+        if len(self.window) < 2:
+            return None
+        with self.sessions() as session:
+            done = crawls.captured_in(session, url, self.window[1:])
+            if done is None:
+                return None
+            source = crawls.payload_capture(session, done)
+            info = CaptureInfo.from_capture(done)
+            prior = PriorCapture.from_capture(source)
+        return self._read_back(prior, info)
+
+    # after a fetch
+    def record_exchange(
+        self,
+        *,
+        url: str,
+        method: str,
+        kind: str,
+        via: str | None,
+        request_headers: list[tuple[str, str]],
+        request_body: bytes,
+        protocol: str,
+        status: int,
+        response_headers: list[tuple[str, str]],
+        body: bytes,
+        ip_address: str | None,
+        prior: PriorCapture | None = None,
+    ) -> CaptureInfo:
+        """Archive one exchange then its capture row. A 200 whose payload equals ``prior``'s is
+        stored as an identical-payload-digest revisit instead of a second full response."""
+        fetched_at = self.clock()
+        digest = sha1_digest(body)
+        exchange = _exchange(
+            url=url, method=method, request_headers=request_headers, request_body=request_body,
+            protocol=protocol, status=status, response_headers=response_headers,
+            ip_address=ip_address, fetched_at=fetched_at,
+        )
+        if prior is not None and status == 200 and prior.payload_digest == digest:
+            return self._record_revisit(
+                exchange, prior, RevisitProfile.IDENTICAL_PAYLOAD_DIGEST, kind=kind, via=via,
+                body_length=len(body),
+            )
+        response_ref, request_ref = self.writer.write_exchange(body=body, **exchange)
+        self._count_records(response_ref, request_ref)
+        return self._add_capture(
+            url=url, method=method, kind=kind, via=via, fetched_at=fetched_at, status=status,
+            headers=response_headers, content_length=len(body), record_type="response",
+            ref=response_ref, request_ref=request_ref,
+            payload_digest=response_ref.payload_digest, ip_address=ip_address, refers_to=None,
+        )
+
+    def record_not_modified(
+        self,
+        *,
+        url: str,
+        method: str,
+        kind: str,
+        via: str | None,
+        request_headers: list[tuple[str, str]],
+        protocol: str,
+        status: int,
+        response_headers: list[tuple[str, str]],
+        ip_address: str | None,
+        prior: PriorCapture,
+    ) -> ArchivedResponse:
+        """Archive a 304 as a server-not-modified revisit and hand back the original response."""
+        exchange = _exchange(
+            url=url, method=method, request_headers=request_headers, request_body=b"",
+            protocol=protocol, status=status, response_headers=response_headers,
+            ip_address=ip_address, fetched_at=self.clock(),
+        )
+        info = self._record_revisit(
+            exchange, prior, RevisitProfile.SERVER_NOT_MODIFIED, kind=kind, via=via, body_length=0
+        )
+        self.counts["not_modified"] += 1
+        return self._read_back(prior, info)
+
+    def record_failure(self, *, url: str, method: str, kind: str, via: str | None, error: str) -> None:
+        """A fetch that produced no response (connection refused, timeout, size limit...)."""
+        fetched_at = self.clock()
+        with self.sessions.begin() as session:
+            page_id = store.get_or_create_page(session, url, kind, fetched_at)
+            store.add_capture(
+                session,
+                run_id=self.run_id,
+                page_id=page_id,
+                url=url,
+                method=method,
+                fetched_at=fetched_at,
+                discovered_via=via,
+                error=error[:2000],
+            )
+        self.counts["errors"] += 1
+
+    def write_metadata(self, *, url: str, refers_to: str, payload: bytes, content_type: str) -> RecordRef:
+        ref = self.writer.write_metadata(
+            url=url, refers_to=refers_to, payload=payload, content_type=content_type
+        )
+        self._count_records(ref)
+        return ref
+
+    def recheck_urls(self, job_runs: list[int] | None = None) -> list[str]:
+        """Known reports this run has not requested: fetched once more to notice deletions.
+
+        ``job_runs``: the runs of every worker of a distributed job (from the shared frontier);
+        what any of them requested counts as reached. Runs of an earlier night that linger in
+        that list are dropped (``live_job_runs``)."""
+        with self.sessions() as session:
+            runs = list(self.window)
+            if job_runs:
+                started = crawls.get_run(session, self.run_id).started_at
+                for run_id in crawls.live_job_runs(session, sorted(set(job_runs)), since=started):
+                    runs.extend(r for r in crawls.run_window(session, run_id) if r not in runs)
+            return crawls.reports_to_recheck(session, runs)
+
+    # internals
+    def _record_revisit(self, exchange, prior: PriorCapture, profile, *, kind, via, body_length) -> CaptureInfo:
+        revisit_ref, request_ref = self.writer.write_revisit_exchange(
+            method=exchange.pop("method"),
+            request_headers=exchange.pop("request_headers"),
+            request_body=exchange.pop("request_body"),
+            profile=profile,
+            refers_to=prior.warc_record_id,
+            refers_to_url=prior.url,
+            refers_to_date=prior.fetched_at,
+            payload_digest=prior.payload_digest,
+            **exchange,
+        )
+        self._count_records(revisit_ref, request_ref)
+        self.counts["revisits"] += 1
+        return self._add_capture(
+            url=exchange["url"], method="GET", kind=kind, via=via, fetched_at=exchange["fetched_at"],
+            status=exchange["status"], headers=exchange["response_headers"],
+            content_length=body_length, record_type="revisit", ref=revisit_ref,
+            request_ref=request_ref, payload_digest=prior.payload_digest,
+            ip_address=exchange["ip_address"], refers_to=prior.capture_id,
+        )
+
+    def _add_capture(
+        self, *, url, method, kind, via, fetched_at, status, headers, content_length, record_type,
+        ref: RecordRef, request_ref: RecordRef, payload_digest, ip_address, refers_to,
+    ) -> CaptureInfo:
+        content_type = header_value(headers, "content-type")
+        with self.sessions.begin() as session:
+            page_id = store.get_or_create_page(session, url, kind, fetched_at)
+            capture_id = store.add_capture(
+                session,
+                run_id=self.run_id,
+                page_id=page_id,
+                url=url,
+                method=method,
+                fetched_at=fetched_at,
+                status=status,
+                content_type=content_type[:200] if content_type else None,
+                content_length=content_length,
+                record_type=record_type,
+                warc_filename=ref.filename,
+                warc_offset=ref.offset,
+                warc_length=ref.length,
+                warc_record_id=ref.record_id,
+                request_record_id=request_ref.record_id,
+                payload_digest=payload_digest,
+                ip_address=ip_address,
+                etag=_clip(header_value(headers, "etag"), 200),
+                last_modified=_clip(header_value(headers, "last-modified"), 100),
+                refers_to_capture_id=refers_to,
+                discovered_via=via,
+            )
+        self.counts["captures"] += 1
+        return CaptureInfo(
+            capture_id=capture_id,
+            warc_filename=ref.filename,
+            warc_offset=ref.offset,
+            warc_record_id=ref.record_id,
+            payload_digest=payload_digest,
+            fetched_at=fetched_at,
+            page_id=page_id,
+            page_is_report=kind == "report",
+        )
+
+    def _read_back(self, prior: PriorCapture, info: CaptureInfo) -> ArchivedResponse:
+        record = read_record(self.warc_dir / prior.warc_filename, prior.warc_offset)
+        return ArchivedResponse(
+            url=prior.url,
+            status=record.status or prior.status,
+            headers=record.http_headers,
+            body=record.payload or b"",
+            capture=info,
+        )
+
+    def _count_records(self, *refs: RecordRef) -> None:
+        self.counts["records"] += len(refs)
+        self.counts["bytes"] += sum(ref.length for ref in refs)
+
+
+def _exchange(*, status: int, **fields) -> dict:
+    """The arguments every WARC write of one exchange takes, with the status's reason phrase."""
+    return dict(fields, status=status, reason=reason_phrase(status))
+
+
+def _clip(value: str | None, size: int) -> str | None:
+    return value[:size] if value else None
+
+
+def reason_phrase(status: int) -> str:
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def _plain(value):
+    if isinstance(value, (int, float, str, bool)) or value is None:
+        return value
+    return str(value)

@@ -1,0 +1,121 @@
+"""``gongkai diff``, ``gongkai trends`` and ``gongkai similar``: thin commands over ``archive.diff``."""
+
+from __future__ import annotations
+
+import os
+from typing import IO
+
+import click
+
+from archive.diff import api
+from archive.diff.model import to_json
+from archive.diff.render_data import similar_json, similar_table, trends_csv, trends_json
+from archive.diff.render_html import render_diff, render_trends
+from archive.diff.render_text import render_text
+from gongkai.boundary import Command
+from gongkai.options import ArchivePaths, archive_options, output_option
+from gongkai.output import Format, Formats, json_format, text_format
+
+
+def _use_color(out: IO[str]) -> bool:
+    return out.isatty() and "NO_COLOR" not in os.environ
+
+
+def _diff_text(report: api.DiffReport, out: IO[str], *, context: bool) -> None:
+    out.write(render_text(report.result, color=_use_color(out), context=context))
+
+
+DIFF_FORMATS = Formats(
+    text=Format(_diff_text),
+    html=text_format(lambda report, **_: render_diff(report.result, trends=report.trends)),
+    json=json_format(lambda report, **_: to_json(report.result), indent=2),
+)
+TRENDS_FORMATS = Formats(
+    html=text_format(lambda series, *, title: render_trends(series, title=title)),
+    json=json_format(lambda series, **_: trends_json(series), indent=2),
+    csv=Format(text_format(lambda series, **_: trends_csv(series)).write, newline=""),
+)
+SIMILAR_FORMATS = Formats(
+    table=text_format(lambda result, *, threshold: similar_table(result, threshold)),
+    json=json_format(lambda result, *, threshold: similar_json(result, threshold), indent=2),
+)
+
+
+@click.command("diff", cls=Command)
+@archive_options
+@click.option("--township", metavar="NAME", help="Compare this township's reports of two years.")
+@click.option("--from-year", type=int, metavar="YEAR", help="Older report year (default: the year before --to-year).")
+@click.option("--to-year", type=int, metavar="YEAR", help="Newer report year (default: the latest archived).")
+@click.option("--url", metavar="URL", help="Compare two captured versions of this page instead.")
+@click.option("--from", "from_spec", metavar="VERSION|DATE", help="With --url: version number or date (YYYY-MM-DD).")
+@click.option("--to", "to_spec", metavar="VERSION|DATE", help="With --url: version number or date (default: latest).")
+@DIFF_FORMATS.option("text")
+@click.option("--context", is_flag=True, help="Text format: also print unchanged sentences.")
+@output_option
+def diff_command(paths: ArchivePaths, township, from_year, to_year, url, from_spec, to_spec, fmt, context, output) -> None:
+    """Compare a township's reports across years, or one page across captures.
+
+    Statistics (value, change, percent) per metric, sections aligned by heading, sentences, then
+    characters. With --url: also changed fields (a changed publication date is flagged) and spam
+    findings that appeared or vanished.
+
+    Example: gongkai diff --township 向家镇 --from-year 2018 --to-year 2019 --format html -o diff.html
+    """
+    if bool(township) == bool(url):
+        raise click.UsageError("pass either --township (with --from-year/--to-year) or --url")
+    if url is None and (from_spec or to_spec):
+        raise click.UsageError("--from/--to go with --url; use --from-year/--to-year with --township")
+    if url is not None and (from_year or to_year):
+        raise click.UsageError("--from-year/--to-year go with --township; use --from/--to with --url")
+    sessions = paths.sessions()
+    with sessions() as session:
+        if url is not None:
+            report = api.diff_page(session, url, from_spec, to_spec)
+        else:
+            report = api.diff_years(session, township, from_year, to_year)
+    DIFF_FORMATS.write(fmt, report, output, context=context)
+
+
+@click.command("trends", cls=Command)
+@archive_options
+@click.option("--township", metavar="NAME", help="The township to chart.")
+@click.option("--all-townships", is_flag=True, help="Every township, one line each.")
+@click.option("--metric", "metrics", multiple=True, metavar="METRIC", help="Metric id (repeatable; default: all).")
+@TRENDS_FORMATS.option("html")
+@output_option
+def trends_command(paths: ArchivePaths, township, all_townships, metrics, fmt, output) -> None:
+    """Each metric across every archived report year: a table and SVG line charts.
+
+    Example: gongkai trends --township 向家镇 --metric active_total --output trends.html
+    """
+    if bool(township) == bool(all_townships):
+        raise click.UsageError("pass either --township NAME or --all-townships")
+    sessions = paths.sessions()
+    with sessions() as session:
+        series = api.trends(session, townships=None if all_townships else [township],
+                            metrics=list(metrics) or None)
+    title = f"{'all townships' if all_townships else township}: trends"
+    TRENDS_FORMATS.write(fmt, series, output, title=title)
+
+
+@click.command("similar", cls=Command)
+@archive_options
+@click.option("--year", type=int, help="Only report on this year's reports.")
+@click.option("--township", metavar="NAME", help="Only report on this township's reports.")
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=0.25, show_default=True,
+              help="Flag pairs whose distinctive-text Jaccard similarity is at least this.")
+@SIMILAR_FORMATS.option("table")
+@output_option
+def similar_command(paths: ArchivePaths, year, township, threshold, fmt, output) -> None:
+    """Flag copy-paste (雷同) reports: nearest neighbours among the same township's other years
+    and other townships' same-year reports, template boilerplate discounted.
+
+    Example: gongkai similar --year 2019 --threshold 0.25
+    """
+    sessions = paths.sessions()
+    with sessions() as session:
+        result = api.similar_reports(session, year=year, township=township, threshold=threshold)
+    SIMILAR_FORMATS.write(fmt, result, output, threshold=threshold)
+
+
+COMMANDS = (diff_command, trends_command, similar_command)
