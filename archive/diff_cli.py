@@ -14,11 +14,15 @@ import click
 
 from archive.cli import Paths, archive_options, open_output, output_option
 from archive.diff import api
+from archive.diff.i18n import word
 from archive.diff.model import to_json
 from archive.diff.queries import DiffLookupError
 from archive.diff.render_data import similar_json, similar_table, trends_csv, trends_json
 from archive.diff.render_html import render_diff, render_trends
 from archive.diff.render_text import render_text
+
+lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+                           help="Language of the labels and page text (html and text formats).")
 
 
 def _use_color(output: str | None) -> bool:
@@ -38,14 +42,17 @@ def _dump(data) -> str:
 @click.option("--from", "from_spec", metavar="VERSION|DATE", help="With --url: version number or date (YYYY-MM-DD).")
 @click.option("--to", "to_spec", metavar="VERSION|DATE", help="With --url: version number or date (default: latest).")
 @click.option("--format", "fmt", type=click.Choice(["text", "html", "json"]), default="text", show_default=True)
-@click.option("--context", is_flag=True, help="Text format: also print unchanged sentences.")
+@click.option("--context", is_flag=True, help="Text format: also print unchanged sentences and zero rows.")
+@lang_option
 @output_option
-def diff_command(paths: Paths, township, from_year, to_year, url, from_spec, to_spec, fmt, context, output) -> None:
+def diff_command(paths: Paths, township, from_year, to_year, url, from_spec, to_spec, fmt, context, lang,
+                 output) -> None:
     """Compare a township's reports across years, or one page across captures.
 
-    Statistics (value, change, percent) per metric, sections aligned by heading, sentences, then
-    characters. With --url: also changed fields (a changed publication date is flagged) and spam
-    findings that appeared or vanished.
+    Statistics (value, change, percent) per metric, compared across the 2019 and 2021 template
+    changes through the concordance (docs/concordance.md); sections aligned by heading, sentences,
+    then characters. With --url: also changed fields (a changed publication date is flagged) and
+    spam findings that appeared or vanished.
 
     Example: gongkai diff --township 向家镇 --from-year 2018 --to-year 2019 --format html -o diff.html
     """
@@ -67,9 +74,9 @@ def diff_command(paths: Paths, township, from_year, to_year, url, from_spec, to_
     if fmt == "json":
         text = _dump(to_json(report.result))
     elif fmt == "html":
-        text = render_diff(report.result, trends=report.trends)
+        text = render_diff(report.result, trends=report.trends, lang=lang)
     else:
-        text = render_text(report.result, color=_use_color(output), context=context)
+        text = render_text(report.result, color=_use_color(output), context=context, lang=lang)
     with open_output(output) as out:
         out.write(text)
 
@@ -80,9 +87,14 @@ def diff_command(paths: Paths, township, from_year, to_year, url, from_spec, to_
 @click.option("--all-townships", is_flag=True, help="Every township, one line each.")
 @click.option("--metric", "metrics", multiple=True, metavar="METRIC", help="Metric id (repeatable; default: all).")
 @click.option("--format", "fmt", type=click.Choice(["html", "json", "csv"]), default="html", show_default=True)
+@click.option("--min-years", type=click.IntRange(1), default=2, show_default=True,
+              help="HTML: chart only metrics with figures in at least this many years.")
+@lang_option
 @output_option
-def trends_command(paths: Paths, township, all_townships, metrics, fmt, output) -> None:
-    """Each metric across every archived report year: a table and SVG line charts.
+def trends_command(paths: Paths, township, all_townships, metrics, fmt, min_years, lang, output) -> None:
+    """Each metric across every archived report year, through the concordance of templates: SVG
+    charts grouped by section, each point labelled and linked to its report's WARC citation, a table
+    under each chart; printable.
 
     Example: gongkai trends --township 向家镇 --metric active_total --output trends.html
     """
@@ -100,7 +112,8 @@ def trends_command(paths: Paths, township, all_townships, metrics, fmt, output) 
     elif fmt == "csv":
         text = trends_csv(series)
     else:
-        text = render_trends(series, title=f"{'all townships' if all_townships else township}: trends")
+        name = word("trends_all", lang) if all_townships else township
+        text = render_trends(series, title=word("trends_title", lang, unit=name), lang=lang, min_years=min_years)
     with open_output(output, newline="" if fmt == "csv" else None) as out:
         out.write(text)
 
@@ -128,3 +141,4 @@ def similar_command(paths: Paths, year, township, threshold, fmt, output) -> Non
     text = _dump(similar_json(result, threshold)) if fmt == "json" else similar_table(result, threshold)
     with open_output(output) as out:
         out.write(text)
+

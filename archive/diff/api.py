@@ -14,10 +14,11 @@ from archive.diff.queries import (
     known_townships,
     latest_versions,
     page_snapshots,
-    trend_series,
+    year_reports,
     year_snapshot,
 )
 from archive.diff.similar import SimilarDoc, SimilarResult, find_similar
+from archive.diff.trends import concept_series, wanted_concepts
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +49,15 @@ def diff_years(session: Session, township: str, from_year: int | None = None,
     a = year_snapshot(session, township, from_year)
     b = year_snapshot(session, township, to_year)
     result = diff_reports(a, b, kind=DiffKind.YEARS)
+    return DiffReport(result, _charted(session, township, result))
+
+
+def _charted(session: Session, township: str | None, result: DiffResult) -> tuple[TrendSeries, ...]:
+    """The township's series (through the concordance) of the concepts a diff shows."""
     metrics = [s.metric for s in result.statistics]
-    trends = trend_series(session, townships=[township], metrics=metrics) if metrics else ()
-    return DiffReport(result, trends)
+    if not metrics or township is None:
+        return ()
+    return concept_series(year_reports(session, townships=[township]), concepts=wanted_concepts(metrics))
 
 
 def diff_page(session: Session, url: str, from_spec: str | None = None,
@@ -58,25 +65,25 @@ def diff_page(session: Session, url: str, from_spec: str | None = None,
     """Two captured versions of one page (default: its last two)."""
     a, b = page_snapshots(session, url, from_spec, to_spec)
     result = diff_reports(a, b, kind=DiffKind.CAPTURES)
-    metrics = [s.metric for s in result.statistics]
-    trends = ()
-    if metrics and b.ref.township:
-        trends = trend_series(session, townships=[b.ref.township], metrics=metrics)
-    return DiffReport(result, trends)
+    return DiffReport(result, _charted(session, b.ref.township, result))
 
 
 def trends(session: Session, *, townships: Sequence[str] | None,
            metrics: Sequence[str] | None = None) -> tuple[TrendSeries, ...]:
-    """Every metric (or ``metrics``) across the archived years of ``townships`` (None: all)."""
+    """Every metric (or ``metrics``: metric or concordance ids) across the archived years of
+    ``townships`` (None: all), read through the concordance of templates."""
     known = known_townships(session)
     for township in townships or ():
         if township not in known:
             shown = ", ".join(known[:10]) or "none"
             raise DiffLookupError(f"no reports for township {township!r}; archived townships: {shown}")
-    series = trend_series(session, townships=townships, metrics=metrics or None)
-    missing = [m for m in metrics or () if m not in {s.metric for s in series}]
+    reports = year_reports(session, townships=townships)
+    concepts = wanted_concepts(metrics) if metrics else None
+    series = concept_series(reports, concepts=concepts)
+    found = {s.metric for s in series}
+    missing = [m for m in metrics or () if not ({m} | {c.id for c in wanted_concepts([m]) or ()}) & found]
     if missing:
-        have = sorted({s.metric for s in trend_series(session, townships=townships)})
+        have = sorted({s.metric for s in concept_series(reports)})
         raise DiffLookupError(f"no figures for metric(s) {', '.join(missing)}; archived metrics: "
                               f"{', '.join(have[:20]) or 'none'}")
     return series

@@ -200,3 +200,56 @@ def _text(value) -> str | None:
 def _listing(names: Sequence[str], limit: int = 10) -> str:
     shown = ", ".join(names[:limit])
     return shown + (f" (+{len(names) - limit} more)" if len(names) > limit else "")
+
+
+# -- reporting units: trends through the concordance and the per-unit dossier -------------------
+
+def unit_column() -> str | None:
+    """``unit`` when the archive's schema has the reporting-unit column (issue 15), else None."""
+    return "unit" if "unit" in ReportVersion.__table__.c else None
+
+
+def _unit_filter(township: str | None, unit: str | None):
+    """(SQL condition, version -> name) for one unit, matched on the ``unit`` column when the schema
+    has it and on ``township`` otherwise."""
+    column = unit_column()
+    if unit is not None and column is not None:
+        return getattr(ReportVersion, column) == unit, lambda v: getattr(v, column)
+    name = unit if unit is not None else township
+    if name is None:
+        return ReportVersion.township.is_not(None), lambda v: v.township
+    return ReportVersion.township == name, lambda v: v.township
+
+
+def year_reports(session: Session, *, townships: Sequence[str] | None = None,
+                 unit: str | None = None) -> list[tuple[str, ReportSnapshot]]:
+    """(unit name, snapshot) of the report each unit published for each year: the newest version of
+    its page (the most recently changed page when several claim the same unit and year)."""
+    condition, name_of = _unit_filter(None, unit)
+    query = (select(ReportVersion)
+             .where(ReportVersion.id.in_(_latest_ids()), ReportVersion.report_year.is_not(None), condition)
+             .options(selectinload(ReportVersion.statistics), selectinload(ReportVersion.page),
+                      selectinload(ReportVersion.capture), selectinload(ReportVersion.findings)))
+    if townships is not None:
+        query = query.where(ReportVersion.township.in_(list(townships)))
+    chosen: dict[tuple[str, int], ReportVersion] = {}
+    for version in session.execute(query).scalars():
+        key = (name_of(version), version.report_year)
+        if key[0] is not None and (key not in chosen or (version.created_at, version.id) > (
+                chosen[key].created_at, chosen[key].id)):
+            chosen[key] = version
+    return [(key[0], snapshot(session, chosen[key])) for key in sorted(chosen)]
+
+
+def unit_versions(session: Session, *, township: str | None = None,
+                  unit: str | None = None) -> list[ReportVersion]:
+    """Every version of every report page one unit published (a page counts when any of its versions
+    names the unit), oldest first per page, with captures, findings and statistics loaded."""
+    condition, _ = _unit_filter(township, unit)
+    pages = select(ReportVersion.page_id).where(condition).distinct()
+    query = (select(ReportVersion).where(ReportVersion.page_id.in_(pages))
+             .options(selectinload(ReportVersion.statistics), selectinload(ReportVersion.page),
+                      selectinload(ReportVersion.capture), selectinload(ReportVersion.last_capture),
+                      selectinload(ReportVersion.findings))
+             .order_by(ReportVersion.report_year, ReportVersion.page_id, ReportVersion.version_no))
+    return list(session.execute(query).scalars())
