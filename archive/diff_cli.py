@@ -14,10 +14,12 @@ import click
 
 from archive.cli import Paths, archive_options, open_output, output_option
 from archive.diff import api
+from archive.diff.dossier import build_dossier
 from archive.diff.i18n import word
 from archive.diff.model import to_json
 from archive.diff.queries import DiffLookupError
 from archive.diff.render_data import similar_json, similar_table, trends_csv, trends_json
+from archive.diff.render_dossier import render_dossier
 from archive.diff.render_html import render_diff, render_trends
 from archive.diff.render_text import render_text
 
@@ -142,3 +144,35 @@ def similar_command(paths: Paths, year, township, threshold, fmt, output) -> Non
     with open_output(output) as out:
         out.write(text)
 
+
+@click.command("dossier")
+@archive_options
+@click.option("--township", metavar="NAME", help="The township (镇, 乡, 街道) whose reports to gather.")
+@click.option("--unit", metavar="NAME", help="The reporting unit (a township, department or government).")
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=0.25, show_default=True,
+              help="Copy-paste similarity threshold (as `gongkai similar`).")
+@lang_option
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="The HTML file to write.")
+def dossier_command(paths: Paths, township, unit, threshold, lang, output) -> None:
+    """Write one self-contained HTML page about one reporting unit: every year's report with its
+    title, dates, source and WARC citation; its figures across years through the concordance; what
+    changed between captures of the same report; the spam removed or restored on its pages, with
+    the evidence; copy-paste (雷同) matches with other units. No script; works offline; prints.
+
+    Example: gongkai dossier --township 向家镇 --output 向家镇.html
+    """
+    if bool(township) == bool(unit):
+        raise click.UsageError("pass either --township NAME or --unit NAME")
+    sessions = paths.sessions()
+    try:
+        with sessions() as session:
+            dossier = build_dossier(session, township=township, unit=unit, threshold=threshold)
+    except DiffLookupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if dossier.requested == "unit" and dossier.matched_on == "township":
+        click.echo("note: this archive has no unit column yet; --unit was matched against township names", err=True)
+    with open_output(output) as out:
+        out.write(render_dossier(dossier, lang=lang))
+    click.echo(f"wrote {output}: {len(dossier.pages)} reports, {dossier.silent_edits} silent edits, "
+               f"{dossier.spam_findings} spam findings, {len(dossier.similar.pairs)} copy-paste matches", err=True)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from archive.monitors import EXIT_MONITOR_ALERT
-from archive.diff_cli import diff_command, similar_command, trends_command
+from archive.diff_cli import diff_command, dossier_command, similar_command, trends_command
 from archive.research_cli import RESEARCH_COMMANDS
 from archive.cli import (
     Paths,
@@ -242,6 +242,7 @@ main.add_command(spam_report_command)
 main.add_command(diff_command)
 main.add_command(trends_command)
 main.add_command(similar_command)
+main.add_command(dossier_command)
 for _command in RESEARCH_COMMANDS:
     main.add_command(_command)
 
