@@ -110,7 +110,8 @@ def build_dossier(session: Session, *, township: str | None = None, unit: str | 
     pages = [_history(session, rows) for rows in by_page.values()]
     pages.sort(key=lambda p: (p.year or 0, p.url))
     reports = year_reports(session, unit=unit) if unit is not None else year_reports(session, townships=[township])
-    return Dossier(unit=name, requested="unit" if unit is not None else "township", matched_on=matched_on, pages=tuple(pages), series=concept_series(reports),
+    return Dossier(unit=name, requested="unit" if unit is not None else "township", matched_on=matched_on,
+                   pages=tuple(pages), series=concept_series(reports),
                    similar=_similar(session, {v.id for v in versions}, threshold), threshold=threshold)
 
 

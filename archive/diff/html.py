@@ -35,8 +35,10 @@ tr.only td{background:#fff8c5}
 .flag{color:#fff;background:#b00020;padding:0 .4em;border-radius:3px;font-weight:bold}
 .badge{display:inline-block;padding:0 .4em;border-radius:3px;font-size:.85em;white-space:nowrap}
 .b-comparable{background:#e6f4ea;color:#0b5a24}.b-changed_definition{background:#fff0d6;color:#7a4a00}
-.b-new{background:#e3ecfb;color:#1a3d7c}.b-dropped{background:#eee;color:#555}.b-one_side{background:#f6f0ff;color:#4b2a85}
-.muted{color:#666}.small{font-size:.85em}.cite{font-family:monospace;font-size:.85em;word-break:break-all}
+.b-new{background:#e3ecfb;color:#1a3d7c}.b-dropped{background:#eee;color:#555}
+.b-one_side{background:#f6f0ff;color:#4b2a85}
+.muted{color:#666}.small{font-size:.85em}.nw{white-space:nowrap}
+.cite{font-family:monospace;font-size:.85em;word-break:break-all}
 .charts{display:flex;flex-wrap:wrap;gap:12px}
 .metric{break-inside:avoid;page-break-inside:avoid;margin-bottom:1em}
 ol.citations li{margin-bottom:.6em}
@@ -81,6 +83,13 @@ def num(value) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.4g}"
 
 
+def when(iso: str | None) -> str:
+    """An ISO capture time as readers write it: to the second, in UTC."""
+    if not iso:
+        return "—"
+    return f"{iso[:19].replace('T', ' ')} UTC" if iso.endswith("+00:00") else iso
+
+
 def anchor(ref: ReportRef) -> str:
     """The in-page id of a report version's citation (stable: from its URL and version)."""
     return "cite-" + hashlib.sha1(f"{ref.url}\n{ref.version_no}".encode()).hexdigest()[:12]
@@ -96,10 +105,12 @@ def citation(ref: ReportRef, *, lang: Lang | str = Lang.ZH, heading: str | None 
     attributes so a checker can resolve each citation against the archive."""
     capture = ref.capture
     if capture is not None and capture.warc_filename:
-        data = (f' data-url="{escape(capture.url, quote=True)}" data-warc="{escape(capture.warc_filename, quote=True)}"'
-                f' data-offset="{e(capture.warc_offset)}" data-record="{escape(capture.warc_record_id or "", quote=True)}"')
-        warc = (f'{word("captured", lang)} {e(capture.fetched_at)}<br>WARC <span class="cite">{e(capture.warc_filename)}'
-                f'</span> {word("offset", lang)} <span class="cite">{e(capture.warc_offset)}</span> '
+        data = (f' data-url="{escape(capture.url, quote=True)}"'
+                f' data-warc="{escape(capture.warc_filename, quote=True)}" data-offset="{e(capture.warc_offset)}"'
+                f' data-record="{escape(capture.warc_record_id or "", quote=True)}"')
+        warc = (f'{word("captured", lang)} {e(when(capture.fetched_at))}<br>'
+                f'WARC <span class="cite">{e(capture.warc_filename)}</span> '
+                f'{word("offset", lang)} <span class="cite">{e(capture.warc_offset)}</span> '
                 f'{word("record", lang)} <span class="cite">{e(capture.warc_record_id)}</span>')
     else:
         data, warc = "", f'<span class="muted">{word("no_warc", lang)}</span>'

@@ -9,7 +9,7 @@ from dataclasses import replace
 from html import escape
 
 from archive.diff.dossier import Dossier, Evidence, PageHistory
-from archive.diff.html import cite_link, citation, e, link, page
+from archive.diff.html import cite_link, citation, e, link, page, when
 from archive.diff.i18n import (
     action_name,
     field_name,
@@ -99,8 +99,11 @@ def _edits(pages: Sequence[PageHistory], lang: Lang | str) -> str:
         parts.append(f"<p>{word('no_edits', lang)}</p>")
     for p, edit in found:
         older = next(v for v in p.versions if v.ref.version_no == edit.a.version_no)
-        parts.append(f"<h3>{word('edit_heading', lang, y=p.year or '?', a=edit.a.version_no, b=edit.b.version_no)}</h3>")
-        parts.append(f"<p class=\"muted\">{word('captured_between', lang, a=edit.a.version_no, b=edit.b.version_no, la=e(older.last_captured) or '—', fb=e(edit.b.capture.fetched_at if edit.b.capture else None) or '—')}"
+        a, b = edit.a.version_no, edit.b.version_no
+        first = when(edit.b.capture.fetched_at if edit.b.capture else None)
+        parts.append(f"<h3>{word('edit_heading', lang, y=p.year or '?', a=a, b=b)}</h3>")
+        between = word("captured_between", lang, a=a, b=b, la=e(when(older.last_captured)), fb=e(first))
+        parts.append(f"<p class=\"muted\">{between}"
                      f" · {cite_link(edit.a, word('version', lang, n=edit.a.version_no))} → "
                      f"{cite_link(edit.b, word('version', lang, n=edit.b.version_no))}</p>")
         parts.append(_edit_body(edit, lang))
@@ -111,7 +114,8 @@ def _edit_body(edit: DiffResult, lang: Lang | str) -> str:
     parts = changes_html(edit, lang)
     changed = tuple(s for s in edit.statistics if s.delta or s.comparison is not Comparison.COMPARABLE)
     if changed:
-        parts.append(f"<h4>{word('changed_figures', lang)}</h4>" + stats_html(replace(edit, statistics=changed), lang=lang))
+        parts.append(f"<h4>{word('changed_figures', lang)}</h4>"
+                     + stats_html(replace(edit, statistics=changed), lang=lang))
     text = tuple(s for s in edit.sections if s.changed)
     if text:
         parts.append(f"<h4>{word('changed_text', lang)}</h4>" + sections_html(replace(edit, sections=text), lang=lang))
@@ -123,10 +127,13 @@ def _evidence_row(ev: Evidence, lang: Lang | str) -> str:
         shown = (f"…{e(ev.before)}<mark>{e(ev.text)}</mark>{e(ev.after)}…"
                  + (f" → <ins>{e(ev.replacement)}</ins>" if ev.replacement else ""))
     else:
-        shown = f'<span class="cite">{e(ev.text)}</span>'
-    return (f"<tr><td>{e(finding_kind(ev.kind, lang))}</td><td>{e(field_name(ev.field, lang))}</td>"
-            f"<td>{e(action_name(ev.action, lang))}</td><td>{e(ev.text)}</td><td>{e(ev.replacement) or '—'}</td>"
-            f"<td>{shown}</td><td>{e(signal_name(ev.signal, lang))}</td><td class=\"num\">{ev.confidence:.2f}</td>"
+        shown = "—"             # only the body's raw text is stored; the injected text is the evidence
+    return (f"<tr><td class=\"nw\">{e(finding_kind(ev.kind, lang))}</td>"
+            f"<td class=\"nw\">{e(field_name(ev.field, lang))}</td>"
+            f"<td class=\"nw\">{e(action_name(ev.action, lang))}</td>"
+            f"<td class=\"quoted\">{e(ev.text)}</td>"
+            f"<td class=\"quoted\">{e(ev.replacement) or '—'}</td><td class=\"quoted\">{shown}</td>"
+            f"<td>{e(signal_name(ev.signal, lang))}</td><td class=\"num\">{ev.confidence:.2f}</td>"
             f"<td class=\"num\">{ev.count}</td></tr>")
 
 
@@ -140,8 +147,9 @@ def _spam(pages: Sequence[PageHistory], lang: Lang | str) -> str:
             if not v.evidence:
                 continue
             any_found = True
-            captured = v.ref.capture.fetched_at if v.ref.capture else None
-            parts.append(f"<h3>{word('spam_heading', lang, y=p.year or '?', n=v.ref.version_no, t=e(captured) or '—', k=v.findings)}"
+            captured = when(v.ref.capture.fetched_at if v.ref.capture else None)
+            heading = word("spam_heading", lang, y=p.year or "?", n=v.ref.version_no, t=e(captured), k=v.findings)
+            parts.append(f"<h3>{heading}"
                          f" <span class=\"small\">{cite_link(v.ref, word('citation', lang))}</span></h3>")
             rows = [_evidence_row(ev, lang) for ev in v.evidence]
             parts.append(f"<table><tr>{head}</tr>{''.join(rows[:EVIDENCE_ROWS])}</table>")
@@ -169,7 +177,7 @@ def _similar(dossier: Dossier, lang: Lang | str) -> str:
             rows.append(f"<tr><td>{_doc(pair.a)}</td><td>{_doc(pair.b)}</td>"
                         f"<td>{e(similar_relation(pair.relation.value, lang))}</td>"
                         f"<td class=\"num\">{pair.similarity:.3f}</td><td class=\"num\">{pair.shared_shingles}</td>"
-                        f"<td><ul>{passages}</ul></td></tr>")
+                        f"<td class=\"quoted\"><ul>{passages}</ul></td></tr>")
         parts.append(f"<table><tr><th>{word('this_report', lang)}</th><th>{word('other_report', lang)}</th>"
                      f"<th>{word('relation', lang)}</th><th>{word('similarity', lang)}</th>"
                      f"<th>{word('shared_shingles', lang)}</th><th>{word('shared_passages', lang)}</th></tr>"

@@ -10,10 +10,10 @@ from collections import Counter
 from collections.abc import Sequence
 from html import escape
 
-from archive.diff.html import CSP, citation, e, num, page
+from archive.diff.html import CSP, anchor, citation, e, num, page
 from archive.diff.i18n import action_name, comparison_name, field_name, finding_kind, relation_name, word
 from archive.diff.model import Comparison, DiffKind, DiffResult, Op, SentenceRow, StatChange, TrendSeries
-from archive.diff.render_trends import group_by_metric, metric_block, render_trends
+from archive.diff.render_trends import citations, group_by_metric, metric_block, render_trends
 from archive.metrics.catalogue import SECTION_BY_ID, SECTIONS, Lang, template_name
 
 __all__ = ["CSP", "changes_html", "render_diff", "render_trends", "sections_html", "stats_html"]
@@ -72,7 +72,9 @@ def _stat_table(rows: Sequence[StatChange], result: DiffResult, lang: Lang | str
 def stats_html(result: DiffResult, *, lang: Lang | str = Lang.ZH) -> str:
     """A summary line, then one table per section; rows that are zero collapse into one line."""
     counts = Counter(s.comparison.value for s in result.statistics)
-    parts = [f"<p>{word('stats_summary', lang, n=len(result.statistics), **{c.value: counts.get(c.value, 0) for c in Comparison})}</p>"]
+    summary = word("stats_summary", lang, n=len(result.statistics),
+                   **{c.value: counts.get(c.value, 0) for c in Comparison})
+    parts = [f"<p>{summary}</p>"]
     known = [s.id for s in SECTIONS]
     order = known + sorted({s.section for s in result.statistics} - set(known))
     for section_id in order:
@@ -99,7 +101,8 @@ def sections_html(result: DiffResult, *, lang: Lang | str = Lang.ZH) -> str:
         heading = (e(section.from_heading) if section.from_heading == section.to_heading else
                    f"<del>{e(section.from_heading) or '∅'}</del> → <ins>{e(section.to_heading) or '∅'}</ins>")
         label = heading or word("preamble", lang)
-        rows = "".join(f"<tr><td>{_side(r, Op.DELETE)}</td><td>{_side(r, Op.INSERT)}</td></tr>" for r in section.rows)
+        rows = "".join(f'<tr><td class="quoted">{_side(r, Op.DELETE)}</td>'
+                       f'<td class="quoted">{_side(r, Op.INSERT)}</td></tr>' for r in section.rows)
         parts.append(
             f"<details{' open' if section.changed else ''}><summary>{label} "
             f"<span class=\"muted\">{word('similarity', lang)} {section.similarity:.2f}</span></summary>"
@@ -120,7 +123,7 @@ def changes_html(result: DiffResult, lang: Lang | str) -> list[str]:
         rows = "".join(
             f"<tr><td>{word(c.change, lang) if c.change in ('appeared', 'vanished') else e(c.change)}</td>"
             f"<td>{e(finding_kind(c.finding.kind, lang))}</td><td>{e(field_name(c.finding.field, lang))}</td>"
-            f"<td>{e(c.finding.text)}</td><td>{e(c.finding.replacement)}</td>"
+            f'<td class="quoted">{e(c.finding.text)}</td><td class="quoted">{e(c.finding.replacement)}</td>'
             f"<td>{e(action_name(c.finding.action, lang))}</td></tr>" for c in result.findings)
         parts.append(f"<h2>{word('spam_changes', lang)}</h2><table><tr><th>{word('change', lang)}</th>"
                      f"<th>{word('kind', lang)}</th><th>{word('field', lang)}</th><th>{word('injected', lang)}</th>"
@@ -146,7 +149,8 @@ def render_diff(result: DiffResult, *, trends: Sequence[TrendSeries] = (), max_c
              citation(b, lang=lang, heading=heading_b),
              f"<p>{word('similarity', lang)} {result.similarity:.3f}</p>"]
     if a.template and b.template and a.template != b.template:
-        parts.append(f'<p class="muted">{word("template_changed", lang, a=template_name(a.template, lang), b=template_name(b.template, lang))}</p>')
+        changed = word("template_changed", lang, a=template_name(a.template, lang), b=template_name(b.template, lang))
+        parts.append(f'<p class="muted">{changed}</p>')
     parts += [f'<p class="muted">{escape(w)}</p>' for w in result.warnings if not w.startswith("template changed")]
     parts += changes_html(result, lang)
     if result.statistics:
@@ -159,6 +163,11 @@ def render_diff(result: DiffResult, *, trends: Sequence[TrendSeries] = (), max_c
                   for m in wanted[:max_charts] if m in groups]
         if blocks:
             parts.append('<div class="charts">' + "".join(blocks) + "</div>")
+            # the charts' other years link to their reports' citations, listed here
+            others = [src.ref for m in wanted[:max_charts] if m in groups for s in groups[m] for src in s.sources
+                      if anchor(src.ref) not in (anchor(a), anchor(b))]
+            if others:
+                parts.append(f"<h3>{word('reports_and_citations', lang)}</h3>" + citations(others, lang=lang))
     parts.append(f"<h2>{word('text', lang)}</h2>")
     parts.append(sections_html(result, lang=lang))
     return page(title, "\n".join(parts), lang=lang)

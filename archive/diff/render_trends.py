@@ -81,8 +81,9 @@ def render_trends(series: Sequence[TrendSeries], *, title: str, lang: Lang | str
         return page(title, f"<h1>{escape(title)}</h1><p>{word('no_statistics', lang)}</p>", lang=lang)
     groups = group_by_metric(series)
     charted = [m for m, g in groups.items() if _years(g) >= min_years and not _zero(g)]
+    fewer = sum(1 for g in groups.values() if _years(g) < min_years)
     parts = [f"<h1>{escape(title)}</h1>", f"<p class=\"muted\">{word('trends_intro', lang)}</p>",
-             f"<p>{word('trends_shown', lang, k=min_years, n=len(charted), m=sum(1 for g in groups.values() if _years(g) < min_years))}</p>"]
+             f"<p>{word('trends_shown', lang, k=min_years, n=len(charted), m=fewer)}</p>"]
     order = [s.id for s in SECTIONS] + sorted({g[0].section for g in groups.values()} - set(SECTION_BY_ID))
     for section_id in order:
         members = {m: g for m, g in groups.items() if g[0].section == section_id}

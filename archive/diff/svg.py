@@ -90,9 +90,10 @@ def line_chart(series: Sequence[tuple[str, Sequence[tuple[int, float]]]], *, tit
                    f'<title>{escape(name)} {year}: {escape(_fmt(value))}</title></circle>')
             if value_labels:
                 # the first and last labels lean inwards, clear of the axis and the plot's edge
-                side = ("start", 3) if year == first and len(years) > 1 else ("end", -3) if year == last and \
-                    len(years) > 1 else ("middle", 0)
-                dot += (f'<text x="{x(year) + side[1]:.1f}" y="{y(value) - 8:.1f}" text-anchor="{side[0]}" font-size="11" '
+                anchor, shift = ("middle", 0)
+                if len(years) > 1 and year in (first, last):
+                    anchor, shift = ("start", 3) if year == first else ("end", -3)
+                dot += (f'<text x="{x(year) + shift:.1f}" y="{y(value) - 8:.1f}" text-anchor="{anchor}" font-size="11" '
                         f'fill="#222" stroke="#fff" stroke-width="3" paint-order="stroke">'
                         f'{escape(_fmt(value))}{"†" if year in dashed else ""}</text>')
             href = hrefs.get(year)
