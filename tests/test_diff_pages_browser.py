@@ -28,7 +28,7 @@ from archive.warcread import read_record
 from crawler.replica.generate import build_site
 from crawler.replica.mutate import edit_report, inject_spam, read_truth
 from crawler.replica.server import ReplicaServer
-from tests.test_diff_browser import chromium, dump_dom  # noqa: F401  (the fixture is used by name)
+from tests.test_diff_browser import _run, chromium, dump_dom  # noqa: F401  (the fixture is used by name)
 
 pytestmark = pytest.mark.e2e
 
@@ -175,6 +175,16 @@ def test_trend_points_are_labelled_and_linked(chromium, tmp_path, pages):
     assert points > 20 and dom.point_links == points          # every point is a link to its citation
     assert html.count('paint-order="stroke"') == points       # and carries its value
     assert "@media print" in html
+
+
+def test_pages_print(chromium, tmp_path, pages):
+    """Printing keeps charts and table rows whole across pages; the PDF is written."""
+    for name in ("trends", "dossier"):
+        source, pdf = tmp_path / f"{name}.html", tmp_path / f"{name}.pdf"
+        source.write_text(pages[name], encoding="utf-8")
+        done = _run(chromium, tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", source.as_uri())
+        assert done.returncode == 0 and pdf.read_bytes().startswith(b"%PDF")
+        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes())) >= 2
 
 
 def test_year_diff_across_the_template_change_compares_what_both_state(archive):

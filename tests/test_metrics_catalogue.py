@@ -142,3 +142,15 @@ def test_prose_to_trial_compares_every_figure_both_state():
     stated_both = [r for r in rows.values() if r.from_value is not None and r.to_value is not None]
     assert all(r.comparison in (Comparison.COMPARABLE, Comparison.CHANGED_DEFINITION) for r in stated_both)
     assert len(stated_both) == 5
+
+
+def test_docs_list_every_explicit_pairing():
+    doc = (ROOT / "docs" / "concordance.md").read_text(encoding="utf-8")
+    rows = {line.split("`")[1]: line for line in doc.splitlines() if line.startswith("| `")}
+    for concept in EXPLICIT:
+        assert concept.id in rows, concept.id
+        assert ", ".join(link.relation.value for link in concept.links) in rows[concept.id], concept.id
+    links = sum(len(c.links) for c in EXPLICIT)
+    generated = [c for c in CONCORDANCE if c not in EXPLICIT]
+    assert f"explicit, {len(EXPLICIT)} concepts, {links} links" in doc
+    assert f"{len(generated)} concepts, {sum(len(c.links) for c in generated)} links, all `same`" in doc

@@ -47,8 +47,6 @@ details>summary{cursor:pointer;font-weight:bold;margin:.6em 0}
 @media print{
  body{margin:0;max-width:none;font-size:10pt;color:#000}
  a{color:#000;text-decoration:none}
- details::details-content{content-visibility:visible;display:block}
- details>summary{list-style:none}
  h2,h3{break-after:avoid;page-break-after:avoid}
  tr,svg,.metric,ol.citations li{break-inside:avoid;page-break-inside:avoid}
  .charts{display:block}
