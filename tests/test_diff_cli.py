@@ -68,8 +68,8 @@ def test_diff_years_json_and_html_to_files(archive_db, tmp_path):
                    "wording": {"from": "总体情况：主动公开政府信息N条", "to": "总体情况：主动公开政府信息N条"},
                    "note_zh": None, "note_en": None}
     docs = next(s for s in data["statistics"] if s["metric"] == "docs_issued")
-    # both templates have the row; the 2021 report does not state it
-    assert (docs["comparison"], docs["relation"], docs["label_zh"]) == ("one_side", None, "行政规范性文件：本年制发件数")
+    # both templates have the row; the 2021 report does not state it, so it is named in 2019's words
+    assert (docs["comparison"], docs["relation"], docs["label_zh"]) == ("one_side", None, "规范性文件：本年新制作数量")
     assert all(len(op) == 2 for s in data["sections"] for op in s["ops"])
     html = tmp_path / "d.html"
     assert run(diff_command, "--db", archive_db, "--township", "向家镇", "--format", "html", "-o", str(html)).exit_code == 0

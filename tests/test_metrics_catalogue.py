@@ -154,3 +154,13 @@ def test_docs_list_every_explicit_pairing():
     generated = [c for c in CONCORDANCE if c not in EXPLICIT]
     assert f"explicit, {len(EXPLICIT)} concepts, {links} links" in doc
     assert f"{len(generated)} concepts, {sum(len(c.links) for c in generated)} links, all `same`" in doc
+
+
+def test_rows_are_named_as_the_report_words_them():
+    trial = [StatValue("docs_public_total", 11), StatValue("rules_issued", 1)]
+    rows = compare_statistics(trial, trial, from_template=T, to_template=T)
+    assert [(r.metric, r.label_zh) for r in rows] == [("rules_issued", "规章：本年新制作数量"),
+                                                      ("docs_in_force", "规范性文件：对外公开总数量")]
+    prose = [StatValue("litigation_total", 1)]
+    rows = compare_statistics(prose, prose, from_template=P, to_template=P)
+    assert [(r.metric, r.label_zh) for r in rows] == [("litigation_total", "行政诉讼：总计")]   # one row, not two

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from archive.diff.model import Comparison, Presence, StatChange, StatValue
 from archive.diff.stats import by_metric
+from archive.metrics.catalogue import Lang, label
 from archive.metrics.catalogue import metric as catalogue_entry
 from archive.metrics.concordance import COMPARABLE, CONCORDANCE, Concept, measure_value, notes, relation
 
@@ -29,12 +30,17 @@ def compare_statistics(a: Iterable[StatValue], b: Iterable[StatValue], *, from_t
     rvalues = {m: v.value for m, v in right.items()}
     rows: list[StatChange] = []
     read: set[str] = set()
+    seen: set[tuple] = set()
     for concept in concordance:
         ma, mb = concept.measure(from_template), concept.measure(to_template)
         xa = measure_value(ma, lvalues) if ma else None
         xb = measure_value(mb, rvalues) if mb else None
         if xa is None and xb is None:
             continue
+        key = (xa[1] if xa else None, xb[1] if xb else None)
+        if key in seen:             # two concepts read the same figures (prose lawsuits): one row
+            continue
+        seen.add(key)
         read.update(xa[1] if xa else ())
         read.update(xb[1] if xb else ())
         rel = relation(concept, from_template, to_template)
@@ -46,8 +52,11 @@ def compare_statistics(a: Iterable[StatValue], b: Iterable[StatValue], *, from_t
             comparison = Comparison.NEW if ma is None else Comparison.ONE_SIDE
         note_zh, note_en = notes(concept, from_template, to_template) if xa and xb else ("", "")
         stated = left.get(xa[1][0]) if xa else right.get(xb[1][0])
+        # named as the report it is read from words it, when that is one figure
+        side, template = (xb[1], to_template) if xb else (xa[1], from_template)
+        names = (label(side[0], Lang.ZH, template), label(side[0], Lang.EN, template)) if len(side) == 1 else None
         rows.append(_row(concept.id, xa[0] if xa else None, xb[0] if xb else None,
-                         stated.unit if stated else None,
+                         stated.unit if stated else None, names=names,
                          comparison=comparison, relation=rel.value if rel and xa and xb else None,
                          from_metrics=xa[1] if xa else (), to_metrics=xb[1] if xb else (),
                          from_wording=ma.wording if ma else "", to_wording=mb.wording if mb else "",
@@ -64,8 +73,11 @@ def compare_statistics(a: Iterable[StatValue], b: Iterable[StatValue], *, from_t
     return tuple(rows)
 
 
-def _row(concept_id: str, x: float | None, y: float | None, stated_unit: str | None, **extra) -> StatChange:
+def _row(concept_id: str, x: float | None, y: float | None, stated_unit: str | None, *,
+         names: tuple[str, str] | None = None, **extra) -> StatChange:
     entry = catalogue_entry(concept_id)
+    if names is None:
+        names = (entry.label_zh, entry.label_en) if entry else (concept_id, concept_id)
     both = x is not None and y is not None
     delta = _number(y - x) if both else None
     return StatChange(
@@ -76,8 +88,8 @@ def _row(concept_id: str, x: float | None, y: float | None, stated_unit: str | N
         pct=None if not both or x == 0 else round(100.0 * (y - x) / x, 2),
         unit=(entry.unit if entry else None) or stated_unit,
         presence=Presence.BOTH if both else Presence.FROM_ONLY if x is not None else Presence.TO_ONLY,
-        label_zh=entry.label_zh if entry else concept_id,
-        label_en=entry.label_en if entry else concept_id,
+        label_zh=names[0],
+        label_en=names[1],
         section=entry.section if entry else "",
         **extra,
     )

@@ -306,6 +306,18 @@ DERIVED: dict[str, Metric] = {
 }
 
 
+# where a template words an id otherwise than the catalogue label (the 2021 wording): (id, template)
+TEMPLATE_WORDS: dict[tuple[str, str], tuple[str, str]] = {
+    ("public_responses", P): ("回应群众事件数", "Responses to public events"),
+    ("litigation_total", P): ("行政诉讼：总计", "Lawsuits: total"),     # prose counts every suit
+    ("rules_issued", T): ("规章：本年新制作数量", "Rules: newly made this year"),
+    ("docs_issued", T): ("规范性文件：本年新制作数量", "Normative documents: newly made"),
+    ("licences", T): ("行政许可：处理决定数量", "Licensing decisions"),
+    ("penalties", T): ("行政处罚：处理决定数量", "Penalty decisions"),
+    ("compulsions", T): ("行政强制：处理决定数量", "Enforcement decisions"),
+}
+
+
 def metric(metric_id: str) -> Metric | None:
     """The catalogue entry of an emitted or derived id."""
     return METRICS.get(metric_id) or DERIVED.get(metric_id)
@@ -316,8 +328,12 @@ def unit_of(metric_id: str) -> str | None:
     return entry.unit if entry else None
 
 
-def label(metric_id: str, lang: Lang | str = Lang.ZH) -> str:
-    """The reader's name of a metric; an id the catalogue does not know is shown as it is."""
+def label(metric_id: str, lang: Lang | str = Lang.ZH, template: str | None = None) -> str:
+    """The reader's name of a metric, in ``template``'s words when it words it otherwise; an id the
+    catalogue does not know is shown as it is."""
+    worded = TEMPLATE_WORDS.get((metric_id, template))
+    if worded:
+        return worded[1 if lang == Lang.EN else 0]
     entry = metric(metric_id)
     return entry.text(lang) if entry else metric_id
 
