@@ -15,6 +15,7 @@ from archive.diff.render_dossier import render_dossier
 from archive.diff.synth import near_copy, synth_report
 from archive.diff_cli import dossier_command
 from tests.test_diff import BASE, EDITED_2019, fixture_text, xiangjia_archive
+from tests.test_diff_pages_browser import _NOT_PROSE, PROGRAM_IDS, Dom
 
 SPAM = {"kind": "replaced_word", "rule": "replaced-word", "action": "restored", "text": "必威体育平台",
         "replacement": "其他", "confidence": 0.9, "field": "body", "start": 10, "end": 16, "signal": "site-context"}
@@ -76,6 +77,12 @@ def test_dossier_page(tmp_path):
     assert {anchor(v.ref) for p in dossier.pages for v in p.versions} <= ids
     assert "Changes between captures (silent edits)" in english
     assert "no reporting-unit column yet" in english            # --unit fell back to the township
+    for page in (html, english):                                 # the page's own words carry no program id
+        dom = Dom()
+        dom.feed(page)
+        words = set(re.findall(r"[A-Za-z0-9_-]+", _NOT_PROSE.sub(" ", " ".join(dom.text))))
+        assert not [w for w in words if "_" in w]
+        assert page is english or not words & PROGRAM_IDS     # English labels use words such as "meetings"
 
 
 def test_dossier_command(tmp_path):

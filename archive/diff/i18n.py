@@ -11,7 +11,8 @@ from archive.metrics.catalogue import Lang
 
 _WORDS: dict[str, tuple[str, str]] = {
     "diff_title_years": ("{unit} {a} → {b} 年度报告对比", "{unit}: {a} → {b} annual reports compared"),
-    "diff_title_captures": ("同一报告的两次存档对比：第{a}版 → 第{b}版", "One report, two captures: v{a} → v{b}"),
+    "diff_title_captures": ("{unit} {y}年报告：两次存档对比（第{a}版 → 第{b}版）",
+                            "{unit} {y} report: two captures compared (v{a} → v{b})"),
     "from": ("对比起点", "from"),
     "to": ("对比终点", "to"),
     "version": ("第{n}版", "v{n}"),
@@ -218,8 +219,8 @@ def field_name(value: str, lang: Lang | str = Lang.ZH) -> str:
 
 def signal_name(value: str, lang: Lang | str = Lang.ZH) -> str:
     """Signals may be joined with ``+`` (``hidden-style+offsite-links``): each part is named."""
-    return "、".join(_pick(_SIGNAL.get(p, (p, p)), lang) for p in value.split("+")) if lang != Lang.EN \
-        else " + ".join(_pick(_SIGNAL.get(p, (p, p)), lang) for p in value.split("+"))
+    joiner = " + " if lang == Lang.EN else "、"
+    return joiner.join(_pick(_SIGNAL.get(part, (part, part)), lang) for part in value.split("+"))
 
 
 def program_ids() -> frozenset[str]:

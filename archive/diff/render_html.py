@@ -135,7 +135,8 @@ def diff_title(result: DiffResult, lang: Lang | str = Lang.ZH) -> str:
     a, b = result.a, result.b
     if result.kind is DiffKind.YEARS:
         return word("diff_title_years", lang, unit=a.township or "", a=a.report_year, b=b.report_year)
-    return word("diff_title_captures", lang, a=a.version_no, b=b.version_no)
+    return word("diff_title_captures", lang, unit=a.township or "", y=b.report_year or "?", a=a.version_no,
+                b=b.version_no)
 
 
 def render_diff(result: DiffResult, *, trends: Sequence[TrendSeries] = (), max_charts: int = 12,
