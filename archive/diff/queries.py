@@ -209,16 +209,23 @@ def unit_column() -> str | None:
     return "unit" if "unit" in ReportVersion.__table__.c else None
 
 
-def _unit_filter(township: str | None, unit: str | None):
-    """(SQL condition, version -> name) for one unit, matched on the ``unit`` column when the schema
-    has it and on ``township`` otherwise."""
+def _filed_under():
+    """(SQL expression, version -> name) of the name a report is filed under: its reporting unit
+    when the schema has that column (falling back to the township for rows stored before it), else
+    its township."""
     column = unit_column()
-    if unit is not None and column is not None:
-        return getattr(ReportVersion, column) == unit, lambda v: getattr(v, column)
+    if column is None:
+        return ReportVersion.township, lambda v: v.township
+    unit = getattr(ReportVersion, column)
+    return func.coalesce(unit, ReportVersion.township), lambda v: getattr(v, column) or v.township
+
+
+def _unit_filter(township: str | None, unit: str | None):
+    """(SQL condition, version -> name) for one unit or township (both match the name a report is
+    filed under), or for every report filed under a name."""
+    expression, name_of = _filed_under()
     name = unit if unit is not None else township
-    if name is None:
-        return ReportVersion.township.is_not(None), lambda v: v.township
-    return ReportVersion.township == name, lambda v: v.township
+    return (expression.is_not(None) if name is None else expression == name), name_of
 
 
 def year_reports(session: Session, *, townships: Sequence[str] | None = None,
@@ -231,7 +238,7 @@ def year_reports(session: Session, *, townships: Sequence[str] | None = None,
              .options(selectinload(ReportVersion.statistics), selectinload(ReportVersion.page),
                       selectinload(ReportVersion.capture), selectinload(ReportVersion.findings)))
     if townships is not None:
-        query = query.where(ReportVersion.township.in_(list(townships)))
+        query = query.where(_filed_under()[0].in_(list(townships)))
     chosen: dict[tuple[str, int], ReportVersion] = {}
     for version in session.execute(query).scalars():
         key = (name_of(version), version.report_year)
