@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import Row, select
+from sqlalchemy import ColumnElement, Row, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from archive.sql.latest import is_latest
@@ -96,3 +96,38 @@ def trend_rows(session: Session, *, townships: Iterable[str] | None = None,
     if metrics:
         query = query.where(Statistic.metric.in_(list(metrics)))
     return list(session.execute(query.order_by(ReportVersion.created_at.desc(), Statistic.id.asc())))
+
+
+def filed_under(unit_column: str | None = None) -> ColumnElement:
+    """The name a report version is filed under: its reporting unit (``unit_column``, once the
+    schema has one), falling back to its township for rows stored before that column; else its
+    township."""
+    if unit_column is None:
+        return ReportVersion.township
+    return func.coalesce(getattr(ReportVersion, unit_column), ReportVersion.township)
+
+
+def latest_year_versions(session: Session, *, names: Iterable[str] | None = None,
+                         unit_column: str | None = None) -> list[ReportVersion]:
+    """The latest version of every page that states a report year and is filed under a name (one
+    of ``names`` when given), with statistics, page, capture and findings loaded."""
+    name = filed_under(unit_column)
+    stmt = (select(ReportVersion)
+            .where(is_latest(), ReportVersion.report_year.is_not(None), name.is_not(None))
+            .options(selectinload(ReportVersion.statistics), selectinload(ReportVersion.page),
+                     selectinload(ReportVersion.capture), selectinload(ReportVersion.findings)))
+    if names is not None:
+        stmt = stmt.where(name.in_(list(names)))
+    return list(session.execute(stmt).scalars())
+
+
+def filed_page_versions(session: Session, name: str, *, unit_column: str | None = None) -> list[ReportVersion]:
+    """Every version of every page filed under ``name`` by any of its versions, by report year,
+    page and version number, with statistics, page, both captures and findings loaded."""
+    pages = select(ReportVersion.page_id).where(filed_under(unit_column) == name).distinct()
+    stmt = (select(ReportVersion).where(ReportVersion.page_id.in_(pages))
+            .options(selectinload(ReportVersion.statistics), selectinload(ReportVersion.page),
+                     selectinload(ReportVersion.capture), selectinload(ReportVersion.last_capture),
+                     selectinload(ReportVersion.findings))
+            .order_by(ReportVersion.report_year, ReportVersion.page_id, ReportVersion.version_no))
+    return list(session.execute(stmt).scalars())
