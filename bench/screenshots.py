@@ -4,7 +4,7 @@
 
 Writes the 2021 -> 2024 diff, the trends page and the dossier of one township as HTML into a
 temporary directory, then has headless Chromium (/usr/bin/chromium; fonts-noto-cjk for the Chinese
-glyphs) photograph each: docs/ngo-diff.png, docs/ngo-trends.png, docs/ngo-dossier.png and
+glyphs: `make setup` installs both) photograph each: docs/ngo-diff.png, docs/ngo-trends.png, docs/ngo-dossier.png and
 docs/ngo-dossier-spam.png (the dossier's spam section: Chromium photographs a page from its top).
 """
 
@@ -51,11 +51,25 @@ def shoot(url: str, target: Path, profile: Path, *, height: int) -> None:
     print(f"wrote {target}")
 
 
+def check_tools() -> None:
+    """Chromium and a CJK font, or a line saying how to get them (without the font every Chinese
+    character would be photographed as an empty box)."""
+    if not Path(CHROMIUM).exists():
+        sys.exit(f"{CHROMIUM} is missing: run `make setup` (as root it installs Debian's chromium)")
+    try:
+        fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False).stdout
+    except FileNotFoundError:
+        fonts = ""
+    if not fonts.strip():
+        sys.exit("no CJK font: run `make setup` (as root it installs Debian's fonts-noto-cjk)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default="gongkai-data")
     parser.add_argument("--township", default="向家镇")
     args = parser.parse_args()
+    check_tools()
     with tempfile.TemporaryDirectory() as tmp:
         pages = write_pages(args.data_dir, args.township, Path(tmp))
         profile = Path(tmp) / "profile"
