@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
 from archive.diff.model import (
@@ -17,7 +17,6 @@ from archive.diff.model import (
     ReportRef,
     ReportSnapshot,
     StatValue,
-    TrendSeries,
 )
 from archive.search.query import SearchFilters
 from archive.sql import queries
@@ -132,26 +131,6 @@ def snapshot(session: Session, version: ReportVersion) -> ReportSnapshot:
     findings = tuple(FindingRef(f.kind, f.field, f.text, f.replacement, f.action) for f in version.findings)
     return ReportSnapshot(ref=ref, text=version.clean_text or "", statistics=stats,
                           fields=fields, findings=findings)
-
-
-def trend_series(session: Session, *, townships: Iterable[str] | None = None,
-                 metrics: Iterable[str] | None = None) -> tuple[TrendSeries, ...]:
-    """Each metric across every archived report year, per township (newest version per page)."""
-    wanted = list(metrics) if metrics is not None else None
-    rows = queries.trend_rows(session, townships=townships, metrics=wanted)
-    points: dict[tuple[str, str], dict[int, float]] = {}
-    units: dict[tuple[str, str], str | None] = {}
-    # newest page wins for a (township, year); within a version the first row of a metric wins
-    for township, year, metric, value, unit in rows:
-        key = (township, metric)
-        points.setdefault(key, {}).setdefault(year, value)
-        units.setdefault(key, unit)
-    order = {m: i for i, m in enumerate(wanted or [])}
-    return tuple(
-        TrendSeries(township, metric, units[(township, metric)], tuple(sorted(years.items())))
-        for (township, metric), years in sorted(points.items(), key=lambda kv: (
-            order.get(kv[0][1], len(order)), kv[0][1], kv[0][0]))
-    )
 
 
 def _text(value) -> str | None:

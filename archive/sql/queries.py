@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import ColumnElement, Row, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from archive.sql.latest import is_latest
-from archive.sql.models import Capture, Page, ReportVersion, Statistic
+from archive.sql.models import Capture, Page, ReportVersion
 
 #: Captures read per round trip when checking every one.
 CAPTURE_BATCH = 500
@@ -80,22 +80,6 @@ def known_townships(session: Session) -> list[str]:
     rows = session.execute(select(ReportVersion.township).where(ReportVersion.township.is_not(None))
                            .distinct().order_by(ReportVersion.township)).scalars()
     return list(rows)
-
-
-def trend_rows(session: Session, *, townships: Iterable[str] | None = None,
-               metrics: Iterable[str] | None = None) -> list[Row]:
-    """(township, report_year, metric, value, unit) of every figure of the latest versions that
-    name a township and a year; the most recently made version first, a version's figures in
-    their order."""
-    query = (select(ReportVersion.township, ReportVersion.report_year, Statistic.metric,
-                    Statistic.value, Statistic.unit)
-             .join(Statistic, Statistic.version_id == ReportVersion.id)
-             .where(is_latest(), ReportVersion.township.is_not(None), ReportVersion.report_year.is_not(None)))
-    if townships is not None:
-        query = query.where(ReportVersion.township.in_(list(townships)))
-    if metrics:
-        query = query.where(Statistic.metric.in_(list(metrics)))
-    return list(session.execute(query.order_by(ReportVersion.created_at.desc(), Statistic.id.asc())))
 
 
 def filed_under(unit_column: str | None = None) -> ColumnElement:
