@@ -1,6 +1,6 @@
 """Typed values shared by every diff: report snapshots in, one ``DiffResult`` out.
 
-All diffs have the same shape, ``(a, b) -> DiffResult``; the SQL side (``queries.py``) builds
+All diffs have the same shape, ``(a, b) -> DiffResult``; the loading side (``load.py``) builds
 the ``ReportSnapshot`` values and the renderers (``render_text``, ``render_html``, ``to_json``)
 only read the result. Nothing here imports SQLAlchemy.
 """
