@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from archive.diff.api import build_dossier
 from archive.diff.html import anchor
 from archive.diff.load import DiffLookupError, unit_column
+from archive.diff.model import SUSPECTED
 from archive.diff.render_dossier import render_dossier
 from gongkai.dossier import dossier_command
 from replica.synth import near_copy, synth_report
@@ -19,6 +20,9 @@ from tests.test_diff_pages_browser import _NOT_PROSE, PROGRAM_IDS, Dom
 
 SPAM = {"kind": "replaced_word", "rule": "replaced-word", "action": "restored", "text": "必威体育平台",
         "replacement": "其他", "confidence": 0.9, "field": "body", "start": 10, "end": 16, "signal": "site-context"}
+#: a span the cleaner suspected and left in place: shown as such, never counted as spam
+SUSPECT = dict(SPAM, rule="rare-brand-pair", action=SUSPECTED, text="体育彩", replacement=None, confidence=0.4,
+               start=60, end=63, signal="site-rarity")
 
 
 def archive_with_history(db_url: str):
@@ -28,7 +32,7 @@ def archive_with_history(db_url: str):
     text = fixture_text("xiangjia_2019.txt").replace("主动公开信息702条", "主动公开信息720条")
     hacked = text[:10] + "必威体育平台" + text[16:]
     archive.store(f"{BASE}/4516/120001.htm", hacked, township="向家镇", year=2019, statistics=EDITED_2019,
-                  findings=[SPAM, dict(SPAM, start=40, end=46)], published=date(2020, 6, 30),
+                  findings=[SPAM, SUSPECT, dict(SPAM, start=40, end=46)], published=date(2020, 6, 30),
                   fetched_at=datetime(2024, 9, 1, tzinfo=UTC))
     copy = near_copy(synth_report("文林街道", 2019, 3), "石咀乡", 2019, 9)
     archive.store(f"{BASE}/4516/120003.htm", copy.text, township="石咀乡", year=2019)
@@ -49,12 +53,20 @@ def test_dossier_gathers_one_unit(db_url):
     edit = edited.edits[0]
     assert {f.name: f.red_flag for f in edit.fields}["published_date"] is True
     assert {s.metric: s.delta for s in edit.statistics}["active_total"] == 18
-    [evidence] = edited.versions[1].evidence           # two identical findings, shown once
+    evidence, suspect = edited.versions[1].evidence    # two identical findings shown once, then the suspect
     assert (evidence.count, evidence.replacement, evidence.before) == (2, "其他", fixture_text("xiangjia_2019.txt")[:10])
+    assert (suspect.action, suspect.count, edited.versions[1].findings, edited.versions[1].suspected) == (
+        SUSPECTED, 1, 2, 1)
     assert {s.metric: s.points for s in dossier.series}["active_total"] == ((2018, 606), (2019, 720), (2021, 655))
     with archive.sessions() as session:
         copied = build_dossier(session, township="石咀乡")
     assert [(p.a.township, p.b.township) for p in copied.similar.pairs] == [("文林街道", "石咀乡")]
+
+
+def test_suspected_is_the_stored_action():
+    from archive.sql.models import SUSPECTED as STORED
+
+    assert SUSPECTED == STORED
 
 
 def test_dossier_page(tmp_path):
@@ -69,6 +81,7 @@ def test_dossier_page(tmp_path):
     assert "报告 3 份（2018、2019、2021），存档版本 4 个；静默修改 1 处；垃圾信息 2 条，涉及 1 份报告；雷同匹配 0 对。" in html
     assert "<mark>必威体育平台</mark>" in html and "词语被替换" in html and "与同站其他页面比对" in html
     assert "发布日期" in html and '<span class="flag">警示</span>' in html
+    assert "：2 条；另有疑似 1 处，未改动" in html and ">疑似，未改动</td>" in html   # suspected, not counted
     # every in-page link lands on an element of the page; every version is cited once
     targets = set(re.findall(r'href="#([^"]+)"', html))
     ids = set(re.findall(r' id="([^"]+)"', html))

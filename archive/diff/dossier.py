@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from archive.clock import as_utc
 from archive.diff.core import diff_reports
-from archive.diff.model import DiffKind, DiffResult, ReportRef, ReportSnapshot, TrendSeries
+from archive.diff.model import SUSPECTED, DiffKind, DiffResult, ReportRef, ReportSnapshot, TrendSeries
 from archive.diff.similar import SimilarResult
 
 EVIDENCE_CHARS = 24        # characters of raw text shown on each side of an injected passage
@@ -45,8 +45,9 @@ class VersionEntry:
     period: str | None
     source: str | None
     issuer: str | None
-    evidence: tuple[Evidence, ...]
-    findings: int
+    evidence: tuple[Evidence, ...]   # what was removed or restored, then what was only suspected
+    findings: int                    # findings that removed or restored something
+    suspected: int                   # spans the cleaner suspected and left in place
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,8 @@ def page_history(rows: Sequence, snapshots: Sequence[ReportSnapshot]) -> PageHis
 
 def _entry(version, ref: ReportRef) -> VersionEntry:
     last = version.last_capture
+    acted = [f for f in version.findings if f.action != SUSPECTED]
+    suspected = [f for f in version.findings if f.action == SUSPECTED]
     period = None
     if version.period_start or version.period_end:
         period = f"{version.period_start or '?'} — {version.period_end or '?'}"
@@ -95,7 +98,8 @@ def _entry(version, ref: ReportRef) -> VersionEntry:
         ref=ref, version_id=version.id,
         last_captured=as_utc(last.fetched_at).isoformat() if last is not None else None,
         period=period, source=version.source, issuer=version.issuer,
-        evidence=evidence(version.raw_text or "", version.findings), findings=len(version.findings))
+        evidence=evidence(version.raw_text or "", [*acted, *suspected]), findings=len(acted),
+        suspected=len(suspected))
 
 
 def evidence(raw_text: str, findings) -> tuple[Evidence, ...]:

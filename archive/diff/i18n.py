@@ -111,6 +111,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "changed_text": ("改动的正文", "Changed text"),
     "no_spam": ("未发现垃圾信息。", "No spam found."),
     "spam_heading": ("{y}年报告 第{n}版（首次抓取 {t}）：{k} 条", "{y} report v{n} (first captured {t}): {k} findings"),
+    "suspected_count": ("；另有疑似 {n} 处，未改动", "; {n} more suspected, left in place"),
     "where": ("位置", "where"),
     "action": ("处理", "action"),
     "evidence": ("证据（原文上下文）", "evidence (raw text around it)"),
@@ -155,7 +156,8 @@ _FINDING_KIND = {
     "pinyin": ("拼音夹注", "inline pinyin"),
     "traditional": ("繁体字转换", "traditional characters"),
 }
-_ACTION = {"removed": ("已删除", "removed"), "restored": ("已恢复原词", "restored")}
+_ACTION = {"removed": ("已删除", "removed"), "restored": ("已恢复原词", "restored"),
+           "suspected": ("疑似，未改动", "suspected, left in place")}
 _FIELD = {
     "title": ("标题", "title"), "visible_title": ("页面标题", "visible title"), "body": ("正文", "body"),
     "page": ("页面", "page"), "source": ("来源", "source"), "meta:keywords": ("关键词元数据", "meta keywords"),

@@ -72,6 +72,11 @@ class StatValue:
     template: str | None = None
 
 
+#: ``FindingRef.action`` of a span the cleaner suspected but left in place (the stored value,
+#: ``archive.sql.models.SUSPECTED``): shown, never counted as spam removed or restored.
+SUSPECTED = "suspected"
+
+
 @dataclass(frozen=True, slots=True)
 class FindingRef:
     kind: str

@@ -149,6 +149,8 @@ def _spam(pages: Sequence[PageHistory], lang: Lang | str) -> str:
             any_found = True
             captured = when(v.ref.capture.fetched_at if v.ref.capture else None)
             heading = word("spam_heading", lang, y=p.year or "?", n=v.ref.version_no, t=e(captured), k=v.findings)
+            if v.suspected:
+                heading += word("suspected_count", lang, n=v.suspected)
             parts.append(f"<h3>{heading}"
                          f" <span class=\"small\">{cite_link(v.ref, word('citation', lang))}</span></h3>")
             rows = [_evidence_row(ev, lang) for ev in v.evidence]
