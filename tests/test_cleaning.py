@@ -209,6 +209,15 @@ def test_a_page_in_traditional_script_is_compared_with_the_site_in_simplified():
     assert {f.kind for f in result.findings} == {FindingKind.TRADITIONAL}
 
 
+def test_a_word_replaced_on_a_page_in_traditional_script_is_restored_from_a_simplified_site():
+    texts = [f"规划类{n}条，其他信息{n}条。\n公示栏等其他方式公开。\n需要说明的其他事项：无。" for n in range(8)]
+    raw = page(["規劃類4條，宏圖國際信息2條。", "公示欄等宏圖國際方式公開。", "需要說明的宏圖國際事項：無。"])
+    result = clean_page(raw, url=URL, context=SiteContext.from_texts(texts))
+    assert result.clean_text.splitlines() == ["规划类4条，其他信息2条。", "公示栏等其他方式公开。", "需要说明的其他事项：无。"]
+    restored = [f for f in result.findings if f.kind is FindingKind.REPLACED_WORD]
+    assert [(f.text, f.replacement, f.signal) for f in restored] == [("宏圖國際", "其他", "site-context")] * 3
+
+
 def test_a_brand_glued_before_the_visible_title_is_removed_not_restored_from_the_body():
     # other pages show the visible title alone on its line; the body's 本报告由青川县 is no filler
     sisters = [page([f"本报告由青川县桃源乡人民政府编制，共{n}条。"]) for n in range(4)]

@@ -24,6 +24,7 @@ from dataclasses import replace
 
 from lxml import etree
 
+from pipelines.cleaning import convert
 from pipelines.cleaning.banner import find_banners
 from pipelines.cleaning.compose import compose
 from pipelines.cleaning.context import SiteContext
@@ -137,6 +138,7 @@ def _clean_once(
         slipped = inserted_phrases(view, context, lexicon) + title_line_pieces(view, context, lexicon)
         if script is not None:
             slipped = [script.to_raw(a, b) for a, b in slipped]
+            extra = sorted(set(extra) | set(script.raw_forms(view, raw, extra)))  # 宏图国际 as 宏圖國際
     spans = []
     for span in find_spam(raw, lexicon, extra_phrases=extra, inserted=slipped, suspects=True):
         if _overlaps(span.start, span.end, claimed):
@@ -162,7 +164,12 @@ def _clean_once(
         else:
             glued.append(span)
     restored: list[BodyWord] = []  # what the body's phrases were put back as: the fields' evidence
-    for span, decision in zip(glued, decide_all(raw, glued, lexicon, context), strict=True):
+    # slots are asked in the site's script: a traditional page's contexts, converted in place
+    asked = raw
+    if rewrites and any(rw.kind == "traditional" for rw in rewrites):
+        simple = convert.to_simplified(raw)
+        asked = simple if len(simple) == len(raw) else raw
+    for span, decision in zip(glued, decide_all(asked, glued, lexicon, context), strict=True):
         if span.rule == "site-inserted":
             decision = Decision(None, span.score, "site-context", "inserted-phrase")
         if decision.replacement:

@@ -115,6 +115,16 @@ class ScriptMap:
         """The raw span a non-empty span of the view stands for."""
         return self.first[start], self.last[end - 1]
 
+    def raw_forms(self, view: str, raw: str, phrases: list[str]) -> list[str]:
+        """How ``phrases`` of the view are written in the raw text, wherever they stand."""
+        forms = []
+        for phrase in phrases:
+            pos = view.find(phrase)
+            while phrase and pos >= 0:
+                forms.append(raw[slice(*self.to_raw(pos, pos + len(phrase)))])
+                pos = view.find(phrase, pos + len(phrase))
+        return forms
+
 
 def simplified_text(text: str) -> str:
     """``text`` as ``script_view`` shows it (the page-level thresholds apply)."""
