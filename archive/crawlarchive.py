@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from archive import store
+from archive.capturebatch import DEFAULT_SECONDS, DEFAULT_SIZE, CaptureBatch, CommitFirst
+from archive import wirerecord as wire_rec
 from archive.clock import Clock, utc_now
 from archive.db import make_engine, make_sessionmaker
 from archive.incremental import (
@@ -29,8 +31,9 @@ from archive.incremental import (
 )
 from archive.models import Capture, CrawlRun
 from archive.nightly import finish_run_events, live_job_runs, reports_to_recheck, run_window
-from archive.warc import RecordRef, RevisitProfile, WarcWriter, sha1_digest
+from archive.warc import RecordRef, RevisitProfile, WarcWriter, sha1_digest, warc_date
 from archive.warcread import RepairResult, read_record
+from archive.wirerecord import WireExchange
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +113,9 @@ class ArchiveConfig:
     robots_obey: bool = True
     site: str = ""
     resume_hours: float = 20.0
+    warc_gzip_level: int = wire_rec.DEFAULT_GZIP_LEVEL
+    capture_batch: int = DEFAULT_SIZE
+    capture_batch_seconds: float = DEFAULT_SECONDS
 
 
 class CrawlArchive:
@@ -119,6 +125,7 @@ class CrawlArchive:
         self.engine = None
         self.sessions = None
         self.writer: WarcWriter | None = None
+        self.batch: CaptureBatch | None = None
         self.run_id: int | None = None
         self.counts: dict[str, int] = {
             "records": 0, "bytes": 0, "captures": 0, "errors": 0, "not_modified": 0, "revisits": 0,
@@ -136,7 +143,10 @@ class CrawlArchive:
         cfg = self.config
         self.warc_dir.mkdir(parents=True, exist_ok=True)
         self.engine = make_engine(cfg.db_url)
-        self.sessions = make_sessionmaker(self.engine)
+        # Capture rows go in batches (archive.capturebatch); other sessions commit them first.
+        sessions = make_sessionmaker(self.engine)
+        self.batch = CaptureBatch(sessions, size=cfg.capture_batch, seconds=cfg.capture_batch_seconds)
+        self.sessions = CommitFirst(sessions, self.batch)
         start_urls = list(start_urls)
         now = self.clock()
         with self.sessions.begin() as session:
@@ -195,6 +205,8 @@ class CrawlArchive:
         if self.writer is not None:
             self.writer.close()
             self.writer = None
+        if self.batch is not None:
+            self.batch.close()
         event_counts: dict[str, int] = {}
         if self.sessions is not None and self.run_id is not None:
             with self.sessions.begin() as session:
@@ -225,7 +237,7 @@ class CrawlArchive:
     # before a fetch
     def prior_capture(self, url: str) -> PriorCapture | None:
         """The last full 200 response archived for ``url``, for conditional requests and dedup."""
-        with self.sessions() as session:
+        with self.batch.session() as session:
             capture = latest_full_capture(session, url)
             if capture is None:
                 return None
@@ -245,7 +257,7 @@ class CrawlArchive:
         from the WARC, so the page is not fetched twice in one run window."""
         if len(self.window) < 2:
             return None
-        with self.sessions() as session:
+        with self.batch.session() as session:
             done = captured_in(session, url, self.window[1:])
             if done is None:
                 return None
@@ -270,9 +282,16 @@ class CrawlArchive:
         body: bytes,
         ip_address: str | None,
         prior: PriorCapture | None = None,
+        wire: WireExchange | None = None,
     ) -> CaptureInfo:
         """Archive one exchange then its capture row. A 200 whose payload equals ``prior``'s is
-        stored as an identical-payload-digest revisit instead of a second full response."""
+        stored as an identical-payload-digest revisit instead of a second full response. With
+        ``wire`` the records hold its bytes; the headers given serve the capture row only."""
+        if wire is not None:
+            return self._record_wire(
+                wire, url=url, kind=kind, via=via, status=status, headers=response_headers,
+                body=body, ip_address=ip_address, prior=prior,
+            )
         fetched_at = self.clock()
         digest = sha1_digest(body)
         exchange = _exchange(
@@ -307,8 +326,16 @@ class CrawlArchive:
         response_headers: list[tuple[str, str]],
         ip_address: str | None,
         prior: PriorCapture,
+        wire: WireExchange | None = None,
     ) -> ArchivedResponse:
         """Archive a 304 as a server-not-modified revisit and hand back the original response."""
+        if wire is not None:
+            info = self._record_wire(
+                wire, url=url, kind=kind, via=via, status=status, headers=response_headers,
+                body=b"", ip_address=ip_address, prior=prior,
+            )
+            self.counts["not_modified"] += 1
+            return self._read_back(prior, info)
         exchange = _exchange(
             url=url, method=method, request_headers=request_headers, request_body=b"",
             protocol=protocol, status=status, response_headers=response_headers,
@@ -323,7 +350,7 @@ class CrawlArchive:
     def record_failure(self, *, url: str, method: str, kind: str, via: str | None, error: str) -> None:
         """A fetch that produced no response (connection refused, timeout, size limit...)."""
         fetched_at = self.clock()
-        with self.sessions.begin() as session:
+        with self.batch.session() as session:
             page_id = store.get_or_create_page(session, url, kind, fetched_at)
             store.add_capture(
                 session,
@@ -335,6 +362,7 @@ class CrawlArchive:
                 discovered_via=via,
                 error=error[:2000],
             )
+        self.batch.added()
         self.counts["errors"] += 1
 
     def write_metadata(self, *, url: str, refers_to: str, payload: bytes, content_type: str) -> RecordRef:
@@ -359,6 +387,51 @@ class CrawlArchive:
             return reports_to_recheck(session, runs)
 
     # internals
+    def _record_wire(
+        self, wire: WireExchange, *, url, kind, via, status, headers, body, ip_address, prior
+    ) -> CaptureInfo:
+        """The records of an exchange from its bytes on the wire, then its capture row."""
+        fetched_at = self.clock()
+        date = warc_date(fetched_at)
+        level = self.config.warc_gzip_level
+        head = wire_rec.parse_head(wire.response)
+        if head.chunked:  # the record keeps the chunks; the row the de-chunked body's digest
+            digest, record_digest = sha1_digest(body), None
+        else:
+            digest = record_digest = wire_rec.sha1_b32(memoryview(wire.response)[head.length :])
+        first_id, request_id = self.writer.record_id(), self.writer.record_id()
+        profile = None
+        if prior is not None and status == 304:
+            profile = RevisitProfile.SERVER_NOT_MODIFIED
+        elif prior is not None and status == 200 and prior.payload_digest == digest:
+            profile = RevisitProfile.IDENTICAL_PAYLOAD_DIGEST
+        if profile is None:
+            first = wire_rec.response_record(
+                record_id=first_id, url=url, date=date, response=wire.response, ip_address=ip_address,
+                payload_digest=record_digest, level=level,
+            )
+        else:
+            first = wire_rec.revisit_record(
+                record_id=first_id, url=url, date=date, head=wire.response[: head.length],
+                ip_address=ip_address, profile=profile.value, refers_to=prior.record_id,
+                refers_to_url=prior.url, refers_to_date=warc_date(prior.fetched_at),
+                payload_digest=prior.payload_digest, level=level,
+            )
+        request = wire_rec.request_record(
+            record_id=request_id, url=url, date=date, request=wire.request, concurrent_to=first_id, level=level,
+        )
+        ref, request_ref = self.writer.append_prepared([first, request])
+        self._count_records(ref, request_ref)
+        if profile is not None:
+            self.counts["revisits"] += 1
+        return self._add_capture(
+            url=url, method=wire.request.split(b" ", 1)[0].decode("ascii", "replace"), kind=kind, via=via,
+            fetched_at=fetched_at, status=status, headers=headers, content_length=len(body),
+            record_type="response" if profile is None else "revisit", ref=ref, request_ref=request_ref,
+            payload_digest=digest if profile is None else prior.payload_digest, ip_address=ip_address,
+            refers_to=None if profile is None else prior.capture_id,
+        )
+
     def _record_revisit(self, exchange, prior: PriorCapture, profile, *, kind, via, body_length) -> CaptureInfo:
         revisit_ref, request_ref = self.writer.write_revisit_exchange(
             method=exchange.pop("method"),
@@ -386,7 +459,7 @@ class CrawlArchive:
         ref: RecordRef, request_ref: RecordRef, payload_digest, ip_address, refers_to,
     ) -> CaptureInfo:
         content_type = header_value(headers, "content-type")
-        with self.sessions.begin() as session:
+        with self.batch.session() as session:
             page_id = store.get_or_create_page(session, url, kind, fetched_at)
             capture_id = store.add_capture(
                 session,
@@ -411,6 +484,7 @@ class CrawlArchive:
                 refers_to_capture_id=refers_to,
                 discovered_via=via,
             )
+        self.batch.added()
         self.counts["captures"] += 1
         return CaptureInfo(
             capture_id=capture_id,
@@ -429,7 +503,7 @@ class CrawlArchive:
             url=prior.url,
             status=record.status or prior.status,
             headers=record.http_headers,
-            body=record.payload or b"",
+            body=wire_rec.stored_entity(record.http_headers, record.payload or b""),
             capture=info,
         )
 

@@ -476,6 +476,11 @@ class WarcWriter:
         built = self._build(RESOURCE, self.record_id(), fields, payload=payload, content_type=content_type)
         return self._append([built])[0]
 
+    def append_prepared(self, records: Sequence) -> list[RecordRef]:
+        """Append records built elsewhere as whole gzip members (``archive.wirerecord``: the bytes
+        of an exchange as they crossed the wire), kept in one file, flushed before returning."""
+        return self._append(list(records))
+
     def close(self) -> None:
         """Close the current file; idempotent. Further writes raise ``WarcWriteError``."""
         with self._lock:

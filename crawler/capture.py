@@ -22,8 +22,9 @@ from scrapy.http import Request, Response
 from scrapy.responsetypes import responsetypes
 
 from archive.crawlarchive import ArchivedResponse, CrawlArchive
+from archive.wirerecord import WireExchange
 from crawler.extension import ArchiveExtension
-from crawler.meta import META_CAPTURE, META_KIND, META_PRIOR, META_VIA
+from crawler.meta import META_CAPTURE, META_KIND, META_PRIOR, META_VIA, META_WIRE
 
 logger = logging.getLogger(__name__)
 
@@ -82,23 +83,29 @@ class WarcCaptureMiddleware:
         if FLAG_FROM_ARCHIVE in response.flags:
             return response
         prior = request.meta.get(META_PRIOR)
+        # The bytes as they crossed the wire (crawler.wire); without them (another download
+        # handler) the records are rebuilt from Scrapy's objects.
+        wire = request.meta.pop(META_WIRE, None)
+        if not isinstance(wire, WireExchange):
+            wire = None
+        self._stats.inc_value("gongkai/capture/wire" if wire else "gongkai/capture/rebuilt")
         common = dict(
             url=response.url,
             method=request.method,
             kind=page_kind(request),
             via=request.meta.get(META_VIA),
-            request_headers=request_header_list(request),
+            request_headers=[] if wire else request_header_list(request),
             protocol=response.protocol or DEFAULT_PROTOCOL,
             status=response.status,
             response_headers=header_list(response.headers),
             ip_address=str(response.ip_address) if response.ip_address else None,
         )
         if response.status == 304 and prior is not None:
-            stored = self.archive.record_not_modified(prior=prior, **common)
+            stored = self.archive.record_not_modified(prior=prior, wire=wire, **common)
             self._stats.inc_value("gongkai/captures/status/304")
             return archived_response(request, stored, FLAG_NOT_MODIFIED)
         info = self.archive.record_exchange(
-            request_body=request.body or b"", body=response.body, prior=prior, **common
+            request_body=request.body or b"", body=response.body, prior=prior, wire=wire, **common
         )
         request.meta[META_CAPTURE] = info
         self._stats.inc_value(f"gongkai/captures/status/{response.status}")

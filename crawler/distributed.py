@@ -45,10 +45,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import signals
-from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.settings import Settings
 from scrapy.utils.misc import load_object
+
+from crawler.wire import WireDownloadHandler
 
 logger = logging.getLogger(__name__)
 
@@ -504,8 +505,8 @@ class HostGate:
         return token
 
 
-class GatedHTTPDownloadHandler(HTTP11DownloadHandler):
-    """Scrapy's HTTP/1.1 handler behind a :class:`HostGate`.
+class GatedHTTPDownloadHandler(WireDownloadHandler):
+    """The wire-capturing HTTP/1.1 handler (:mod:`crawler.wire`) behind a :class:`HostGate`.
 
     The gate sits in the download handler, not in a downloader middleware: middlewares run
     before the request joins its download slot, where the worker's own ``DOWNLOAD_DELAY`` and

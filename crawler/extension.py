@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 
 from scrapy import signals
+from twisted.internet import task
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 
 from archive.crawlarchive import ArchiveConfig, CrawlArchive
@@ -33,6 +34,7 @@ class ArchiveExtension:
         self.recheck = recheck
         self.lock = lock
         self._rechecked = False
+        self._batch_timer: task.LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -57,7 +59,17 @@ class ArchiveExtension:
             robots_obey=s.getbool("ROBOTSTXT_OBEY"),
             site=s.get("GONGKAI_SITE") or "",
             resume_hours=s.getfloat("GONGKAI_RESUME_HOURS", 20.0),
+            warc_gzip_level=s.getint("GONGKAI_WARC_GZIP_LEVEL", 6),
+            capture_batch=s.getint("GONGKAI_CAPTURE_BATCH", 100),
+            capture_batch_seconds=s.getfloat("GONGKAI_CAPTURE_BATCH_SECONDS", 1.0),
         )
+        if config.capture_batch < 1 or config.capture_batch_seconds <= 0:
+            raise NotConfigured(
+                f"GONGKAI_CAPTURE_BATCH={config.capture_batch} and GONGKAI_CAPTURE_BATCH_SECONDS="
+                f"{config.capture_batch_seconds} must be positive"
+            )
+        if not 1 <= config.warc_gzip_level <= 9:
+            raise NotConfigured(f"GONGKAI_WARC_GZIP_LEVEL={config.warc_gzip_level} must be 1 to 9")
         lock = None
         if not s.getbool("GONGKAI_LOCK_HELD"):
             # `scrapy crawl reports` path: `gongkai crawl` takes the lock before starting Scrapy.
@@ -82,6 +94,9 @@ class ArchiveExtension:
             self.crawler.engine.close_spider(spider, "archive_unavailable")
             raise
         self.stats.set_value("gongkai/run_id", run_id)
+        # Capture rows wait at most GONGKAI_CAPTURE_BATCH_SECONDS, even when the crawl goes quiet.
+        self._batch_timer = task.LoopingCall(self.archive.batch.commit_due)
+        self._batch_timer.start(self.archive.batch.seconds, now=False)
         if self.archive.repairs:
             self.stats.set_value("gongkai/warc/repaired_files", len(self.archive.repairs))
         if len(self.archive.window) > 1:
@@ -101,6 +116,10 @@ class ArchiveExtension:
         raise DontCloseSpider
 
     def spider_closed(self, spider, reason: str) -> None:
+        if self._batch_timer is not None and self._batch_timer.running:
+            self._batch_timer.stop()
+        if self.archive.batch is not None:
+            self.stats.set_value("gongkai/capture/batch_commits", self.archive.batch.commits)
         counts = self.archive.counts
         self.stats.set_value("gongkai/warc/records", counts["records"])
         self.stats.set_value("gongkai/warc/bytes", counts["bytes"])

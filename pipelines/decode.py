@@ -8,6 +8,8 @@ from collections.abc import Iterable
 
 from w3lib.encoding import html_to_unicode, http_content_type_encoding
 
+from archive.wirerecord import stored_entity
+
 #: Decompressed bodies larger than this are refused (a gzip bomb in the archive stays inert).
 MAX_DECODED_BYTES = 64 * 1024 * 1024
 
@@ -42,7 +44,8 @@ def decompress(body: bytes, content_encoding: str | None, *, limit: int = MAX_DE
 def decode_body(headers: Iterable[tuple[str, str]], body: bytes) -> tuple[str, str]:
     """(encoding, text) of an archived HTTP body."""
     headers = list(headers)
-    raw = decompress(body, header(headers, "content-encoding"))
+    # Records keep a chunked body's framing as it was received (docs/capture.md).
+    raw = decompress(stored_entity(headers, body), header(headers, "content-encoding"))
     return html_text(header(headers, "content-type"), raw)
 
 
