@@ -680,3 +680,20 @@ def tiny_xls(article: Article) -> bytes:
         'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">'
         f'<Worksheet ss:Name="{article.year}"><Table>{cells}</Table></Worksheet></Workbook>\n'
     ).encode("utf-8")
+
+
+def mislabel_gb_charsets(out_dir: Path) -> int:
+    """Make the built replica's server say ``charset=utf-8`` for every GB18030 page (a common
+    misconfiguration of county servers); returns how many paths changed. The bytes stay GB18030
+    and still declare gb2312 in their meta tag."""
+    path = Path(out_dir) / MANIFEST_FILE
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    changed = 0
+    for entry in manifest.values():
+        ctype = entry.get("content_type", "")
+        if ctype.startswith("text/html") and ctype != "text/html; charset=utf-8":
+            entry["content_type"] = "text/html; charset=utf-8"
+            entry["charset"] = True
+            changed += 1
+    _atomic_write(path, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
+    return changed
