@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 
 ARTICLE = "/info/1/1.htm"
@@ -103,6 +104,7 @@ class RawServer:
     responses: dict[str, bytes] = field(default_factory=_responses)
     requests: list[tuple[str, bytes]] = field(default_factory=list)  # (target, raw request bytes)
     sent: dict[str, bytes] = field(default_factory=dict)
+    log: list[tuple[float, str]] = field(default_factory=list)  # (monotonic time, target) per request
 
     def __post_init__(self) -> None:
         self._sock = socket.socket()
@@ -155,5 +157,6 @@ class RawServer:
                 )
                 with self._lock:
                     self.requests.append((target, raw))
+                    self.log.append((time.monotonic(), target))
                     self.sent[target] = response
                 conn.sendall(response)
