@@ -25,6 +25,7 @@ from archive.incremental import (
     aware as _aware,
     captured_in,
     crashed_run,
+    full_response_urls,
     latest_full_capture,
     payload_capture,
     repair_warc_files,
@@ -126,6 +127,9 @@ class CrawlArchive:
         self.sessions = None
         self.writer: WarcWriter | None = None
         self.batch: CaptureBatch | None = None
+        #: URLs with a full 200 response archived: prior_capture asks the database only for these
+        #: (a first crawl asks nothing). Loaded at open; this run's captures are added as they come.
+        self._full_urls: set[str] = set()
         self.run_id: int | None = None
         self.counts: dict[str, int] = {
             "records": 0, "bytes": 0, "captures": 0, "errors": 0, "not_modified": 0, "revisits": 0,
@@ -171,6 +175,7 @@ class CrawlArchive:
             session.flush()
             self.run_id = run.id
             self.window = run_window(session, run.id)
+            self._full_urls = full_response_urls(session)
         self.writer = WarcWriter(
             self.warc_dir,
             prefix=cfg.warc_prefix,
@@ -237,6 +242,8 @@ class CrawlArchive:
     # before a fetch
     def prior_capture(self, url: str) -> PriorCapture | None:
         """The last full 200 response archived for ``url``, for conditional requests and dedup."""
+        if url not in self._full_urls:
+            return None
         with self.batch.session() as session:
             capture = latest_full_capture(session, url)
             if capture is None:
@@ -485,6 +492,8 @@ class CrawlArchive:
                 discovered_via=via,
             )
         self.batch.added()
+        if record_type == "response" and status == 200:
+            self._full_urls.add(url)
         self.counts["captures"] += 1
         return CaptureInfo(
             capture_id=capture_id,
