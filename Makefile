@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.gongkai-installed
 PYTEST_ARGS ?=
 
-.PHONY: demo test venv clean
+.PHONY: demo test venv clean bench-venvs
 
 venv: $(STAMP)
 
@@ -23,6 +23,12 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# The benchmark's peer contenders, each in a venv of its own from a pinned requirements file
+# (scrapy-webarchive needs Scrapy < 2.12, warcprox cryptography < 46); crawl_bench.py makes them
+# on first use too.
+bench-venvs: $(STAMP)
+	$(BIN)/python -c "import sys; sys.path.insert(0, 'bench'); import crawl_bench as b; [b.peer_venv(n) for n in b.PEER_REQUIREMENTS]"
 
 clean:
 	rm -rf gongkai-data .pytest_cache .hypothesis
