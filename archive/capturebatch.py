@@ -25,10 +25,19 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
 
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
+
+from archive import store
+from archive.incremental import aware
+from archive.models import Capture, Page
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +64,7 @@ class CaptureBatch:
         self._pending = 0
         self._since = 0.0
         self.commits = 0
+        self._cached_statements: dict | None = None
 
     @property
     def pending(self) -> int:
@@ -71,6 +81,59 @@ class CaptureBatch:
         except BaseException:
             self._rollback()
             raise
+
+    def insert_capture(
+        self, *, url: str, kind: str, seen_at: datetime, fields: Mapping[str, Any], known: bool = False
+    ) -> tuple[int, int]:
+        """Insert (or touch) the page row and insert the capture row; (page id, capture id).
+
+        Prepared statements with their values as parameters, on the batch's connection: a new
+        page is one ``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` (before: a select, an
+        insert and a second select), a known one a select and, when needed, an update. The same
+        rules as ``store.get_or_create_page`` (last_seen_at only moves forward; ``report`` wins).
+        ``known``: the page is likely there already (captured in an earlier run): look it up first.
+        """
+        with self.session() as session:
+            conn = session.connection()
+            dialect = conn.dialect.name
+            if dialect not in ("sqlite", "postgresql"):  # pragma: no cover - other dialects
+                page_id = store.get_or_create_page(session, url, kind, seen_at)
+                return page_id, store.add_capture(session, page_id=page_id, url=url, **fields)
+            statements = self._statements(dialect)
+            found = conn.execute(statements["find_page"], {"url": url}).first() if known else None
+            row = None
+            if found is None:
+                row = conn.execute(
+                    statements["new_page"], {"url": url, "kind": kind, "first_seen_at": seen_at, "last_seen_at": seen_at}
+                ).first()
+            if row is not None:
+                page_id = row[0]
+            else:
+                found = found or conn.execute(statements["find_page"], {"url": url}).one()
+                page_id, stored_kind, last_seen = found
+                changes: dict[str, Any] = {}
+                if last_seen is None or aware(last_seen) < seen_at:
+                    changes["last_seen_at"] = seen_at
+                if stored_kind != kind and kind == "report":
+                    changes["kind"] = kind
+                if changes:
+                    conn.execute(update(Page.__table__).where(Page.__table__.c.id == page_id).values(**changes))
+            capture_id = conn.execute(statements["capture"], {"page_id": page_id, "url": url, **fields}).scalar_one()
+            return page_id, capture_id
+
+    def _statements(self, dialect: str) -> dict:
+        cached = self._cached_statements
+        if cached is None:
+            pages, captures = Page.__table__, Capture.__table__
+            insert = sqlite_insert if dialect == "sqlite" else pg_insert
+            cached = self._cached_statements = {
+                "new_page": insert(pages).on_conflict_do_nothing(index_elements=["url"]).returning(pages.c.id),
+                "find_page": select(pages.c.id, pages.c.kind, pages.c.last_seen_at).where(
+                    pages.c.url == bindparam("url")
+                ),
+                "capture": captures.insert().returning(captures.c.id),
+            }
+        return cached
 
     def added(self) -> None:
         """One capture's rows were added: commit when the batch is full or old enough."""

@@ -101,6 +101,22 @@ class ArchivedResponse:
 
 
 @dataclass(frozen=True, slots=True)
+class WrittenExchange:
+    """An exchange whose records are on disk and whose capture row is still to be added."""
+
+    url: str
+    method: str
+    status: int
+    fetched_at: datetime
+    ref: RecordRef  # the response or revisit record
+    request_ref: RecordRef
+    ip_address: str | None
+    content_length: int
+    payload_digest: str  # of the entity body (de-chunked)
+    prior: PriorCapture | None  # set when the record is a revisit of it
+
+
+@dataclass(frozen=True, slots=True)
 class ArchiveConfig:
     data_dir: Path
     db_url: str
@@ -357,18 +373,11 @@ class CrawlArchive:
     def record_failure(self, *, url: str, method: str, kind: str, via: str | None, error: str) -> None:
         """A fetch that produced no response (connection refused, timeout, size limit...)."""
         fetched_at = self.clock()
-        with self.batch.session() as session:
-            page_id = store.get_or_create_page(session, url, kind, fetched_at)
-            store.add_capture(
-                session,
-                run_id=self.run_id,
-                page_id=page_id,
-                url=url,
-                method=method,
-                fetched_at=fetched_at,
-                discovered_via=via,
-                error=error[:2000],
-            )
+        self.batch.insert_capture(
+            url=url, kind=kind, seen_at=fetched_at,
+            fields=dict(run_id=self.run_id, method=method, fetched_at=fetched_at, discovered_via=via,
+                        error=error[:2000]),
+        )
         self.batch.added()
         self.counts["errors"] += 1
 
@@ -398,6 +407,13 @@ class CrawlArchive:
         self, wire: WireExchange, *, url, kind, via, status, headers, body, ip_address, prior
     ) -> CaptureInfo:
         """The records of an exchange from its bytes on the wire, then its capture row."""
+        written = self.write_wire(wire, url=url, status=status, body=body, ip_address=ip_address, prior=prior)
+        return self.add_written(written, kind=kind, via=via, headers=headers)
+
+    def write_wire(self, wire: WireExchange, *, url, status, body, ip_address, prior) -> WrittenExchange:
+        """Digests, compression and the append to the WARC file (flushed): the CPU-heavy half of
+        archiving an exchange. No SQL and no shared state but the writer (which has a lock), so
+        the crawler may run it in a thread; ``add_written`` then adds the row on its own thread."""
         fetched_at = self.clock()
         date = warc_date(fetched_at)
         level = self.config.warc_gzip_level
@@ -428,15 +444,25 @@ class CrawlArchive:
             record_id=request_id, url=url, date=date, request=wire.request, concurrent_to=first_id, level=level,
         )
         ref, request_ref = self.writer.append_prepared([first, request])
-        self._count_records(ref, request_ref)
-        if profile is not None:
+        return WrittenExchange(
+            url=url, method=wire.request.split(b" ", 1)[0].decode("ascii", "replace"), status=status,
+            fetched_at=fetched_at, ref=ref, request_ref=request_ref, ip_address=ip_address,
+            content_length=len(body), payload_digest=digest, prior=prior if profile is not None else None,
+        )
+
+    def add_written(self, written: WrittenExchange, *, kind: str, via: str | None, headers) -> CaptureInfo:
+        """The capture row of an exchange ``write_wire`` archived (after its records are on disk)."""
+        self._count_records(written.ref, written.request_ref)
+        prior = written.prior
+        if prior is not None:
             self.counts["revisits"] += 1
         return self._add_capture(
-            url=url, method=wire.request.split(b" ", 1)[0].decode("ascii", "replace"), kind=kind, via=via,
-            fetched_at=fetched_at, status=status, headers=headers, content_length=len(body),
-            record_type="response" if profile is None else "revisit", ref=ref, request_ref=request_ref,
-            payload_digest=digest if profile is None else prior.payload_digest, ip_address=ip_address,
-            refers_to=None if profile is None else prior.capture_id,
+            url=written.url, method=written.method, kind=kind, via=via, fetched_at=written.fetched_at,
+            status=written.status, headers=headers, content_length=written.content_length,
+            record_type="response" if prior is None else "revisit", ref=written.ref,
+            request_ref=written.request_ref,
+            payload_digest=written.payload_digest if prior is None else prior.payload_digest,
+            ip_address=written.ip_address, refers_to=None if prior is None else prior.capture_id,
         )
 
     def _record_revisit(self, exchange, prior: PriorCapture, profile, *, kind, via, body_length) -> CaptureInfo:
@@ -466,13 +492,10 @@ class CrawlArchive:
         ref: RecordRef, request_ref: RecordRef, payload_digest, ip_address, refers_to,
     ) -> CaptureInfo:
         content_type = header_value(headers, "content-type")
-        with self.batch.session() as session:
-            page_id = store.get_or_create_page(session, url, kind, fetched_at)
-            capture_id = store.add_capture(
-                session,
+        page_id, capture_id = self.batch.insert_capture(
+            url=url, kind=kind, seen_at=fetched_at, known=url in self._full_urls,
+            fields=dict(
                 run_id=self.run_id,
-                page_id=page_id,
-                url=url,
                 method=method,
                 fetched_at=fetched_at,
                 status=status,
@@ -490,7 +513,8 @@ class CrawlArchive:
                 last_modified=_clip(header_value(headers, "last-modified"), 100),
                 refers_to_capture_id=refers_to,
                 discovered_via=via,
-            )
+            ),
+        )
         self.batch.added()
         if record_type == "response" and status == 200:
             self._full_urls.add(url)

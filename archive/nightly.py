@@ -86,19 +86,21 @@ def finish_run_events(session: Session, run_ids: list[int], *, now: datetime) ->
         select(Capture, Page).join(latest, Capture.id == latest.c.capture_id).join(Page, Page.id == Capture.page_id)
     ).all()
     for capture, page in rows:
-        state = last_state(session, page.id)
-        reached = _reached(session, run_ids, page.id)
         kind: EventKind | None = None
         if capture.status is None or capture.status >= 500:
             kind = EventKind.FETCH_FAILED
         elif page.id not in known_ids:
             continue
-        elif capture.status in GONE_STATUSES or capture.status in REDIRECT_STATUSES:
-            kind = EventKind.REMOVED if state != "removed" else None
-        elif not reached:
-            kind = EventKind.UNLISTED if state not in ("unlisted",) else None
-        elif state in ("removed", "unlisted"):
-            kind = EventKind.REAPPEARED
+        else:
+            # Two queries per known report: asked only when the answer matters (a first crawl,
+            # or one without versions, has no known reports and asks nothing).
+            state = last_state(session, page.id)
+            if capture.status in GONE_STATUSES or capture.status in REDIRECT_STATUSES:
+                kind = EventKind.REMOVED if state != "removed" else None
+            elif not _reached(session, run_ids, page.id):
+                kind = EventKind.UNLISTED if state not in ("unlisted",) else None
+            elif state in ("removed", "unlisted"):
+                kind = EventKind.REAPPEARED
         if kind is None:
             continue
         previous = _previous_ok_capture(session, page.id, before=capture.id)

@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.responsetypes import responsetypes
+from scrapy.utils.defer import deferred_to_future
+from twisted.internet import threads
 
 from archive.crawlarchive import ArchivedResponse, CrawlArchive
 from archive.wirerecord import WireExchange
@@ -36,15 +38,18 @@ FLAG_FROM_ARCHIVE = "gongkai:from-archive"
 
 
 class WarcCaptureMiddleware:
-    def __init__(self, crawler, *, conditional: bool = True):
+    def __init__(self, crawler, *, conditional: bool = True, threads: bool = True):
         self._crawler = crawler
         self._stats = crawler.stats
         self._archive: CrawlArchive | None = None
         self._conditional = conditional
+        self._threads = threads
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler, conditional=crawler.settings.getbool("GONGKAI_CONDITIONAL_REQUESTS", True))
+        s = crawler.settings
+        return cls(crawler, conditional=s.getbool("GONGKAI_CONDITIONAL_REQUESTS", True),
+                   threads=s.getbool("GONGKAI_CAPTURE_THREADS", True))
 
     @property
     def archive(self) -> CrawlArchive:
@@ -79,7 +84,7 @@ class WarcCaptureMiddleware:
             self._stats.inc_value("gongkai/conditional/sent")
         return None
 
-    def process_response(self, request: Request, response: Response, spider=None) -> Response:
+    async def process_response(self, request: Request, response: Response, spider=None) -> Response:
         if FLAG_FROM_ARCHIVE in response.flags:
             return response
         prior = request.meta.get(META_PRIOR)
@@ -104,9 +109,21 @@ class WarcCaptureMiddleware:
             stored = self.archive.record_not_modified(prior=prior, wire=wire, **common)
             self._stats.inc_value("gongkai/captures/status/304")
             return archived_response(request, stored, FLAG_NOT_MODIFIED)
-        info = self.archive.record_exchange(
-            request_body=request.body or b"", body=response.body, prior=prior, wire=wire, **common
-        )
+        if wire is not None and self._threads:
+            # Digests, compression and the append run in the reactor's thread pool (zlib and
+            # hashlib release the GIL): the reactor goes on with other responses meanwhile. The
+            # row is added back here, after the records are on disk.
+            written = await deferred_to_future(threads.deferToThread(
+                self.archive.write_wire, wire, url=response.url, status=response.status, body=response.body,
+                ip_address=common["ip_address"], prior=prior,
+            ))
+            info = self.archive.add_written(
+                written, kind=common["kind"], via=common["via"], headers=common["response_headers"]
+            )
+        else:
+            info = self.archive.record_exchange(
+                request_body=request.body or b"", body=response.body, prior=prior, wire=wire, **common
+            )
         request.meta[META_CAPTURE] = info
         self._stats.inc_value(f"gongkai/captures/status/{response.status}")
         return response

@@ -79,6 +79,9 @@ GONGKAI_WARC_GZIP_LEVEL = 6
 # Every WARC record is on disk before its row commits; a kill loses at most one batch of rows.
 GONGKAI_CAPTURE_BATCH = 100
 GONGKAI_CAPTURE_BATCH_SECONDS = 1.0
+# Build and append each exchange's records in the reactor's thread pool (compression and digests
+# release the GIL), adding its row back on the reactor thread. False: all on the reactor thread.
+GONGKAI_CAPTURE_THREADS = True
 GONGKAI_WORKER_ID = ""
 GONGKAI_OPERATOR = ""
 GONGKAI_PROGRESS = False

@@ -86,13 +86,13 @@ class _Tee:
 
     def write(self, data: bytes) -> None:
         if not self._tape.closed:
-            self._tape.sent.append(bytes(data))
+            self._tape.sent.append(data if type(data) is bytes else bytes(data))
         self._transport.write(data)
 
     def writeSequence(self, data) -> None:  # noqa: N802 - Twisted's ITransport name
         data = list(data)
         if not self._tape.closed:
-            self._tape.sent.extend(bytes(d) for d in data)
+            self._tape.sent.extend(d if type(d) is bytes else bytes(d) for d in data)
         self._transport.writeSequence(data)
 
     def __getattr__(self, name: str):

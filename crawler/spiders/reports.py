@@ -265,6 +265,12 @@ def decoded(response: TextResponse) -> TextResponse:
     comes from, so the links the spider sees are those of that text. A page whose HTTP header
     says utf-8 for GB18030 bytes would otherwise lose its 上一条/下一条 labels to U+FFFD.
     The (encoding, text) pair is kept in the meta for the item."""
+    text = response.text
+    if "\ufffd" not in text:
+        # Scrapy's decoding read every byte: html_text would pick the same encoding and text
+        # (it departs from the HTTP charset only when that charset leaves U+FFFD behind).
+        response.meta[META_DECODED] = (response.encoding, text)
+        return response
     content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
     encoding, text = html_text(content_type or None, response.body)
     response.meta[META_DECODED] = (encoding, text)
