@@ -36,7 +36,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive import store
-from archive.incremental import aware
 from archive.models import Capture, Page
 
 logger = logging.getLogger(__name__)
@@ -111,11 +110,7 @@ class CaptureBatch:
             else:
                 found = found or conn.execute(statements["find_page"], {"url": url}).one()
                 page_id, stored_kind, last_seen = found
-                changes: dict[str, Any] = {}
-                if last_seen is None or aware(last_seen) < seen_at:
-                    changes["last_seen_at"] = seen_at
-                if stored_kind != kind and kind == "report":
-                    changes["kind"] = kind
+                changes = store.page_changes(stored_kind, last_seen, kind, seen_at)
                 if changes:
                     conn.execute(update(Page.__table__).where(Page.__table__.c.id == page_id).values(**changes))
             capture_id = conn.execute(statements["capture"], {"page_id": page_id, "url": url, **fields}).scalar_one()

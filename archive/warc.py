@@ -67,6 +67,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archive.clock import utc_now
+from archive.wirerecord import chunked_length
 
 logger = logging.getLogger(__name__)
 
@@ -178,30 +179,7 @@ def http_version(protocol: str) -> str:
 
 def is_complete_chunked(body: bytes) -> bool:
     """True when ``body`` is a whole chunked-encoded stream (ends with the zero chunk)."""
-    pos = 0
-    size = len(body)
-    while True:
-        eol = body.find(b"\r\n", pos)
-        if eol < 0:
-            return False
-        size_field = body[pos:eol].split(b";", 1)[0].strip()
-        try:
-            chunk = int(size_field, 16)
-        except ValueError:
-            return False
-        pos = eol + 2
-        if chunk == 0:
-            # trailers, then an empty line
-            while True:
-                eol = body.find(b"\r\n", pos)
-                if eol < 0:
-                    return False
-                if eol == pos:
-                    return eol + 2 == size
-                pos = eol + 2
-        if pos + chunk + 2 > size or body[pos + chunk : pos + chunk + 2] != b"\r\n":
-            return False
-        pos += chunk + 2
+    return chunked_length(body) == len(body)
 
 
 def stored_response_headers(headers: Sequence[tuple[str, str]], body: bytes) -> list[tuple[str, str]]:

@@ -225,6 +225,21 @@ def _member(fields: Sequence[tuple[str, str]], block: bytes, *, level: int) -> b
     return b"".join((gz.compress(b"".join(header)), gz.compress(block), gz.compress(b"\r\n\r\n"), gz.flush()))
 
 
+def _fields(record_type: str, record_id: str, date: str, url: str, ip_address: str | None = None) -> list:
+    fields = [("WARC-Type", record_type), ("WARC-Record-ID", record_id), ("WARC-Date", date), ("WARC-Target-URI", url)]
+    if ip_address:
+        fields.append(("WARC-IP-Address", ip_address))
+    return fields
+
+
+def _prepared(fields: list, block: bytes, record_id: str, payload_digest: str | None, level: int) -> PreparedRecord:
+    if payload_digest:
+        fields.append(("WARC-Payload-Digest", payload_digest))
+    block_digest = sha1_b32(block)
+    fields.append(("WARC-Block-Digest", block_digest))
+    return PreparedRecord(_member(fields, block, level=level), record_id, payload_digest, block_digest)
+
+
 def response_record(
     *,
     record_id: str,
@@ -237,16 +252,9 @@ def response_record(
 ) -> PreparedRecord:
     """A ``response`` record whose block is ``response`` as received. ``payload_digest`` is the
     digest of the body after the head, or None to leave it out (chunked bodies)."""
-    fields = [("WARC-Type", "response"), ("WARC-Record-ID", record_id), ("WARC-Date", date),
-              ("WARC-Target-URI", url)]
-    if ip_address:
-        fields.append(("WARC-IP-Address", ip_address))
+    fields = _fields("response", record_id, date, url, ip_address)
     fields.append(("Content-Type", HTTP_RESPONSE_TYPE))
-    if payload_digest:
-        fields.append(("WARC-Payload-Digest", payload_digest))
-    block_digest = sha1_b32(response)
-    fields.append(("WARC-Block-Digest", block_digest))
-    return PreparedRecord(_member(fields, response, level=level), record_id, payload_digest, block_digest)
+    return _prepared(fields, response, record_id, payload_digest, level)
 
 
 def request_record(
@@ -254,15 +262,11 @@ def request_record(
 ) -> PreparedRecord:
     """A ``request`` record whose block is ``request`` as sent, naming its response (or revisit)
     in ``WARC-Concurrent-To``. A request without a body has no payload digest (see archive.warc)."""
-    fields = [("WARC-Type", "request"), ("WARC-Record-ID", record_id), ("WARC-Date", date),
-              ("WARC-Target-URI", url), ("WARC-Concurrent-To", concurrent_to), ("Content-Type", HTTP_REQUEST_TYPE)]
+    fields = _fields("request", record_id, date, url)
+    fields += [("WARC-Concurrent-To", concurrent_to), ("Content-Type", HTTP_REQUEST_TYPE)]
     head_length = parse_head(request).length
     payload_digest = sha1_b32(memoryview(request)[head_length:]) if len(request) > head_length else None
-    if payload_digest:
-        fields.append(("WARC-Payload-Digest", payload_digest))
-    block_digest = sha1_b32(request)
-    fields.append(("WARC-Block-Digest", block_digest))
-    return PreparedRecord(_member(fields, request, level=level), record_id, payload_digest, block_digest)
+    return _prepared(fields, request, record_id, payload_digest, level)
 
 
 def revisit_record(
@@ -280,18 +284,10 @@ def revisit_record(
     level: int = DEFAULT_GZIP_LEVEL,
 ) -> PreparedRecord:
     """A ``revisit`` record: the response's status line and header block as received, no body."""
-    fields = [("WARC-Type", "revisit"), ("WARC-Record-ID", record_id), ("WARC-Date", date),
-              ("WARC-Target-URI", url)]
-    if ip_address:
-        fields.append(("WARC-IP-Address", ip_address))
+    fields = _fields("revisit", record_id, date, url, ip_address)
     fields += [("Content-Type", HTTP_RESPONSE_TYPE), ("WARC-Profile", profile), ("WARC-Refers-To", refers_to),
                ("WARC-Refers-To-Target-URI", refers_to_url), ("WARC-Refers-To-Date", refers_to_date)]
-    if payload_digest:
-        fields.append(("WARC-Payload-Digest", payload_digest))
-    block_digest = sha1_b32(head)
-    fields.append(("WARC-Block-Digest", block_digest))
-    return PreparedRecord(_member(fields, head, level=level), record_id, payload_digest, block_digest)
-
+    return _prepared(fields, head, record_id, payload_digest, level)
 
 def stored_entity(headers, payload: bytes) -> bytes:
     """The entity body of an archived response: ``payload`` (the bytes after the stored header

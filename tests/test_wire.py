@@ -56,6 +56,17 @@ def crawl(tmp_path_factory):
         return {"data_dir": data_dir, "server": server, "records": records}
 
 
+def entity_of(sent: bytes, *, decompress: bool = False) -> bytes:
+    """The entity body of a raw response: chunks removed, and gzip too when ``decompress``."""
+    head = parse_head(sent)
+    entity = sent[head.length :]
+    if head.chunked:
+        entity = dechunk(entity)
+    if decompress and head.get(b"content-encoding") == b"gzip":
+        entity = gzip.decompress(entity)
+    return entity
+
+
 def _target(url: str) -> str:
     return "/" + url.split("/", 3)[3]
 
@@ -117,14 +128,7 @@ def test_readers_get_the_entity_bodies(crawl):
                 if record.rec_type == "response":
                     bodies[_target(record.rec_headers.get_header("WARC-Target-URI"))] = record.content_stream().read()
     for target in UNUSUAL:
-        sent = crawl["server"].sent[target]
-        head = parse_head(sent)
-        entity = sent[head.length :]
-        if head.chunked:
-            entity = dechunk(entity)
-        if head.get(b"content-encoding") == b"gzip":
-            entity = gzip.decompress(entity)
-        assert bodies[target] == entity, target
+        assert bodies[target] == entity_of(crawl["server"].sent[target], decompress=True), target
 
 
 def test_capture_rows_carry_the_entity_digest_and_verify_is_clean(crawl):
@@ -134,12 +138,7 @@ def test_capture_rows_carry_the_entity_digest_and_verify_is_clean(crawl):
         with make_sessionmaker(engine)() as session:
             rows = {_target(c.url): c for c in session.scalars(select(Capture))}
             for target in UNUSUAL:
-                sent = crawl["server"].sent[target]
-                head = parse_head(sent)
-                entity = sent[head.length :]
-                if head.chunked:
-                    entity = dechunk(entity)
-                assert rows[target].payload_digest == sha1_digest(entity), target
+                assert rows[target].payload_digest == sha1_digest(entity_of(crawl["server"].sent[target])), target
                 assert rows[target].status == 200
             report = verify_archive(session, data_dir / "warc")
             assert report.ok, report.problems
