@@ -18,7 +18,9 @@ Python server when nginx is absent), and, in each round, runs one after the othe
 * ``gongkai-serial``  the same with everything in one process (``GONGKAI_PROCESS_WORKERS=0``);
 * ``gongkai-N`` N workers on one Redis frontier and one PostgreSQL database (``--workers``).
 
-It prints pages/second (pages fetched / wall seconds of the process, start-up included) and peak
+It prints pages/second (pages fetched / wall seconds of the process, start-up included), the CPU
+seconds (user + system) of every process a contender ran (warcprox included: on a shared machine
+the steadier figure), and peak
 RSS per process (``VmHWM``, sampled; the largest cleaning worker's apart), medians over rounds,
 and the ratios. nginx serves files by path and ignores query strings, so the replica's
 ``download.jsp?...`` attachments answer 404 there (all contenders alike); the Python server
@@ -35,6 +37,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import socket
 import statistics
@@ -43,7 +46,7 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,6 +102,7 @@ class Measure:
     seconds: float
     max_rss_mb: tuple[float, ...]  # one per process
     helper_rss_mb: tuple[float, ...] = ()  # per process: the largest of its child processes
+    cpu_seconds: float = 0.0  # user + system CPU of every process the contender ran (wait4 rusage)
 
     @property
     def rate(self) -> float:
@@ -381,6 +385,7 @@ def summarise(results: list[Measure]) -> list[dict]:
             "pages": int(statistics.median(m.pages for m in runs)),
             "seconds": round(statistics.median(m.seconds for m in runs), 1),
             "pages_per_s": round(statistics.median(m.rate for m in runs), 1),
+            "cpu_s": round(statistics.median(m.cpu_seconds for m in runs), 1),
             "max_rss_mb": round(max(max(m.max_rss_mb, default=0.0) for m in runs), 1),
             "max_helper_rss_mb": round(max(max(m.helper_rss_mb, default=0.0) for m in runs), 1),
             "processes": len(runs[0].max_rss_mb),
@@ -395,10 +400,10 @@ def summarise(results: list[Measure]) -> list[dict]:
 
 def print_table(rows: list[dict], server: str) -> None:
     print(f"\nserver: {server}")
-    print(f"{'contender':16} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'peak RSS MB':>12} {'helper MB':>10}"
+    print(f"{'contender':16} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'CPU s':>6} {'peak RSS MB':>12} {'helper MB':>10}"
           f" {'x bare':>7} {'x wget':>7}")
     for r in rows:
-        print(f"{r['contender']:16} {r['pages']:>6} {r['seconds']:>8} {r['pages_per_s']:>8} "
+        print(f"{r['contender']:16} {r['pages']:>6} {r['seconds']:>8} {r['pages_per_s']:>8} {r['cpu_s']:>6} "
               f"{r['max_rss_mb']:>12} {r['max_helper_rss_mb'] or '':>10} {r.get('x_bare', ''):>7} {r.get('x_wget', ''):>7}")
 
 
@@ -442,10 +447,14 @@ def main(argv: list[str] | None = None) -> int:
                 for name, step in steps:
                     if name not in only:
                         continue
+                    before = resource.getrusage(resource.RUSAGE_CHILDREN)
                     measure = step()
+                    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+                    measure = replace(measure, cpu_seconds=round(cpu, 2))
                     results.append(measure)
                     print(f"round {round_no} {measure.contender:10} {measure.pages:6} pages {measure.seconds:7.1f} s "
-                          f"{measure.rate:7.1f} pages/s  peak RSS {', '.join(f'{r:.0f}' for r in measure.max_rss_mb)} MB"
+                          f"{measure.rate:7.1f} pages/s  CPU {measure.cpu_seconds:6.1f} s  peak RSS {', '.join(f'{r:.0f}' for r in measure.max_rss_mb)} MB"
                           + (f" (helpers {', '.join(f'{r:.0f}' for r in measure.helper_rss_mb)} MB)"
                              if any(measure.helper_rss_mb) else ""),
                           flush=True)
