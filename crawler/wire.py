@@ -162,7 +162,7 @@ class WireDownloadHandler(HTTP11DownloadHandler):
         tape, self._slot.tape = self._slot.tape, None
         if tape is None:
             return
-        if tape.request_line().split(b" ")[1:2] != [request_target(request.url)]:
+        if not request_line_matches(tape.request_line(), request.url):
             self._stats.inc_value(STAT_UNMATCHED)
             logger.warning("wire capture: request line %r does not match %s", tape.request_line(), request.url)
             return
@@ -186,6 +186,15 @@ class WireDownloadHandler(HTTP11DownloadHandler):
                 self._stats.inc_value(STAT_UNPARSED)
                 logger.warning("wire capture of %s unusable: %s", request.url, exc)
         return response
+
+
+def request_line_matches(line: bytes, url: str) -> bool:
+    """Whether a request line was written for ``url``: its target in origin form (path and
+    query) or, through an HTTP proxy, in absolute form (the whole URL)."""
+    parts = line.split(b" ")
+    if len(parts) < 3:
+        return False
+    return parts[1] in (request_target(url), url.split("#", 1)[0].encode("ascii", "replace"))
 
 
 def request_target(url: str) -> bytes:

@@ -160,3 +160,14 @@ def test_message_length_trims_bytes_after_the_message():
     assert message_length(chunked) == (len(chunked) - 4, True)
     assert message_length(chunked[:-12]) == (len(chunked) - 12, False)
     assert message_length(b"HTTP/1.1 304 Not Modified\r\nETag: x\r\n\r\n") == (38, True)
+
+
+def test_request_lines_match_their_url_in_origin_and_absolute_form():
+    from crawler.wire import request_line_matches
+
+    url = "http://127.0.0.1:8080/system/lm_list.jsp?totalpage=958&PAGENUM=3#top"
+    assert request_line_matches(b"GET /system/lm_list.jsp?totalpage=958&PAGENUM=3 HTTP/1.1", url)
+    # through an HTTP proxy Twisted writes the absolute URI
+    assert request_line_matches(b"GET http://127.0.0.1:8080/system/lm_list.jsp?totalpage=958&PAGENUM=3 HTTP/1.1", url)
+    assert not request_line_matches(b"GET /system/lm_list.jsp?totalpage=958&PAGENUM=4 HTTP/1.1", url)
+    assert not request_line_matches(b"garbage", url)
