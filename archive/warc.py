@@ -26,7 +26,9 @@ Design decisions (see also ``docs/design.md``, contract ``archive.warc``):
   order, repeats kept, ``Content-Length`` as sent. Each header line is encoded as Latin-1 (so
   ``str`` obtained by decoding the wire bytes as Latin-1 round-trips to the same bytes) and as
   UTF-8 only when it holds characters beyond U+00FF.
-* **Chunked.** Bodies are given de-chunked (Scrapy hands them so). If the response headers say
+* **Chunked.** (Records rebuilt from Scrapy's objects; an exchange captured at the wire keeps its
+  chunks as received and is built by ``archive.wirerecord``, appended with ``append_prepared``.)
+  Bodies are given de-chunked (Scrapy hands them so). If the response headers say
   ``Transfer-Encoding: chunked`` and the body does not parse as a complete chunked stream, the
   header is stored as ``X-Archive-Orig-Transfer-Encoding`` so that readers do not try to de-chunk
   the stored body (the original name and value stay visible under the prefix). ``Content-Encoding``
