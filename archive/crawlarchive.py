@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from archive import store
 from archive.capturebatch import DEFAULT_SECONDS, DEFAULT_SIZE, CaptureBatch, CommitFirst
 from archive import wirerecord as wire_rec
 from archive.clock import Clock, utc_now
