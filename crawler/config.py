@@ -75,7 +75,6 @@ SPECS: dict[str, Spec] = {
     "GONGKAI_CONTEXT_TEXTS": Spec("int", "a whole number of texts, 0 or more", _at_least(0)),
     "GONGKAI_PROCESS_WORKERS": Spec("workers", "'auto' or a whole number of processes, 0 or more"),
     "GONGKAI_STORE_BATCH": Spec("int", "a whole number of pages, at least 1", _at_least(1)),
-    "GONGKAI_STORE_BATCH_SECONDS": Spec("float", "seconds, more than 0", _positive),
     "GONGKAI_WORKER_ID": Spec("str", "a worker name (letters, digits, - and _ are kept in file names)"),
     "GONGKAI_REDIS_PREFIX": Spec("str", "a Redis key prefix"),
     "GONGKAI_IDLE_TIMEOUT": Spec("float", "seconds, 0 or more", _at_least(0)),

@@ -106,15 +106,13 @@ GONGKAI_CAPTURE_THREADS = True
 GONGKAI_RESUME_HOURS = 20.0
 GONGKAI_RECHECK = True
 
-# Cleaning and storing: how many of the site's texts teach the cleaner, worker processes
-# ("auto": one per core but one; 0: in the crawl's own process), and report versions stored per
-# transaction and the longest a processed page waits for its batch. A kill loses at most one
-# batch of versions, which the next run re-makes from the WARC records (their captures are
-# already committed).
+# Cleaning and storing (pipelines/siterun.py): how many of the site's pages teach the cleaner,
+# worker processes ("auto": one per core but one; 0: in the crawl's own process), and report
+# versions stored per transaction. Versions are made once everything is fetched, from the WARC
+# records: a killed crawl has stored none, and the next run (or gongkai reprocess) makes them.
 GONGKAI_CONTEXT_TEXTS = 5000
 GONGKAI_PROCESS_WORKERS = "auto"
 GONGKAI_STORE_BATCH = 20
-GONGKAI_STORE_BATCH_SECONDS = 1.0
 
 # Many workers on one Redis frontier (gongkai crawl --redis-url sets the first three).
 GONGKAI_WORKER_ID = ""

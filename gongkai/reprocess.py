@@ -24,10 +24,14 @@ def reprocess_command(paths: ArchivePaths) -> None:
     from archive.clock import utc_now
     from crawler import __version__
     from crawler.config import default
+    from pipelines.pool import auto_workers
     from pipelines.reprocess import reprocess
 
-    summary = reprocess(paths.sessions(), paths.warc_dir, clock=utc_now, software=f"gongkai/{__version__}",
-                        context_texts=default("GONGKAI_CONTEXT_TEXTS"))
+    summary = reprocess(
+        paths.sessions(), paths.warc_dir, clock=utc_now, software=f"gongkai/{__version__}",
+        context_texts=default("GONGKAI_CONTEXT_TEXTS"), workers=auto_workers(default("GONGKAI_PROCESS_WORKERS")),
+        batch_size=default("GONGKAI_STORE_BATCH"),
+    )  # fmt: skip
     outcomes = ", ".join(f"{k} {v}" for k, v in sorted(summary.outcomes.items())) or "nothing"
     click.echo(f"reprocess run {summary.run_id}: {summary.pages} reports ({outcomes})")
     for problem in summary.problems[:SHOWN_PROBLEMS]:

@@ -1,14 +1,14 @@
-"""Cleaning and extraction in worker processes, so that one crawl uses more than one core.
+"""Reading and cleaning report pages in worker processes, so that one crawl uses more than one core.
 
-``process_page`` is pure (page, site context and earlier texts in; version data out), which is
-what lets it run elsewhere: the crawl's process keeps the network, the WARC files and the
-database; only a page and its earlier texts cross to a worker, and only the finished row values
-come back.
+Two kinds of job, both pure apart from reading WARC files (``pipelines.siterun``):
 
-The site context (up to 2 M characters) does not travel with each page. The pool writes it to a
-file whenever the crawl rebuilds it, and each job names that file; a worker reads a file once and
-keeps the newest. So a new context reaches running workers without restarting them (a crawl with
-workers on Redis runs dry, and rebuilds its context, many times a run).
+* ``site_text``: while the crawl fetches, what a page teaches the site context (its HTML in,
+  one string out);
+* ``process``: once the site context is known, one pending page read back from its WARC record,
+  cleaned and extracted (where it is archived in, the finished row values out).
+
+The site context (up to 2 M characters) does not travel with each job. The pool writes it to a
+file (``set_context``) and each job names that file; a worker reads a file once and keeps it.
 
 Workers are started with ``spawn``: forking a process that runs a reactor, a database pool and
 threads would copy their state into the child.
@@ -26,8 +26,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from pipelines.cleaning import SiteContext
-from pipelines.items import ReportPage
-from pipelines.process import Processed, process_page
+from pipelines.cleaning.site import site_text
+from pipelines.process import Processed
+from pipelines.siterun import Pending, process_pending
 
 #: In a worker process: the context file last read, and its context.
 _loaded: tuple[str | None, SiteContext | None] = (None, None)
@@ -58,14 +59,14 @@ def _context_at(path: str | None) -> SiteContext | None:
     return _loaded[1]
 
 
-def _run(page: ReportPage, context_path: str | None, earlier: Sequence[str], defer: bool) -> Processed | None:
-    return process_page(page, _context_at(context_path), earlier, defer=defer)
+def _process(pending: Pending, warc_dir: str, context_path: str | None, earlier: Sequence[str]) -> Processed:
+    return process_pending(pending, Path(warc_dir), _context_at(context_path), earlier)
 
 
 class ProcessingPool:
-    """``workers`` processes that run ``process_page`` with the pool's current site context."""
+    """``workers`` processes for site texts and for processing pending pages."""
 
-    def __init__(self, workers: int, context: SiteContext | None = None):
+    def __init__(self, workers: int):
         if workers < 1:
             raise ValueError("a processing pool needs at least one worker")
         self.workers = workers
@@ -73,13 +74,10 @@ class ProcessingPool:
         self._generation = 0
         self._context_path: str | None = None
         self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-        self.set_context(context)
 
     def set_context(self, context: SiteContext | None) -> None:
-        """Use ``context`` for the jobs submitted from now on.
-
-        Call it only when no job is pending (the crawl is idle): the previous file is removed.
-        """
+        """Use ``context`` for the jobs submitted from now on (call it with no job pending: the
+        previous file is removed)."""
         previous = self._context_path
         if context is None:
             self._context_path = None
@@ -96,8 +94,11 @@ class ProcessingPool:
         if previous is not None and previous != self._context_path:
             Path(previous).unlink(missing_ok=True)
 
-    def submit(self, page: ReportPage, earlier: Sequence[str], *, defer: bool) -> Future[Processed | None]:
-        return self._executor.submit(_run, page, self._context_path, tuple(earlier), defer)
+    def site_text(self, html: str) -> Future[str]:
+        return self._executor.submit(site_text, html)
+
+    def process(self, pending: Pending, warc_dir: Path, earlier: Sequence[str]) -> Future[Processed]:
+        return self._executor.submit(_process, pending, str(warc_dir), self._context_path, tuple(earlier))
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)

@@ -13,15 +13,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from archive.runs.events import version_events
+from archive.runs.incremental import CaptureInfo
 from archive.sql import writes as store
 from archive.sql.crawls import record_event
 from archive.sql.engine import Session, Sessions
-from archive.sql.latest import latest_clean_texts
 from archive.sql.writes import VersionData
-from pipelines.cleaning import Action, CleanResult, FindingKind, SiteContext, clean_page, findings_to_json
+from pipelines.cleaning import CleanResult, SiteContext, clean_page, findings_to_json
 from pipelines.extract import Extraction, extract_report
 from pipelines.items import ReportPage
 
@@ -34,81 +34,60 @@ WriteMetadata = Callable[..., Any]
 CountStat = Callable[[str], None]
 
 
+class Stored(Protocol):
+    """What storing a version needs of the page it came from (a ``ReportPage`` or a
+    ``siterun.Pending``): its URL and its capture."""
+
+    url: str
+    capture: CaptureInfo
+
+
 class Outcome(StrEnum):
     NEW = "new"  # first version of the page
     CHANGED = "changed"  # a new version
     UNCHANGED = "unchanged"  # cleaned and extracted, same result as the latest version
     SAME_PAYLOAD = "same_payload"  # same bytes as the latest version's capture: not re-processed
-    DEFERRED = "deferred"  # a replaced word could not be restored yet: retry with more context
-
-
-def site_context(session: Session, *, limit: int) -> SiteContext | None:
-    """The site's ``limit`` latest clean texts, as the cleaner's context; None for an empty
-    archive.
-
-    Built once per run from what earlier runs stored, so a run's results do not depend on the
-    order in which pages arrive.
-    """
-    texts = latest_clean_texts(session, limit=limit)
-    return SiteContext.from_texts(texts) if texts else None
 
 
 class ReportProcessor:
+    """Looks pages up before they are processed and stores what processing made of them (the
+    processing itself is ``process_page``, pure, and ``pipelines.siterun`` drives the lot)."""
+
     def __init__(
         self,
         sessions: Sessions,
         *,
         run_id: int,
         clock: Callable[[], datetime],
-        context: SiteContext | None,
         write_metadata: WriteMetadata | None = None,
         count: CountStat | None = None,
     ):
         self.sessions = sessions
         self.run_id = run_id
         self.clock = clock
-        self.context = context
         self.write_metadata = write_metadata
         self.count = count or (lambda name: None)
 
-    def process(self, page: ReportPage, *, force: bool = False, defer: bool = False) -> Outcome:
-        """Store ``page`` as a new version when its cleaned content or fields changed.
-
-        With ``defer``, a page where a replaced word could not be restored is not stored:
-        the caller retries it once the rest of the site has taught the cleaner more context.
-        The three steps are also called one by one by the crawl's pipeline, which runs the
-        middle one (pure) in another process.
-        """
-        found = self.lookup(page, force=force)
-        if isinstance(found, Outcome):
-            return found
-        processed = process_page(page, self.context, found.earlier, defer=defer)
-        if processed is None:
-            return Outcome.DEFERRED
-        return self.store(page, found.page_id, processed)
-
-    def lookup(self, page: ReportPage, *, force: bool = False) -> Lookup | Outcome:
-        """The page's row and latest clean text; ``SAME_PAYLOAD`` when its bytes were seen before."""
+    def lookup(self, page: ReportPage) -> int | Outcome:
+        """The page's row id; ``SAME_PAYLOAD`` when its bytes are those of its latest version."""
         with self.sessions.begin() as session:
             page_id = page.capture.page_id
             if page_id is None or not page.capture.page_is_report:
                 # reached as a start URL or read back from an older capture: make it a report page
                 page_id = store.get_or_create_page(session, page.url, "report", page.capture.fetched_at)
-            if not force and page.capture.payload_digest:
+            if page.capture.payload_digest:
                 # the common nightly case, answered without loading the version's texts
                 last = store.latest_payload_digest(session, page_id)
                 if last is not None and last[1] == page.capture.payload_digest:
                     store.mark_seen_again(session, last[0], page.capture.capture_id)
                     return Outcome.SAME_PAYLOAD
-            latest = store.latest_version(session, page_id)
-            earlier = (latest.clean_text,) if latest is not None else ()
-        return Lookup(page_id=page_id, earlier=earlier)
+        return page_id
 
-    def store(self, page: ReportPage, page_id: int, processed: Processed) -> Outcome:
+    def store(self, page: Stored, page_id: int, processed: Processed) -> Outcome:
         """Write the findings' WARC record, then the version and its events in one transaction."""
         return self.store_many([(page, page_id, processed)])[0]
 
-    def store_many(self, batch: Sequence[tuple[ReportPage, int, Processed]]) -> list[Outcome | None]:
+    def store_many(self, batch: Sequence[tuple[Stored, int, Processed]]) -> list[Outcome | None]:
         """``store`` for several pages, in one transaction (one commit, one search-index flush).
 
         If that transaction fails, each page is tried again in a transaction of its own, so a
@@ -141,7 +120,7 @@ class ReportProcessor:
         self._count_stored(batch, results)
         return [result[0] if result is not None else None for result in results]
 
-    def _save(self, session: Session, page: ReportPage, page_id: int, processed: Processed) -> tuple[Outcome, list[str]]:
+    def _save(self, session: Session, page: Stored, page_id: int, processed: Processed) -> tuple[Outcome, list[str]]:
         now = self.clock()
         version, previous = store.save_version(
             session,
@@ -183,14 +162,6 @@ class ReportProcessor:
 
 
 @dataclass(frozen=True, slots=True)
-class Lookup:
-    """What storing a page needs from the database before cleaning: its id, its latest text."""
-
-    page_id: int
-    earlier: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class Processed:
     """What cleaning and extraction made of one page, ready to store (picklable)."""
 
@@ -199,31 +170,15 @@ class Processed:
     metadata: bytes | None  # the findings as a WARC metadata payload; None without findings
 
 
-def process_page(
-    page: ReportPage, context: SiteContext | None, earlier: Sequence[str] = (), *, defer: bool = False
-) -> Processed | None:
-    """Clean and extract ``page`` (pure: no database, no WARC); None when ``defer`` holds it back.
-
-    ``earlier`` holds the clean texts of the page's earlier versions: they help restore words
-    replaced in this capture.
-    """
-    if earlier:
-        context = (context or SiteContext.from_texts(())).with_captures(earlier)
+def process_page(page: ReportPage, context: SiteContext | None) -> Processed:
+    """Clean and extract ``page`` (pure: no database, no WARC). ``context`` is the site's, seen
+    from this page (``SiteContext.for_page``: without its own text, with its other captures)."""
     cleaned = clean_page(page.html, url=page.url, context=context)
-    if defer and has_unrestored(cleaned):
-        return None
     extraction = extract_report(cleaned.clean_html, url=page.url, column_name=page.column_name)
     return Processed(
         data=version_data(page, cleaned, extraction),
         actions=tuple(str(f.action) for f in cleaned.findings),
         metadata=findings_payload(page.url, cleaned) if cleaned.findings else None,
-    )
-
-
-def has_unrestored(cleaned: CleanResult) -> bool:
-    """Whether cleaning removed a replaced word it could not restore."""
-    return any(
-        f.kind == FindingKind.REPLACED_WORD and f.action == Action.REMOVED for f in cleaned.findings
     )
 
 

@@ -1,9 +1,11 @@
 """``gongkai reprocess``: re-run cleaning and extraction over what the WARC files hold.
 
-No network: each report's latest archived payload is read back from its WARC record, decoded as
-the crawl decoded it, and handed to the same processor the crawl uses. A new version is stored
-only where the results change (an improved extractor needs no re-crawl). Links that only the
-crawl knows (prev/next, attachments, column) are carried over from the latest version.
+No network: the site context is built from every report's latest archived payload, and each of
+those payloads is read back, decoded as the crawl decoded it, cleaned with that context,
+extracted and stored by the very code the crawl ends with (``pipelines.siterun``), so a
+reprocess of an unchanged archive changes nothing a crawl stored. A new version is stored only
+where the results change (an improved cleaner or extractor needs no re-crawl). Links that only
+the crawl knows (prev/next, attachments, column) are carried over from the latest version.
 """
 
 from __future__ import annotations
@@ -17,12 +19,11 @@ from pathlib import Path
 
 from archive.runs.incremental import CaptureInfo
 from archive.sql import crawls, queries
-from archive.sql.engine import Session, Sessions
-from archive.sql.latest import latest_version_ids
-from archive.warc.reader import WarcReadError, read_record
-from pipelines.decode import BodyDecodeError, decode_body
-from pipelines.items import ReportPage
-from pipelines.process import Outcome, ReportProcessor, site_context
+from archive.sql.engine import Sessions
+from archive.sql.latest import latest_payloads
+from pipelines.pool import ProcessingPool
+from pipelines.process import Outcome, ReportProcessor
+from pipelines.siterun import Pending, SiteRun, SiteTexts, site_context_of
 
 logger = logging.getLogger(__name__)
 
@@ -42,28 +43,41 @@ def reprocess(
     clock: Callable[[], datetime],
     software: str,
     context_texts: int,
+    workers: int = 0,
+    batch_size: int = 20,
     progress: Callable[[int, int], None] | None = None,
 ) -> ReprocessSummary:
-    """Clean and extract every report's latest archived payload again, as the crawl does, with a
-    site context of the ``context_texts`` latest clean texts (the crawl's
-    ``GONGKAI_CONTEXT_TEXTS``); a new version only where the results change."""
+    """Clean and extract every report's latest archived payload again with the site context of
+    the whole archive (``context_texts``: the crawl's ``GONGKAI_CONTEXT_TEXTS``), in ``workers``
+    worker processes besides this one; a new version only where the results change."""
     with sessions.begin() as session:
         run_id = crawls.add_run(session, started_at=clock(), status="running", site="reprocess",
                                 software=software, start_urls=[])
     summary = ReprocessSummary(run_id=run_id)
-    with sessions() as session:
-        context = site_context(session, limit=context_texts)
-        latest = latest_version_ids(session)
-    processor = ReportProcessor(sessions, run_id=run_id, clock=clock, context=context)
-    for done, version_id in enumerate(latest, start=1):
-        with sessions() as session:
-            page = _archived_page(session, version_id, warc_dir, summary)
-        if page is not None:
-            outcome = processor.process(page, force=True)
-            summary.outcomes[str(outcome)] += 1
-            summary.pages += 1
-        if progress is not None:
-            progress(done, len(latest))
+    pending = _pending(sessions)
+    context = site_context_of(sessions, warc_dir, SiteTexts(), max_texts=context_texts)
+    processor = ReportProcessor(sessions, run_id=run_id, clock=clock)
+    pool = ProcessingPool(workers) if workers else None
+    try:
+        if pool is not None:
+            pool.set_context(context)
+        run = SiteRun(
+            processor,
+            warc_dir,
+            context=context,
+            submit=(lambda item, earlier: pool.process(item, warc_dir, earlier)) if pool else None,
+            workers=workers,
+            batch_size=batch_size,
+            count=lambda name: None,
+        )
+        outcomes = run.run(pending, progress)
+    finally:
+        if pool is not None:
+            pool.close()
+    summary.pages = len(pending) - outcomes["failed"]
+    summary.outcomes.update({k: v for k, v in outcomes.items() if k != "failed"})
+    if outcomes["failed"]:
+        summary.problems.append(f"{outcomes['failed']} report pages could not be read back or cleaned (see the log)")
     with sessions.begin() as session:
         crawls.update_run(
             session,
@@ -74,32 +88,23 @@ def reprocess(
             reports_seen=summary.pages,
             versions_new=summary.outcomes[Outcome.NEW] + summary.outcomes[Outcome.CHANGED],
             reports_changed=summary.outcomes[Outcome.CHANGED],
-            errors=len(summary.problems),
+            errors=outcomes["failed"],
             stats={f"gongkai/reprocess/{k}": v for k, v in summary.outcomes.items()},
         )
     return summary
 
 
-def _archived_page(session: Session, version_id: int, warc_dir: Path, summary: ReprocessSummary) -> ReportPage | None:
-    version = queries.version_by_id(session, version_id)
-    capture = crawls.payload_capture(session, queries.capture_by_id(session, version.last_capture_id))
-    where = f"{capture.url} ({capture.warc_filename}@{capture.warc_offset})"
-    try:
-        record = read_record(warc_dir / capture.warc_filename, capture.warc_offset)
-        encoding, html = decode_body(record.http_headers, record.payload or b"")
-    except (WarcReadError, BodyDecodeError, OSError) as exc:
-        summary.problems.append(f"{where}: {exc}")
-        logger.warning("cannot reprocess %s: %s", where, exc)
-        return None
-    return ReportPage(
-        url=capture.url,
-        html=html,
-        encoding=encoding,
-        capture=CaptureInfo.from_capture(capture),
-        column_id=version.column_id,
-        column_name=version.column_name,
-        via="reprocess",
-        prev_url=version.prev_url,
-        next_url=version.next_url,
-        attachments=tuple(version.attachments or ()),
-    )
+def _pending(sessions: Sessions) -> list[Pending]:
+    """Every report's latest archived payload, with what its latest version knew of its links."""
+    out = []
+    with sessions() as session:
+        for payload in latest_payloads(session):
+            version = queries.version_by_id(session, payload.version_id)
+            capture = queries.capture_by_id(session, payload.capture_id)
+            out.append(Pending(
+                url=payload.url, page_id=payload.page_id, capture=CaptureInfo.from_capture(capture),
+                column_id=version.column_id, column_name=version.column_name, via="reprocess",
+                prev_url=version.prev_url, next_url=version.next_url,
+                attachments=tuple(version.attachments or ()),
+            ))  # fmt: skip
+    return out

@@ -1,35 +1,35 @@
-"""Item pipeline: clean, extract and store each report page (``pipelines.process``).
+"""Item pipeline: every report page the crawl captures is cleaned, extracted and stored once the
+crawl has fetched everything, with the whole site's evidence (``pipelines.siterun``).
 
-Thin Scrapy glue: it finds the crawl's archive through the extension named in
-``GONGKAI_ARCHIVE_EXTENSION`` (so ``pipelines/`` never imports ``crawler/``), builds the cleaner's
-site context once from what earlier runs stored, and hands each ``ReportPage`` to the processor.
+Thin Scrapy glue. It finds the crawl's archive through the extension named in
+``GONGKAI_ARCHIVE_EXTENSION`` (so ``pipelines/`` never imports ``crawler/``).
 
-Cleaning and extraction (pure) run in ``GONGKAI_PROCESS_WORKERS`` worker processes
-(``pipelines.pool``; "auto": one per core but one) while the crawl's process goes on fetching;
-the database lookups before them and the stores after them stay in the crawl's process, one
-page at a time. ``0`` cleans in the crawl's process.
+While the crawl fetches, a report page costs the crawl's process one look-up (is it new, or the
+very bytes of its latest version?) and a hand-over: what the page teaches the site context is
+read in a worker process (``GONGKAI_PROCESS_WORKERS``; "auto": one per core but one; ``0``:
+here). The crawl never waits for cleaning, extraction or storing.
 
-A page where a replaced word could not be restored waits until the crawl runs dry; it is then
-cleaned with a context built from every report stored so far (this run's included), so the
-result does not depend on the order in which pages arrived.
+When the spider closes, the site context is built from every report page of the archive, and
+the pages this run captured with new bytes are read back from their WARC records, cleaned and
+extracted (in the workers and here) and stored in batches of ``GONGKAI_STORE_BATCH``. The result
+is what ``gongkai reprocess`` gives on the same archive, whatever order the pages arrived in.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
-from scrapy import signals
 from scrapy.utils.misc import load_object
 
 from archive.runs.crawlarchive import CrawlArchive
-from pipelines.cleaning import SiteContext
+from pipelines.cleaning.site import site_text
 from pipelines.items import ReportPage
 from pipelines.pool import ProcessingPool, auto_workers
-from pipelines.process import Lookup, Outcome, Processed, ReportProcessor, process_page, site_context
+from pipelines.process import Outcome, ReportProcessor
+from pipelines.siterun import PageReadError, Pending, SiteRun, SiteTexts, read_page, site_context_of
 
 logger = logging.getLogger(__name__)
 
@@ -42,195 +42,129 @@ class ReportStorePipeline:
         archive_extension: type,
         context_texts: int,
         workers: int = 0,
-        batch_size: int = 1,
-        batch_seconds: float = 1.0,
+        batch_size: int = 20,
     ):
         self._crawler = crawler
         self._archive_extension = archive_extension
         self._context_texts = context_texts
         self._workers = workers
         self._batch_size = max(batch_size, 1)
-        self._batch_seconds = batch_seconds
-        self._batch: list[tuple[ReportPage, int, Processed]] = []
-        self._timer: asyncio.TimerHandle | None = None
         self._pool: ProcessingPool | None = None
         self._processor: ReportProcessor | None = None
-        self._deferred: list[ReportPage] = []
+        self._pending: list[Pending] = []
+        self._texts = SiteTexts()
+        self._reading: list[tuple[str, Future]] = []
 
     @classmethod
     def from_crawler(cls, crawler):
         # Defaults are crawler/settings.py's (the project settings every crawl loads); the archive
         # extension, built before any pipeline, has checked every gongkai setting.
         settings = crawler.settings
-        pipeline = cls(
+        return cls(
             crawler,
             archive_extension=load_object(settings.get("GONGKAI_ARCHIVE_EXTENSION")),
             context_texts=settings.getint("GONGKAI_CONTEXT_TEXTS"),
             workers=auto_workers(settings.get("GONGKAI_PROCESS_WORKERS")),
             batch_size=settings.getint("GONGKAI_STORE_BATCH"),
-            batch_seconds=settings.getfloat("GONGKAI_STORE_BATCH_SECONDS"),
         )
-        crawler.signals.connect(pipeline.spider_idle, signal=signals.spider_idle)
-        return pipeline
+
+    @property
+    def archive(self) -> CrawlArchive:
+        return self._crawler.get_extension(self._archive_extension).archive
 
     @property
     def processor(self) -> ReportProcessor:
         # Built on the first item: the archive opens on spider_opened, after pipelines open.
         if self._processor is None:
-            archive: CrawlArchive = self._crawler.get_extension(self._archive_extension).archive
-            with archive.sessions() as session:
-                context = site_context(session, limit=self._context_texts)
-            stats = self._crawler.stats
+            archive = self.archive
             self._processor = ReportProcessor(
                 archive.sessions,
                 run_id=archive.run_id,
                 clock=archive.clock,
-                context=context,
                 write_metadata=archive.write_metadata,
-                count=stats.inc_value,
+                count=self._crawler.stats.inc_value,
             )
-            self._start_pool(self._workers)
+            if self._workers:
+                self._pool = ProcessingPool(self._workers)
         return self._processor
 
-    async def process_item(self, item, spider=None):
+    def process_item(self, item, spider=None):
         if not isinstance(item, ReportPage):
             return item
-        self._crawler.stats.inc_value("gongkai/reports")
-        processor = self.processor
-        found = processor.lookup(item)
+        stats = self._crawler.stats
+        stats.inc_value("gongkai/reports")
+        found = self.processor.lookup(item)
         if isinstance(found, Outcome):
-            self._count(found)
+            stats.inc_value(f"gongkai/versions/{found}")
             return item
-        processed = await self._compute(item, found)
-        if processed is None:
-            self._deferred.append(item)
-            self._count(Outcome.DEFERRED)
-        else:
-            self._queue_store(item, found.page_id, processed)
+        self._pending.append(Pending.of(item, found))
+        self._read(item)
         return item
 
-    def _queue_store(self, page: ReportPage, page_id: int, processed: Processed) -> None:
-        """Store in batches of ``GONGKAI_STORE_BATCH`` pages, none waiting longer than
-        ``GONGKAI_STORE_BATCH_SECONDS``: one commit (and one search-index flush) per batch."""
-        self._batch.append((page, page_id, processed))
-        if len(self._batch) >= self._batch_size:
-            self._flush()
-        elif self._timer is None:
-            self._timer = asyncio.get_running_loop().call_later(self._batch_seconds, self._flush)
-
-    def _flush(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        batch, self._batch = self._batch, []
-        if not batch:
-            return
-        try:
-            outcomes = self.processor.store_many(batch)
-        except Exception:  # a batch of one: logged like an item pipeline error, the crawl goes on
-            logger.exception("cannot store %s", batch[0][0].url)
-            outcomes = [None]
-        for outcome in outcomes:
-            if outcome is None:
-                self._crawler.stats.inc_value("gongkai/versions/failed")
-            else:
-                self._count(outcome)
-
-    async def _compute(self, page: ReportPage, found: Lookup) -> Processed | None:
+    def _read(self, page: ReportPage) -> None:
+        """What the page teaches the site context: read by a worker when there is one."""
         if self._pool is not None:
             try:
-                return await asyncio.wrap_future(self._pool.submit(page, found.earlier, defer=True))
+                self._reading.append((page.url, self._pool.site_text(page.html)))
+                return
             except BrokenProcessPool:
-                logger.error("a cleaning worker process died: cleaning in the crawl's own process from now on")
-                self._stop_pool()
-        return process_page(page, self.processor.context, found.earlier, defer=True)
+                self._pool_died()
+        self._texts.add(page.url, site_text(page.html))
 
     def close_spider(self, spider=None) -> None:
         # Pipelines close before the spider_closed signal, so the archive is still open.
         try:
-            self.spider_idle(spider)
-            self._flush()
+            if self._pending:
+                self._finish()
         finally:
-            self._stop_pool()
+            if self._pool is not None:
+                self._pool.close()
 
-    def spider_idle(self, spider=None) -> None:
-        """Store what waits in the batch; process the deferred pages with the whole site's context."""
-        self._flush()
-        if not self._deferred:
-            return
-        pages, self._deferred = self._deferred, []
-        processor = self.processor
-        with processor.sessions() as session:
-            processor.context = site_context(session, limit=self._context_texts)
-        logger.info("cleaning %d deferred pages with the site's context", len(pages))
-        jobs: list[tuple[ReportPage, Lookup]] = []
-        for page in pages:
-            found = processor.lookup(page)
-            if isinstance(found, Outcome):
-                self._count(found)
-            else:
-                jobs.append((page, found))
-        if self._pool is not None:
-            self._pool.set_context(processor.context)
-        for (page, found), processed in zip(jobs, self._process_all(jobs)):
-            if processed is None:
-                self._crawler.stats.inc_value("gongkai/versions/failed")
-            else:
-                self._queue_store(page, found.page_id, processed)
-        self._flush()
-
-    def _process_all(self, jobs: list[tuple[ReportPage, Lookup]]) -> Iterator[Processed | None]:
-        """``process_page`` over ``jobs`` (not deferring), in order; None where it failed.
-
-        Nothing else is in flight while the crawl is idle, so this process takes every
-        (workers + 1)-th job itself.
-        """
-        context = self.processor.context
+    def _finish(self) -> None:
+        """Everything is fetched: the site context, then every pending page with it."""
+        for url, future in self._reading:
+            try:
+                self._texts.add(url, future.result())
+            except BrokenProcessPool:
+                self._pool_died()
+            except Exception:  # noqa: BLE001 - a page the worker could not read is read here
+                logger.exception("site text of %s", url)
+            if url not in self._texts.urls():
+                page = next(p for p in self._pending if p.url == url)
+                self._texts.add(url, _site_text_of(page, self.archive.warc_dir))
+        self._reading.clear()
+        archive = self.archive
+        context = site_context_of(archive.sessions, archive.warc_dir, self._texts, max_texts=self._context_texts)
+        logger.info(
+            "cleaning %d report pages with the site's context (%d texts)",
+            len(self._pending), context.n_texts if context else 0,
+        )  # fmt: skip
         pool = self._pool
-        share = pool.workers + 1 if pool is not None else 1
-        # A few jobs ahead only: finished results wait here until their turn, ~50 KB each.
-        ahead = 4 * share
-        futures: dict[int, Future] = {}
-        submitted = 0
-        for i, (page, found) in enumerate(jobs):
-            while pool is not None and submitted < min(i + ahead, len(jobs)):
-                if submitted % share != share - 1:
-                    try:
-                        futures[submitted] = pool.submit(jobs[submitted][0], jobs[submitted][1].earlier, defer=False)
-                    except BrokenProcessPool:
-                        pool = None  # the rest is cleaned here
-                        break
-                submitted += 1
-            yield _result(futures.pop(i, None), page, context, found.earlier)
+        if pool is not None:
+            pool.set_context(context)
+        run = SiteRun(
+            self.processor,
+            archive.warc_dir,
+            context=context,
+            submit=(lambda item, earlier: pool.process(item, archive.warc_dir, earlier)) if pool else None,
+            workers=pool.workers if pool else 0,
+            batch_size=self._batch_size,
+            count=self._crawler.stats.inc_value,
+        )
+        pending, self._pending = self._pending, []
+        run.run(pending)
 
-    def _start_pool(self, workers: int) -> None:
-        if workers:
-            self._pool = ProcessingPool(workers, self.processor.context)
-
-    def _stop_pool(self) -> None:
+    def _pool_died(self) -> None:
+        logger.error("a worker process died: the crawl's own process reads and cleans from now on")
         pool, self._pool = self._pool, None
         if pool is not None:
             pool.close()
 
-    def _count(self, outcome: Outcome) -> None:
-        stats = self._crawler.stats
-        stats.inc_value(f"gongkai/versions/{outcome}")
-        if outcome in (Outcome.NEW, Outcome.CHANGED):
-            stats.inc_value("gongkai/versions/stored")
 
-
-def _result(
-    future: Future | None, page: ReportPage, context: SiteContext | None, earlier: Sequence[str]
-) -> Processed | None:
-    """The worker's result for ``page``, or this process's own when there is no worker (any
-    more); None, logged, when cleaning it fails: one page's failure must not cost the others."""
+def _site_text_of(pending: Pending, warc_dir: Path) -> str:
     try:
-        if future is not None:
-            try:
-                return future.result()
-            except BrokenProcessPool:
-                logger.error("a cleaning worker process died: cleaning %s here", page.url)
-        return process_page(page, context, earlier)
-    except Exception:
-        logger.exception("cannot clean %s", page.url)
-        return None
+        return site_text(read_page(pending, warc_dir).html)
+    except PageReadError as exc:
+        logger.warning("site text: %s", exc)
+        return ""
+

@@ -1,27 +1,32 @@
 """Processing report pages off the crawl's process, and storing them in batches.
 
-The pool runs the same pure ``process_page`` in spawned worker processes: its results must equal
-the in-process ones exactly (deferrals included). ``store_many`` writes a batch in one
-transaction, and one bad page in a batch must not cost the others their versions.
+Pages are processed from their WARC records (``pipelines.siterun``), in spawned worker processes
+or in this one: the results must be the same either way. ``store_many`` writes a batch in one
+transaction, and one bad page in a batch must not cost the others their versions. The site
+context is a function of the archive, not of the order the pages arrived in.
 """
 
 from __future__ import annotations
 
 import json
+import random
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import event, func, select
 
-from archive.sql import writes as store
 from archive.runs.incremental import CaptureInfo
+from archive.sql import writes as store
 from archive.sql.engine import make_engine, make_sessionmaker
 from archive.sql.models import CrawlRun, ReportVersion
+from archive.warc.writer import WarcWriter
 from pipelines.cleaning import SiteContext
+from pipelines.cleaning.site import site_text
 from pipelines.items import ReportPage
 from pipelines.pool import ProcessingPool, auto_workers
 from pipelines.process import Outcome, ReportProcessor, process_page
+from pipelines.siterun import Pending, PageReadError, SiteTexts, process_pending, read_page, site_context_of
 
 NOW = datetime(2026, 12, 4, tzinfo=UTC)
 
@@ -51,6 +56,31 @@ def replica_pages(replica_dir: Path, *, limit: int) -> list[tuple[ReportPage, di
     return pages
 
 
+def archived(pages: list[tuple[ReportPage, dict]], warc_dir: Path) -> list[Pending]:
+    """The pages written into a real WARC file, as pending pages that point at their records."""
+    warc_dir.mkdir(parents=True, exist_ok=True)
+    writer = WarcWriter(warc_dir, warcinfo={"software": "test"})
+    pending = []
+    try:
+        for n, (page, truth) in enumerate(pages, start=1):
+            body = page.html.encode(truth["encoding"])
+            charset = "gb2312" if truth["encoding"] == "gb18030" else truth["encoding"]
+            response, _request = writer.write_exchange(
+                url=page.url, method="GET", request_headers=[("Host", "127.0.0.1")], request_body=b"",
+                protocol="HTTP/1.1", status=200, reason="OK",
+                response_headers=[("Content-Type", f"text/html; charset={charset}")], body=body,
+                ip_address="127.0.0.1", fetched_at=NOW,
+            )
+            capture = CaptureInfo(
+                capture_id=n, warc_filename=response.filename, warc_offset=response.offset,
+                warc_record_id=response.record_id, payload_digest=response.payload_digest, fetched_at=NOW,
+            )
+            pending.append(Pending.of(ReportPage(**{**{f: getattr(page, f) for f in page.__slots__}, "capture": capture}), n))
+    finally:
+        writer.close()
+    return pending
+
+
 def test_auto_workers_reads_the_setting():
     assert auto_workers(0) == 0
     assert auto_workers("3") == 3
@@ -61,43 +91,57 @@ def test_auto_workers_reads_the_setting():
         auto_workers(-1)
 
 
-def test_pool_results_equal_in_process_results(replica_dir):
+def test_a_page_read_back_from_its_warc_record_is_the_page_the_spider_had(replica_dir, tmp_path):
+    pages = replica_pages(replica_dir, limit=30)
+    assert {truth["encoding"] for _page, truth in pages} >= {"utf-8", "gb18030"}
+    for (page, _truth), item in zip(pages, archived(pages, tmp_path / "warc"), strict=True):
+        assert read_page(item, tmp_path / "warc").html == page.html
+    missing = Pending.of(pages[0][0], 1)  # a capture with no WARC record
+    with pytest.raises(PageReadError, match="no WARC record"):
+        read_page(missing, tmp_path / "warc")
+
+
+def test_pool_results_equal_in_process_results(replica_dir, tmp_path):
     pages = replica_pages(replica_dir, limit=40)
-    spammed = [page for page, truth in pages if truth["spam"]]
-    assert spammed, "the replica's first reports include spammed ones"
-    context = SiteContext.from_texts(truth["clean_text"] for _page, truth in pages[:20])
+    assert any(truth["spam"] for _page, truth in pages), "the replica's first reports include spammed ones"
+    warc = tmp_path / "warc"
+    pending = archived(pages, warc)
+    texts = SiteTexts()
+    for page, _truth in pages:
+        texts.add(page.url, site_text(page.html))
+    context = SiteContext.from_texts([texts.get(p.url) for p in pending], keys=[p.url for p in pending])
     earlier = ("上一版本的正文。",)
-    pool = ProcessingPool(1, context)
+    pool = ProcessingPool(1)
     try:
-        deferring = [pool.submit(page, earlier, defer=True) for page, _ in pages]
-        deferring = [future.result(timeout=120) for future in deferring]
-        processing = [pool.submit(page, earlier, defer=False).result(timeout=120) for page, _ in pages]
+        read = [pool.site_text(page.html).result(timeout=120) for page, _truth in pages]
+        pool.set_context(context)
+        processed = [pool.process(item, warc, earlier).result(timeout=120) for item in pending]
     finally:
         pool.close()
-    assert deferring == [process_page(page, context, earlier, defer=True) for page, _ in pages]
-    assert processing == [process_page(page, context, earlier) for page, _ in pages]
-    assert all(result is not None for result in processing), "without defer every page is processed"
-    found = [r for r in processing if r.actions]
+    assert read == [texts.get(page.url) for page, _truth in pages]
+    assert processed == [process_pending(item, warc, context, earlier) for item in pending]
+    found = [r for r in processed if r.actions]
     assert found and all(r.metadata and b'"findings"' in r.metadata for r in found)
 
 
-def test_a_new_context_reaches_the_running_workers(replica_dir):
-    pages = [page for page, truth in replica_pages(replica_dir, limit=200) if truth["spam"]]
-    truths = [truth for _page, truth in replica_pages(replica_dir, limit=10_000)]
-    site = SiteContext.from_texts(t["clean_text"] for t in truths if t.get("clean_text"))
-    alone = [process_page(page, None, defer=True) for page in pages]
-    with_site = [process_page(page, site, defer=True) for page in pages]
-    assert None in alone, "with no site context some replaced word cannot be restored"
+def test_a_new_context_reaches_the_running_workers(replica_dir, tmp_path):
+    pages = [(page, truth) for page, truth in replica_pages(replica_dir, limit=200) if truth["spam"]]
+    warc = tmp_path / "warc"
+    pending = archived(pages, warc)
+    everything = replica_pages(replica_dir, limit=10_000)
+    site = SiteContext.from_texts([site_text(p.html) for p, _t in everything], keys=[p.url for p, _t in everything])
+    alone = [process_pending(item, warc, None, ()) for item in pending]
+    with_site = [process_pending(item, warc, site, ()) for item in pending]
     assert alone != with_site, "the site's texts restore words that nothing else can"
-    pool = ProcessingPool(2, None)
+    pool = ProcessingPool(2)
     try:
-        before = [future.result(timeout=120) for future in [pool.submit(p, (), defer=True) for p in pages]]
+        before = [f.result(timeout=120) for f in [pool.process(item, warc, ()) for item in pending]]
         pool.set_context(site)  # no restart: the next jobs name the new context's file
-        after = [future.result(timeout=120) for future in [pool.submit(p, (), defer=True) for p in pages]]
+        after = [f.result(timeout=120) for f in [pool.process(item, warc, ()) for item in pending]]
         files = pool._dir
         assert len(list(files.iterdir())) == 1, "a new context replaces the file of the old one"
         pool.set_context(None)
-        again = [future.result(timeout=120) for future in [pool.submit(p, (), defer=True) for p in pages]]
+        again = [f.result(timeout=120) for f in [pool.process(item, warc, ()) for item in pending]]
     finally:
         pool.close()
     assert not files.exists(), "closing the pool removes its context files"
@@ -146,7 +190,7 @@ def version_count(sessions) -> int:
 
 
 def test_store_many_keeps_the_good_pages_of_a_failing_batch(sessions, run_id, replica_dir):
-    processor = ReportProcessor(sessions, run_id=run_id, clock=lambda: NOW, context=None)
+    processor = ReportProcessor(sessions, run_id=run_id, clock=lambda: NOW)
     batch = processed_batch(sessions, run_id, replica_dir, 3)
     bad_page, _, bad_processed = batch[1]
     batch[1] = (bad_page, 10**9, bad_processed)  # no such page: the foreign key refuses it
@@ -157,7 +201,7 @@ def test_store_many_keeps_the_good_pages_of_a_failing_batch(sessions, run_id, re
 
 
 def test_store_many_writes_a_batch_in_one_transaction(sessions, run_id, replica_dir):
-    processor = ReportProcessor(sessions, run_id=run_id, clock=lambda: NOW, context=None)
+    processor = ReportProcessor(sessions, run_id=run_id, clock=lambda: NOW)
     batch = processed_batch(sessions, run_id, replica_dir, 5)
     commits = []
     event.listen(sessions.kw["bind"], "commit", lambda conn: commits.append(conn))
@@ -166,3 +210,19 @@ def test_store_many_writes_a_batch_in_one_transaction(sessions, run_id, replica_
     # the same content again: every page is unchanged, nothing new is stored
     assert processor.store_many(batch) == [Outcome.UNCHANGED] * 5
     assert version_count(sessions) == 5
+
+
+def test_the_site_context_does_not_depend_on_the_order_pages_were_read(sessions, replica_dir, tmp_path):
+    pages = replica_pages(replica_dir, limit=60)
+    contexts = []
+    for seed in (1, 2, 3):
+        order = list(pages)
+        random.Random(seed).shuffle(order)
+        texts = SiteTexts()
+        for page, _truth in order:
+            texts.add(page.url, site_text(page.html))
+        context = site_context_of(sessions, tmp_path / "warc", texts, max_texts=5000)
+        contexts.append((context.corpus, context.keys))
+    assert contexts[0] == contexts[1] == contexts[2]
+    small = site_context_of(sessions, tmp_path / "warc", texts, max_texts=10)
+    assert small.n_texts == 10 and set(small.keys) < set(contexts[0][1])

@@ -8,13 +8,15 @@ cleaner, monitors and ``reprocess`` all read it through this module.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from archive.search.query import SearchFilters
 from archive.sql.filters import filter_conditions
-from archive.sql.models import Page, ReportVersion
+from archive.sql.models import Capture, Page, ReportVersion
 
 #: Rows fetched per round trip when streaming every latest version.
 BATCH = 200
@@ -68,3 +70,80 @@ def latest_clean_texts(session: Session, *, limit: int) -> list[str]:
     return list(session.scalars(
         select(ReportVersion.clean_text).where(is_latest()).order_by(ReportVersion.id.desc()).limit(limit)
     ))
+
+
+@dataclass(frozen=True, slots=True)
+class LatestPayload:
+    """Where the latest version of a report page was read from: the capture holding its payload
+    (a revisit's original), with the version's own fields the crawl knew besides the bytes."""
+
+    url: str
+    page_id: int
+    version_id: int
+    capture_id: int
+    warc_filename: str | None
+    warc_offset: int | None
+    warc_record_id: str | None
+    payload_digest: str | None
+    fetched_at: datetime
+
+
+#: revisits followed back to their original at most this many times
+MAX_REVISIT_HOPS = 10
+
+
+def latest_payloads(session: Session) -> list[LatestPayload]:
+    """For every report page with a version, the capture its latest version's payload is in, in
+    URL order (one query, plus one per round of revisits to follow)."""
+    rows = session.execute(
+        select(Page.url, Page.id, ReportVersion.id, ReportVersion.last_capture_id)
+        .join(Page, Page.id == ReportVersion.page_id)
+        .where(is_latest())
+        .order_by(Page.url)
+    ).all()
+    captures = _payload_captures(session, {row[3] for row in rows})
+    out = []
+    for url, page_id, version_id, capture_id in rows:
+        capture = captures.get(capture_id)
+        if capture is None:
+            continue
+        out.append(LatestPayload(
+            url=url, page_id=page_id, version_id=version_id, capture_id=capture.id,
+            warc_filename=capture.warc_filename, warc_offset=capture.warc_offset,
+            warc_record_id=capture.warc_record_id, payload_digest=capture.payload_digest,
+            fetched_at=capture.fetched_at,
+        ))  # fmt: skip
+    return out
+
+
+def _payload_captures(session: Session, ids: set[int]) -> dict[int, Capture]:
+    """capture id -> the capture holding its payload (itself, or the original a revisit refers to)."""
+    found = {c.id: c for c in session.scalars(select(Capture).where(Capture.id.in_(ids)))} if ids else {}
+    resolved = dict(found)
+    for _ in range(MAX_REVISIT_HOPS):
+        pending = {i: c.refers_to_capture_id for i, c in resolved.items() if c.record_type == "revisit" and c.refers_to_capture_id}
+        if not pending:
+            break
+        targets = {c.id: c for c in session.scalars(select(Capture).where(Capture.id.in_(set(pending.values()))))}
+        for i, target in pending.items():
+            if target in targets:
+                resolved[i] = targets[target]
+    return resolved
+
+
+def earlier_clean_text(session: Session, page_id: int, payload_digest: str | None, before: datetime) -> str | None:
+    """The clean text of the page's newest version made from an earlier capture with other bytes:
+    what another capture of the same report says (the cleaner's other-capture evidence)."""
+    made_from = aliased(Capture)
+    other_bytes = (
+        or_(made_from.payload_digest.is_(None), made_from.payload_digest != payload_digest)
+        if payload_digest is not None
+        else made_from.id.is_not(None)
+    )
+    return session.scalar(
+        select(ReportVersion.clean_text)
+        .join(made_from, made_from.id == ReportVersion.capture_id)
+        .where(ReportVersion.page_id == page_id, made_from.fetched_at < before, other_bytes)
+        .order_by(ReportVersion.version_no.desc())
+        .limit(1)
+    )
