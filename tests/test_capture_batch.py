@@ -1,9 +1,8 @@
 """Capture rows in batches: ids at once, one commit per batch, WARC records on disk before their
-rows commit, and every other session sees the pending rows (archive.sql.capturebatch)."""
+rows commit, and every other session sees the pending rows (archive.sql.capturebatch). Each test
+runs on SQLite and on PostgreSQL (the batch's statements are dialect-specific)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
@@ -27,8 +26,8 @@ class Ticks:
 
 
 @pytest.fixture
-def archive(tmp_path):
-    config = ArchiveConfig(data_dir=tmp_path, db_url=f"sqlite:///{tmp_path / 'g.sqlite'}", software="test",
+def archive(tmp_path, db_url):
+    config = ArchiveConfig(data_dir=tmp_path, db_url=db_url, software="test",
                            capture_batch=5, capture_batch_seconds=1.0)
     arch = CrawlArchive(config)
     arch.open(["http://127.0.0.1/"])
@@ -38,9 +37,9 @@ def archive(tmp_path):
     arch.close(reason="finished", stats={})
 
 
-def committed_captures(db: Path) -> int:
+def committed_captures(db_url: str) -> int:
     """Rows another connection can see (a reader outside the crawl)."""
-    engine = create_engine(f"sqlite:///{db}")
+    engine = create_engine(db_url)
     try:
         with engine.connect() as conn:
             return conn.execute(text("select count(*) from captures")).scalar_one()
@@ -57,34 +56,34 @@ def capture(arch: CrawlArchive, n: int):
     )
 
 
-def test_rows_commit_per_batch_with_ids_at_once(archive, tmp_path):
+def test_rows_commit_per_batch_with_ids_at_once(archive, db_url):
     arch, _ = archive
     infos = [capture(arch, n) for n in range(4)]
     assert len({i.capture_id for i in infos}) == 4 and all(i.page_id for i in infos)
-    assert committed_captures(tmp_path / "g.sqlite") == 0
+    assert committed_captures(db_url) == 0
     capture(arch, 4)  # the fifth fills the batch
-    assert committed_captures(tmp_path / "g.sqlite") == 5
+    assert committed_captures(db_url) == 5
     assert arch.batch.commits == 1
 
 
-def test_a_quiet_crawl_commits_after_the_batch_seconds(archive, tmp_path):
+def test_a_quiet_crawl_commits_after_the_batch_seconds(archive, db_url):
     arch, ticks = archive
     capture(arch, 0)
     arch.batch.commit_due()
-    assert committed_captures(tmp_path / "g.sqlite") == 0
+    assert committed_captures(db_url) == 0
     ticks.now = 1.5
     arch.batch.commit_due()
-    assert committed_captures(tmp_path / "g.sqlite") == 1
+    assert committed_captures(db_url) == 1
 
 
-def test_warc_records_are_on_disk_before_their_rows_commit(archive, tmp_path):
+def test_warc_records_are_on_disk_before_their_rows_commit(archive, tmp_path, db_url):
     arch, _ = archive
     infos = [capture(arch, n) for n in range(3)]
     warc = tmp_path / "warc" / infos[-1].warc_filename
     size_before_commit = warc.stat().st_size
     assert size_before_commit > infos[-1].warc_offset  # written and flushed already
     arch.batch.commit()
-    assert committed_captures(tmp_path / "g.sqlite") == 3
+    assert committed_captures(db_url) == 3
 
 
 def test_other_sessions_see_pending_rows(archive):
@@ -102,14 +101,44 @@ def test_prior_capture_sees_this_batch(archive):
     assert prior is not None and prior.status == 200 and arch.batch.pending == 1
 
 
-def test_close_commits_the_last_batch(tmp_path):
-    config = ArchiveConfig(data_dir=tmp_path, db_url=f"sqlite:///{tmp_path / 'g.sqlite'}", software="test")
+def test_close_commits_the_last_batch(tmp_path, db_url):
+    config = ArchiveConfig(data_dir=tmp_path, db_url=db_url, software="test")
     arch = CrawlArchive(config)
     arch.open([])
     for n in range(3):
         capture(arch, n)
     arch.close(reason="finished", stats={})
-    engine = create_engine(f"sqlite:///{tmp_path / 'g.sqlite'}")
+    engine = create_engine(db_url)
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(Capture.__table__)).scalar_one() == 3
     engine.dispose()
+
+
+def test_a_page_known_from_an_earlier_run_is_found_and_touched(tmp_path, db_url):
+    """The second run's capture of a known URL reuses its page row (the batch's look-up first)
+    and moves last_seen_at forward; a failed fetch goes into the batch too."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select as sql_select
+
+    from archive.sql.models import Page
+
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for night in range(2):
+        config = ArchiveConfig(data_dir=tmp_path, db_url=db_url, software="test")
+        arch = CrawlArchive(config, clock=lambda night=night: start + timedelta(days=night))
+        arch.open([])
+        info = capture(arch, 1)
+        arch.record_failure(url="http://127.0.0.1/info/1/2.htm", method="GET", kind="report", via="chain",
+                            error="TimeoutError: took too long")
+        arch.close(reason="finished", stats={})
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        pages = conn.execute(sql_select(Page.url, Page.id, Page.first_seen_at, Page.last_seen_at)).all()
+        failures = conn.execute(sql_select(func.count()).select_from(Capture.__table__)
+                                .where(Capture.error.is_not(None))).scalar_one()
+    engine.dispose()
+    assert len(pages) == 2 and failures == 2
+    known = next(p for p in pages if p.url.endswith("/1.htm"))
+    assert known.id == info.page_id
+    assert known.last_seen_at - known.first_seen_at == timedelta(days=1)
