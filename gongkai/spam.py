@@ -24,11 +24,20 @@ def draw_report(report: SpamReport, console: Console) -> None:
     for phrase, count, pages in report.phrases[:TOP_PHRASES]:
         phrases.add_row(phrase, str(count), str(pages))
     console.print(phrases)
-    pages = Table(title="infected pages")
-    for column in ("url", "kinds", "findings", "first seen", "last seen"):
+    if report.suspects:
+        console.print(f"[bold]{report.pages_suspected} report pages hold spans the cleaner suspects but left in place[/]")
+        suspects = Table(title="suspected, left in place (check by hand)")
+        for column in ("text", "findings", "pages"):
+            suspects.add_column(column)
+        for text, count, pages in report.suspects[:TOP_PHRASES]:
+            suspects.add_row(text, str(count), str(pages))
+        console.print(suspects)
+    pages = Table(title="infected and suspected pages")
+    for column in ("url", "kinds", "findings", "suspected", "first seen", "last seen"):
         pages.add_column(column)
     for page in report.pages:
-        pages.add_row(page.url, ", ".join(page.kinds) or "(cleared)", str(page.findings), page.first_seen or "-",
+        kinds = ", ".join(page.kinds) or ("(cleared)" if page.first_seen else "-")
+        pages.add_row(page.url, kinds, str(page.findings), "; ".join(page.suspected) or "-", page.first_seen or "-",
                       page.last_seen or "-")
     console.print(pages)
 

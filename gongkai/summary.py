@@ -26,6 +26,7 @@ def summary_figures(outcome: CrawlOutcome, sessions: Sessions, *, database: str)
         "reports": summary.reports,
         "new report versions": summary.new_versions,
         "reports with spam": summary.infected,
+        "suspected, left in place": summary.suspected,
         "WARC files": summary.warc_files,
         "WARC bytes written": run.warc_bytes,
         "WARC directory": str(warc_dir(outcome.data_dir)),

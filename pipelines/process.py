@@ -78,7 +78,7 @@ class ReportProcessor:
             if page.capture.payload_digest:
                 # the common nightly case, answered without loading the version's texts
                 last = store.latest_payload_digest(session, page_id)
-                if last is not None and last[1] == page.capture.payload_digest:
+                if last is not None and page.capture.payload_digest in last[1]:
                     store.mark_seen_again(session, last[0], page.capture.capture_id)
                     return Outcome.SAME_PAYLOAD
         return page_id

@@ -100,7 +100,8 @@ def _pending(sessions: Sessions) -> list[Pending]:
     with sessions() as session:
         for payload in latest_payloads(session):
             version = queries.version_by_id(session, payload.version_id)
-            capture = queries.capture_by_id(session, payload.capture_id)
+            # the version's last capture: storing an unchanged result must not move it back in time
+            capture = queries.capture_by_id(session, payload.last_capture_id)
             out.append(Pending(
                 url=payload.url, page_id=payload.page_id, capture=CaptureInfo.from_capture(capture),
                 column_id=version.column_id, column_name=version.column_name, via="reprocess",

@@ -25,12 +25,12 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from archive.runs.incremental import CaptureInfo
 from archive.sql.engine import Sessions
-from archive.sql.latest import LatestPayload, earlier_clean_text, latest_payloads
+from archive.sql.latest import LatestPayload, earlier_clean_text, latest_payloads, payload_record
 from archive.warc.reader import WarcReadError, read_record
 from pipelines.cleaning import SiteContext
 from pipelines.cleaning.context import MAX_CORPUS_CHARS
@@ -223,24 +223,31 @@ class SiteRun:
         share = self.workers + 1
         ahead = 4 * share
         futures: dict[int, Future] = {}
-        earlier: dict[int, tuple[str, ...]] = {}
+        prepared: dict[int, tuple[Pending, tuple[str, ...]]] = {}
         submitted = 0
-        for i, item in enumerate(pending):
+        for i in range(len(pending)):
             while submitted < min(i + ahead, len(pending)):
-                earlier[submitted] = self._earlier(pending[submitted])
+                prepared[submitted] = self._prepare(pending[submitted])
                 if self.submit is not None and submitted % share != share - 1:
                     try:
-                        futures[submitted] = self.submit(pending[submitted], earlier[submitted])
+                        futures[submitted] = self.submit(*prepared[submitted])
                     except BrokenProcessPool:
                         logger.error("a cleaning worker process died: cleaning in this process from now on")
                         self.submit = None
                 submitted += 1
-            yield item, self._result(futures.pop(i, None), item, earlier.pop(i))
+            item, earlier = prepared.pop(i)
+            yield item, self._result(futures.pop(i, None), item, earlier)
 
-    def _earlier(self, item: Pending) -> tuple[str, ...]:
+    def _prepare(self, item: Pending) -> tuple[Pending, tuple[str, ...]]:
+        """The page pointed at the record that holds its payload (a 304 is a revisit record: its
+        bytes are in the original response), and the clean text of its last earlier capture."""
+        capture = item.capture
         with self.processor.sessions() as session:
-            text = earlier_clean_text(session, item.page_id, item.capture.payload_digest, item.capture.fetched_at)
-        return (text,) if text else ()
+            filename, offset = payload_record(session, capture.capture_id)
+            text = earlier_clean_text(session, item.page_id, capture.payload_digest, capture.fetched_at)
+        if filename is not None and (filename, offset) != (capture.warc_filename, capture.warc_offset):
+            item = replace(item, capture=replace(capture, warc_filename=filename, warc_offset=offset))
+        return item, ((text,) if text else ())
 
     def _result(self, future: Future | None, item: Pending, earlier: Sequence[str]) -> Processed | None:
         try:

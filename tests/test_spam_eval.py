@@ -164,3 +164,27 @@ def test_the_cleaner_meets_the_targets_on_the_realistic_set():
     assert t["fragments"] == 0, scoring.problems(result, limit=20)
     changed = [p for p in result.pages if p.page.negative and p.changed]
     assert changed == [], [p.page.id for p in changed]
+
+
+def test_cleaning_does_not_depend_on_the_process_hash_seed():
+    """Crawl workers and reprocess run in other processes: no choice may hang on set order."""
+    import hashlib
+    import os
+    import subprocess
+
+    script = (
+        "import sys, hashlib, json; sys.path.insert(0, 'bench');"
+        "from spam_cases import sites, scoring;"
+        "every = [s for s in sites.generate() if s.scenario.startswith(('word', 'inserted'))][:6];"
+        "out = scoring.run(every);"
+        "keys = sorted(k for k in out if not k.startswith('__'));"
+        "print(hashlib.sha1(repr([(k, sorted(out[k].fields.items()), out[k].findings) for k in keys]).encode()).hexdigest())"
+    )
+    digests = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+                                timeout=600)
+        assert result.returncode == 0, result.stderr[-2000:]
+        digests.add(result.stdout.strip())
+    assert len(digests) == 1

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from archive.sql.models import ReportVersion
+from archive.sql.models import SUSPECTED, ReportVersion
 
 #: Fields whose change is listed in a ``changed`` event's summary.
 COMPARED_FIELDS = (
@@ -69,9 +69,14 @@ def compare_versions(before: ReportVersion, after: ReportVersion) -> VersionChan
         fields=tuple(f for f in COMPARED_FIELDS if getattr(before, f) != getattr(after, f)),
         text_before=len(before.clean_text or ""),
         text_after=len(after.clean_text or ""),
-        spam_before=len(before.findings),
-        spam_after=len(after.findings),
+        spam_before=acted_on(before.findings),
+        spam_after=acted_on(after.findings),
     )
+
+
+def acted_on(findings) -> int:
+    """How many findings removed or restored something (a suspected span changed nothing)."""
+    return sum(1 for f in findings if f.action != SUSPECTED)
 
 
 def version_events(
@@ -79,7 +84,7 @@ def version_events(
 ) -> list[tuple[EventKind, str | None]]:
     """The events a newly stored version implies, with a short summary each."""
     if previous is None:
-        spam = len(current.findings)
+        spam = acted_on(current.findings)
         events = [(EventKind.NEW, f"{len(current.clean_text or '')} chars")]
         if spam:
             events.append((EventKind.SPAM_INJECTED, f"{spam} spam findings on first capture"))

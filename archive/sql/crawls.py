@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from archive.clock import iso_utc
 from archive.sql.latest import is_latest
-from archive.sql.models import Capture, CrawlRun, Event, Page, ReportVersion, SpamFinding
+from archive.sql.models import SUSPECTED, Capture, CrawlRun, Event, Page, ReportVersion, SpamFinding
 
 #: Statuses of a fetch that got the page (a 304 is answered from the archive).
 OK_STATUSES = (200, 304)
@@ -314,7 +314,7 @@ def run_figures(session: Session, run_id: int) -> RunFigures:
     ) or 0
     infected = session.scalar(
         select(func.count(func.distinct(SpamFinding.version_id))).where(
-            SpamFinding.version_id.in_(select(versions.c.id))
+            SpamFinding.version_id.in_(select(versions.c.id)), SpamFinding.action != SUSPECTED
         )
     ) or 0
     errors = session.scalar(
@@ -343,7 +343,8 @@ class RunSummary:
     http_errors: int  # 4xx and 5xx
     reports: int  # report pages whose latest capture is in the run
     new_versions: int
-    infected: int  # of those reports, how many carry spam findings
+    infected: int  # of those reports, how many had spam removed or words restored
+    suspected: int  # spans the cleaner suspected but left in place, in those reports
     events: dict[str, int]
     warc_files: int
 
@@ -358,12 +359,14 @@ def run_summary(session: Session, run_id: int) -> RunSummary:
         select(func.count(distinct(ReportVersion.page_id))).where(ReportVersion.last_capture_id.in_(run_captures))
     )
     new_versions = session.scalar(select(func.count()).where(ReportVersion.capture_id.in_(run_captures)))
+    run_versions = select(ReportVersion.id).where(ReportVersion.last_capture_id.in_(run_captures))
     infected = session.scalar(
         select(func.count(distinct(SpamFinding.version_id))).where(
-            SpamFinding.version_id.in_(
-                select(ReportVersion.id).where(ReportVersion.last_capture_id.in_(run_captures))
-            )
+            SpamFinding.version_id.in_(run_versions), SpamFinding.action != SUSPECTED
         )
+    )
+    suspected = session.scalar(
+        select(func.count()).where(SpamFinding.version_id.in_(run_versions), SpamFinding.action == SUSPECTED)
     )
     events = dict(session.execute(
         select(Event.event, func.count()).where(Event.run_id == run_id).group_by(Event.event)
@@ -371,4 +374,4 @@ def run_summary(session: Session, run_id: int) -> RunSummary:
     files = session.scalars(
         select(Capture.warc_filename).distinct().where(Capture.run_id == run_id, Capture.warc_filename.is_not(None))
     ).all()
-    return RunSummary(run, captures, failed, http_errors, reports, new_versions, infected, events, len(files))
+    return RunSummary(run, captures, failed, http_errors, reports, new_versions, infected, suspected, events, len(files))

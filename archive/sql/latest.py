@@ -80,7 +80,8 @@ class LatestPayload:
     url: str
     page_id: int
     version_id: int
-    capture_id: int
+    last_capture_id: int  # the version's last capture (perhaps a revisit)
+    capture_id: int  # the capture holding the payload
     warc_filename: str | None
     warc_offset: int | None
     warc_record_id: str | None
@@ -108,12 +109,19 @@ def latest_payloads(session: Session) -> list[LatestPayload]:
         if capture is None:
             continue
         out.append(LatestPayload(
-            url=url, page_id=page_id, version_id=version_id, capture_id=capture.id,
+            url=url, page_id=page_id, version_id=version_id, last_capture_id=capture_id, capture_id=capture.id,
             warc_filename=capture.warc_filename, warc_offset=capture.warc_offset,
             warc_record_id=capture.warc_record_id, payload_digest=capture.payload_digest,
             fetched_at=capture.fetched_at,
         ))  # fmt: skip
     return out
+
+
+def payload_record(session: Session, capture_id: int) -> tuple[str | None, int | None]:
+    """(WARC file, offset) of the record holding a capture's payload: a 304 or identical-payload
+    revisit's original response, else the capture's own record."""
+    capture = _payload_captures(session, {capture_id}).get(capture_id)
+    return (capture.warc_filename, capture.warc_offset) if capture is not None else (None, None)
 
 
 def _payload_captures(session: Session, ids: set[int]) -> dict[int, Capture]:

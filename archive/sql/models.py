@@ -169,6 +169,11 @@ class ReportVersion(Base):
     )
 
 
+#: ``SpamFinding.action`` of a span the cleaner suspects but left in place (the others: removed,
+#: restored): reported, never counted as infection.
+SUSPECTED = "suspected"
+
+
 class SpamFinding(Base):
     """One injected piece of spam found in a report version, and what cleaning did with it."""
 

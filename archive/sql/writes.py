@@ -112,17 +112,20 @@ def latest_version(session: Session, page_id: int) -> ReportVersion | None:
     ).scalar_one_or_none()
 
 
-def latest_payload_digest(session: Session, page_id: int) -> tuple[int, str | None] | None:
-    """(id, payload digest of its capture) of the page's latest version, or None."""
-    versions, captures = ReportVersion.__table__, Capture.__table__
+def latest_payload_digest(session: Session, page_id: int) -> tuple[int, frozenset[str]] | None:
+    """(id, payload digests) of the page's latest version: of the capture it was made from and of
+    the last capture seen with the same content (bytes that changed without changing the
+    content, say a re-pointed 下一条 link), or None."""
+    versions, made, last = ReportVersion.__table__, Capture.__table__.alias(), Capture.__table__.alias()
     row = session.connection().execute(
-        select(versions.c.id, captures.c.payload_digest)
-        .join(captures, versions.c.capture_id == captures.c.id)
+        select(versions.c.id, made.c.payload_digest, last.c.payload_digest)
+        .join(made, versions.c.capture_id == made.c.id)
+        .join(last, versions.c.last_capture_id == last.c.id)
         .where(versions.c.page_id == page_id)
         .order_by(versions.c.version_no.desc())
         .limit(1)
     ).first()
-    return (row[0], row[1]) if row is not None else None
+    return (row[0], frozenset(d for d in row[1:] if d)) if row is not None else None
 
 
 def mark_seen_again(session: Session, version_id: int, capture_id: int) -> None:

@@ -33,7 +33,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from pipelines.text import body_text
 
 from .fields import extract
 from .sites import EvalPage, Injection, Site

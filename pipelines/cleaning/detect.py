@@ -76,13 +76,13 @@ def find_spam(
     lexicon: Lexicon,
     *,
     extra_phrases: Iterable[str] = (),
-    inserted: Iterable[str] = (),
+    inserted: Iterable[tuple[int, int]] = (),
     suspects: bool = False,
 ) -> list[Span]:
     """Non-overlapping spam spans of ``text``, sorted by position; with ``suspects``, also the
     spans the evidence only suspects (``Span.suspect``). ``extra_phrases`` are phrases the site
-    showed to replace a word (``repeats.py``), ``inserted`` phrases it showed were slipped in
-    (``inserted.py``)."""
+    showed to replace a word (``repeats.py``: every occurrence), ``inserted`` the (start, end) of
+    phrases it showed were slipped in (``inserted.py``: those places only)."""
     if not text:
         return []
     extra = tuple(p for p in extra_phrases if p)
@@ -101,7 +101,9 @@ def find_spam(
     return [s for s in found if suspects or not s.suspect]
 
 
-def _find(text: str, lexicon: Lexicon, extra_phrases: tuple[str, ...], inserted: tuple[str, ...]) -> list[Span]:
+def _find(
+    text: str, lexicon: Lexicon, extra_phrases: tuple[str, ...], inserted: tuple[tuple[int, int], ...]
+) -> list[Span]:
     known = _known(text, lexicon)
     core = lexicon.shape_core is None or lexicon.shape_core.search(text) is not None
     shapes = list(lexicon.shape.finditer(text)) if core else []
@@ -160,12 +162,13 @@ def _find(text: str, lexicon: Lexicon, extra_phrases: tuple[str, ...], inserted:
             continue  # a listed brand's own extent wins over its token's (2021 + raybet)
         found.append(Span(start, end, rule, "register", SHAPE_SCORE, suspect=not certain))
     # shown by the site to replace a word, or to be slipped in: in document titles too
-    for phrases, rule in ((extra_phrases, "site-repeated"), (inserted, "site-inserted")):
-        for phrase in phrases:
-            pos = text.find(phrase)
-            while pos >= 0:
-                found.append(Span(pos, pos + len(phrase), rule, "site-context", EXTRA_SCORE))
-                pos = text.find(phrase, pos + len(phrase))
+    for phrase in extra_phrases:
+        pos = text.find(phrase)
+        while pos >= 0:
+            found.append(Span(pos, pos + len(phrase), "site-repeated", "site-context", EXTRA_SCORE))
+            pos = text.find(phrase, pos + len(phrase))
+    for start, end in inserted:
+        found.append(Span(start, end, "site-inserted", "site-context", EXTRA_SCORE))
     # a brand or shape named in quotes by anti-gambling prose (查处“必威体育”等赌博网站) is its subject
     found = [s for s in found if not (in_quotes(text, s.start, s.end) and _antigamble(text, s.start, s.end, lexicon))]
     return _merge(text, [_grow(text, s, lexicon, legit) for s in found])

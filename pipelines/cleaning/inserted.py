@@ -41,13 +41,17 @@ _LABEL = re.compile(r"(?:来源|信息来源|作者|发布机构|发布单位|�
 _UNIT_AFTER = re.compile("局|镇|乡|县|市|区|村|街道|社区|委员会|中心|办公室|政府|同志|书记|主任")
 
 
-def inserted_phrases(text: str, context: SiteContext | None, lexicon: Lexicon | None = None) -> list[str]:
-    """Phrases of ``text`` that the site's other pages show were slipped into its sentences."""
+Span = tuple[int, int]
+
+
+def inserted_phrases(text: str, context: SiteContext | None, lexicon: Lexicon | None = None) -> list[Span]:
+    """Where the site's other pages show phrases were slipped into the sentences of ``text``:
+    (start, end) of each occurrence with that evidence (not of every occurrence of the phrase)."""
     if context is None or context.sister_texts < MIN_TEXTS or not text:
         return []
     prose = prose_context()
     new = _new_pairs(text, context, prose)
-    found: list[str] = []
+    found: list[Span] = []
     i = 0
     while i < len(new):
         if not new[i]:
@@ -56,14 +60,14 @@ def inserted_phrases(text: str, context: SiteContext | None, lexicon: Lexicon | 
         j = i
         while j + 1 < len(new) and new[j + 1]:
             j += 1
-        phrase = _phrase(text, i, j, context, prose, lexicon)
-        if phrase:
-            found.append(phrase)
+        span = _phrase(text, i, j, context, prose, lexicon)
+        if span is not None:
+            found.append(span)
         i = j + 1
-    return sorted(set(found), key=found.index)
+    return found
 
 
-def _phrase(text: str, i: int, j: int, context: SiteContext, prose: SiteContext, lexicon: Lexicon | None) -> str:
+def _phrase(text: str, i: int, j: int, context: SiteContext, prose: SiteContext, lexicon: Lexicon | None) -> Span | None:
     """The inserted phrase a run of new pairs ``i..j`` stands for, or "".
 
     Between word characters, the run's characters ``i+1..j`` are the phrase and ``i``, ``j+1``
@@ -76,13 +80,15 @@ def _phrase(text: str, i: int, j: int, context: SiteContext, prose: SiteContext,
     ends = [j + 1] + ([j + 2] if not _word_at(text, j + 2) else [])
     for start in starts:
         for end in ends:
-            phrase = _reading(text, start, end, context, prose, lexicon)
-            if phrase:
-                return phrase
-    return ""
+            span = _reading(text, start, end, context, prose, lexicon)
+            if span is not None:
+                return span
+    return None
 
 
-def _reading(text: str, start: int, end: int, context: SiteContext, prose: SiteContext, lexicon: Lexicon | None) -> str:
+def _reading(
+    text: str, start: int, end: int, context: SiteContext, prose: SiteContext, lexicon: Lexicon | None
+) -> Span | None:
     if lexicon is not None and lexicon.grow_right is not None:
         while end < len(text):
             m = lexicon.grow_right.match(text, end)
@@ -92,19 +98,32 @@ def _reading(text: str, start: int, end: int, context: SiteContext, prose: SiteC
     left_open, right_open = not _word_at(text, start - 1), not _word_at(text, end)
     phrase = text[start:end]
     if not _candidate(_stem(phrase, lexicon), text, end) or len(phrase) > MAX_PIECE or in_name_quotes(text, start, end):
-        return ""  # not a candidate, or a name in quotes (an account: “富顺福彩”)
+        return None  # not a candidate, or a name in quotes (an account: “富顺福彩”)
+    if _names_a_unit(text, phrase):
+        return None  # the page's own place (仁寿县西坝人民路 where it also says 西坝镇)
     if left_open and right_open:
         line_start = text.rfind("\n", 0, start) + 1
-        return phrase if _LABEL.search(text, line_start, start) and not context.contains(phrase) else ""
+        labelled = _LABEL.search(text, line_start, start) and not context.contains(phrase)
+        return (start, end) if labelled else None
     if not (left_open or right_open) and _junction(text[start - 1] + text[end], context, prose) < MIN_JUNCTION:
-        return ""
+        return None
     # the sentence without the phrase is the site's own: two characters each side, written
     # together on other pages (信息 + 12条 -> 信息12条)
     witnesses = context.adjacent(text[max(0, start - 2) : start], text[end : end + 2])
     unseen = not any(context.bigram_count(text[k : k + 2]) for k in range(start - 1, end))
     if witnesses < MIN_WITNESSES and not (witnesses and unseen):
-        return ""  # one witness will do for a phrase no other page has any piece of
-    return phrase
+        return None  # one witness will do for a phrase no other page has any piece of
+    return start, end
+
+
+def _names_a_unit(text: str, phrase: str) -> bool:
+    """Whether ``phrase`` stands before a unit suffix somewhere in ``text``."""
+    pos = text.find(phrase)
+    while pos >= 0:
+        if _UNIT_AFTER.match(text, pos + len(phrase)):
+            return True
+        pos = text.find(phrase, pos + 1)
+    return False
 
 
 def _head_end(body: str) -> int:
@@ -128,7 +147,7 @@ def _word_at(text: str, k: int) -> bool:
     return 0 <= k < len(text) and _WORD_CHAR.match(text[k]) is not None
 
 
-def inserted_pieces(field: str, body: str, context: SiteContext | None, lexicon: Lexicon | None = None) -> list[str]:
+def inserted_pieces(field: str, body: str, context: SiteContext | None, lexicon: Lexicon | None = None) -> list[Span]:
     """Separator-delimited pieces of a short field that the page's own body does not repeat and
     that are new to the site and to prose, or that no other page has and that speak the betting
     grammar (正规赛事分析平台, 易胜博体育, 水位网)."""
@@ -143,24 +162,23 @@ def inserted_pieces(field: str, body: str, context: SiteContext | None, lexicon:
         if _candidate(piece, field, m.end()):
             pairs = [piece[k : k + 2] for k in range(len(piece) - 1)]
             if pairs and all(_new(pair, context, prose) for pair in pairs):
-                found.append(piece)
+                found.append((m.start(), m.end()))
                 continue
         if ordinary(piece) or piece[-1] in ADMIN_END or context.contains(piece):
             continue
         grammar = lexicon is not None and lexicon.grammar is not None and lexicon.grammar.search(piece)
         if (grammar and not lexicon.grammar.fullmatch(piece)) or (len(piece) <= MAX_NAME and _WORD.fullmatch(piece)):
-            found.append(piece)  # betting grammar, or a short name no page of the site knows
+            found.append((m.start(), m.end()))  # betting grammar, or a short name no page of the site knows
     return found
 
 
-def title_line_pieces(body: str, context: SiteContext | None, lexicon: Lexicon | None = None) -> list[str]:
+def title_line_pieces(body: str, context: SiteContext | None, lexicon: Lexicon | None = None) -> list[Span]:
     """``inserted_pieces`` of the body's title-like lines (short, pieces joined by _ - |): where
     a template puts the visible title inside the body container."""
-    found: list[str] = []
+    found: list[Span] = []
     for m in _TITLE_LINE.finditer(body, 0, _head_end(body)):
-        line = m.group(0)
         rest = body[: m.start()] + body[m.end() :]
-        found += inserted_pieces(line, rest, context, lexicon)
+        found += [(m.start() + a, m.start() + b) for a, b in inserted_pieces(m.group(0), rest, context, lexicon)]
     return found
 
 

@@ -31,7 +31,8 @@ _TOKEN = re.compile(
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _CODE = re.compile(r"[A-Z][0-9]{1,6}|[0-9]+[A-Z]?|[A-Z]{1,6}")
-_MIXED = re.compile(r"[a-z]+[0-9]{2,}|[0-9]{2,}[a-z]{2,}|[a-z][0-9]")
+_TIES = frozenset("-_|·—")
+_MIXED = re.compile(r"[a-z]+[0-9]{2,}|[0-9]{2,}[a-z]{2,}")
 MAX_STEM = 4
 _YEAR = re.compile(r"(?:19|20)\d\d(?=[A-Za-z])")
 _HOST = re.compile(
@@ -63,11 +64,12 @@ def latin_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int, bool, str]]
         year = _YEAR.match(token)
         if year and year.end() < len(token):
             start, token, lower = start + year.end(), token[year.end() :], lower[year.end() :]  # 2021raybet
-        betting = _host_token(lower, lexicon) or (
-            _MIXED.fullmatch(lower) is not None and lower.rstrip("0123456789") not in abbr  # app21: app, then a phone
-        )
-        if not (glued_left or glued_right or betting):
-            continue
+        host_token = _host_token(lower, lexicon)
+        mixed = _MIXED.fullmatch(lower) is not None and lower.rstrip("0123456789") not in abbr  # app21: app, a phone
+        tied = glued_left or glued_right or _tied(text, start, end)  # m88-向家镇: tied by a separator
+        if not (tied or host_token):
+            continue  # standing apart, only a betting host token makes a brand (1xbet, not e2 in a script)
+        betting = host_token or mixed
         stem = _spelled_stem(text, start, _bare(lower, abbr)) if glued_left else 0
         if stem:
             found.append((start - stem, end, True, "latin-brand"))
@@ -76,6 +78,15 @@ def latin_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int, bool, str]]
         elif token.islower() and len(token) >= 3:
             found.append((start, end, False, "latin-brand"))
     return found
+
+
+def _tied(text: str, start: int, end: int) -> bool:
+    """A separator (``-``, ``_``, ``|``) then Chinese on either side of the token."""
+    left = text[max(0, start - 2) : start]
+    right = text[end : end + 2]
+    return (len(left) == 2 and left[1] in _TIES and _CJK.match(left[0]) is not None) or (
+        len(right) == 2 and right[0] in _TIES and _CJK.match(right[1]) is not None
+    )
 
 
 def _bare(token: str, abbr: frozenset[str]) -> str:

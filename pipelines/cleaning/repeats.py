@@ -158,8 +158,9 @@ def _repeated_grams(words: list[str]) -> list[str]:
     return [g for grams in reversed(by_length) for g in grams if g not in covered and novel_pair(g)]
 
 
-def _contexts(text: str, phrase: str) -> set[tuple[str, str]]:
-    """Distinct (two characters before, two after) around the occurrences of ``phrase``."""
+def _contexts(text: str, phrase: str) -> list[tuple[str, str]]:
+    """Distinct (two characters before, two after) around the occurrences of ``phrase``, sorted
+    (every later choice among them must not depend on the process's hash seed)."""
     found = set()
     start = text.find(phrase)
     while start >= 0:
@@ -168,10 +169,10 @@ def _contexts(text: str, phrase: str) -> set[tuple[str, str]]:
         if "\n" not in left + right and len(left) == 2 and len(right) == 2:
             found.add((left, right))
         start = text.find(phrase, end)
-    return found
+    return sorted(found)
 
 
-def _slot_word(phrase: str, contexts: set[tuple[str, str]], context: SiteContext, holders: set[int]) -> str | None:
+def _slot_word(phrase: str, contexts: list[tuple[str, str]], context: SiteContext, holders: set[int]) -> str | None:
     """The one word the site's other pages have where ``phrase`` stands here, or None.
 
     Pages that hold the phrase are no witnesses. The word must stand in at least two thirds of
@@ -196,7 +197,7 @@ def _slot_word(phrase: str, contexts: set[tuple[str, str]], context: SiteContext
     return word
 
 
-def _pages_with(word: str, contexts: set[tuple[str, str]], context: SiteContext) -> int:
+def _pages_with(word: str, contexts: list[tuple[str, str]], context: SiteContext) -> int:
     pages: set[int] = set()
     for left, right in contexts:
         pages |= context.slot_texts(left, right).get(word, set())
@@ -204,7 +205,7 @@ def _pages_with(word: str, contexts: set[tuple[str, str]], context: SiteContext)
 
 
 def _covering_word(
-    phrase: str, contexts: set[tuple[str, str]], context: SiteContext, holders: set[int], *, min_pages: int
+    phrase: str, contexts: list[tuple[str, str]], context: SiteContext, holders: set[int], *, min_pages: int
 ) -> str | None:
     cover: Counter = Counter()
     pages: dict[str, set[int]] = {}
@@ -219,8 +220,11 @@ def _covering_word(
             pages.setdefault(w, set()).update(t)
     if not cover:
         return None
-    word = max(cover, key=lambda w: (cover[w], len(pages[w]), -len(w)))
+    ranked = sorted(cover, key=lambda w: (-cover[w], -len(pages[w]), len(w), w))
+    word = ranked[0]
     agree = cover[word]
+    if len(ranked) > 1 and (cover[ranked[1]], len(pages[ranked[1]])) == (agree, len(pages[word])):
+        return None  # two words fit as well: no evidence for either
     if agree < MIN_REPEATS or agree * 3 < spots * 2 or agree * 3 < len(contexts):
         return None
     if len(pages[word]) < min_pages and agree < MIN_SPOTS:

@@ -91,7 +91,7 @@ def decide_all(
         slot = pooled.get(key)
         if slot:
             total = sum(slot.values())
-            word = max(slot, key=lambda w: (coverage[key][w], slot[w]))
+            word = max(slot, key=lambda w: (coverage[key][w], slot[w], w))
             share = max(coverage[key][word] / occurrences[key], slot[word] / total)
             seen = support[key][word]
             vote(word, share * min(1.0, seen / MIN_SLOT_SUPPORT) * 0.9, "site-context")
@@ -101,7 +101,7 @@ def decide_all(
             contradicted = any(w != known and c >= CONTRADICTION for w, c in scores.items())
             vote(known, KNOWN_MAP_CONFIDENCE * (0.5 if contradicted else 1.0), "known-map")
         if scores:
-            word = max(scores, key=lambda w: (scores[w], len(signals[w])))
+            word = max(scores, key=lambda w: (scores[w], len(signals[w]), w))
             if scores[word] >= threshold:
                 signal = "+".join(signals[word])
                 if word == "":
@@ -150,7 +150,8 @@ def _slot_votes(
         )
         if not fillers:
             continue
-        word, top = fillers.most_common(1)[0]
+        word = max(fillers, key=lambda w: (fillers[w], w))
+        top = fillers[word]
         if top >= 2 and top / sum(fillers.values()) >= MIN_SLOT_SHARE:
             return Counter({word: top * (kl + kr)}), Counter({word: top})
         for word, count in fillers.items():
