@@ -13,7 +13,7 @@ CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 UNIT_TESTS := not e2e and not browser and not replay
 
-.PHONY: demo test check setup venv replay-env chromium clean bench-venvs
+.PHONY: demo test check setup venv replay-env chromium cjk-font clean bench-venvs
 
 venv: $(STAMP)
 
@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 # What the whole suite needs besides the project's virtualenv; the tests themselves install
 # nothing (they fail when CI=true, and skip elsewhere, if it is missing).
-setup: $(STAMP) replay-env chromium
+setup: $(STAMP) replay-env chromium cjk-font
 
 # pywb, for the replay test, in a virtualenv of its own (its pins conflict with ours).
 replay-env: $(REPLAY_STAMP)
@@ -44,6 +44,16 @@ chromium:
 		apt-get update -qq && apt-get install -y -qq chromium; \
 	else \
 		echo "note: $(CHROMIUM) is missing; the browser tests need it (as root: apt-get install chromium)" >&2; \
+	fi
+
+# A CJK font (Debian's fonts-noto-cjk) for Chromium to draw the Chinese of the NGO pages: the
+# screenshots in docs/ (bench/screenshots.py) and the printed pages of the browser tests.
+cjk-font:
+	@if fc-list :lang=zh family 2>/dev/null | grep -q .; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && apt-get install -y -qq fonts-noto-cjk; \
+	else \
+		echo "note: no CJK font; bench/screenshots.py needs one (as root: apt-get install fonts-noto-cjk)" >&2; \
 	fi
 
 demo: $(STAMP)

@@ -1,4 +1,5 @@
-"""``gongkai diff``, ``gongkai trends`` and ``gongkai similar``: thin commands over ``archive.diff``."""
+"""``gongkai diff``, ``gongkai trends`` and ``gongkai similar``: thin commands over ``archive.diff``
+(``gongkai dossier`` is ``gongkai.dossier``)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from typing import IO
 import click
 
 from archive.diff import api
+from archive.diff.i18n import word
 from archive.diff.model import to_json
 from archive.diff.render_data import similar_json, similar_table, trends_csv, trends_json
 from archive.diff.render_html import render_diff, render_trends
 from archive.diff.render_text import render_text
 from gongkai.boundary import Command
-from gongkai.options import ArchivePaths, archive_options, output_option
+from gongkai.options import ArchivePaths, archive_options, lang_option, output_option
 from gongkai.output import Format, Formats, json_format, text_format
 
 
@@ -21,17 +23,18 @@ def _use_color(out: IO[str]) -> bool:
     return out.isatty() and "NO_COLOR" not in os.environ
 
 
-def _diff_text(report: api.DiffReport, out: IO[str], *, context: bool) -> None:
-    out.write(render_text(report.result, color=_use_color(out), context=context))
+def _diff_text(report: api.DiffReport, out: IO[str], *, context: bool, lang: str) -> None:
+    out.write(render_text(report.result, color=_use_color(out), context=context, lang=lang))
 
 
 DIFF_FORMATS = Formats(
     text=Format(_diff_text),
-    html=text_format(lambda report, **_: render_diff(report.result, trends=report.trends)),
+    html=text_format(lambda report, *, lang, **_: render_diff(report.result, trends=report.trends, lang=lang)),
     json=json_format(lambda report, **_: to_json(report.result), indent=2),
 )
 TRENDS_FORMATS = Formats(
-    html=text_format(lambda series, *, title: render_trends(series, title=title)),
+    html=text_format(lambda series, *, title, lang, min_years: render_trends(
+        series, title=title, lang=lang, min_years=min_years)),
     json=json_format(lambda series, **_: trends_json(series), indent=2),
     csv=Format(text_format(lambda series, **_: trends_csv(series)).write, newline=""),
 )
@@ -50,14 +53,17 @@ SIMILAR_FORMATS = Formats(
 @click.option("--from", "from_spec", metavar="VERSION|DATE", help="With --url: version number or date (YYYY-MM-DD).")
 @click.option("--to", "to_spec", metavar="VERSION|DATE", help="With --url: version number or date (default: latest).")
 @DIFF_FORMATS.option("text")
-@click.option("--context", is_flag=True, help="Text format: also print unchanged sentences.")
+@click.option("--context", is_flag=True, help="Text format: also print unchanged sentences and zero rows.")
+@lang_option
 @output_option
-def diff_command(paths: ArchivePaths, township, from_year, to_year, url, from_spec, to_spec, fmt, context, output) -> None:
+def diff_command(paths: ArchivePaths, township, from_year, to_year, url, from_spec, to_spec, fmt, context, lang,
+                 output) -> None:
     """Compare a township's reports across years, or one page across captures.
 
-    Statistics (value, change, percent) per metric, sections aligned by heading, sentences, then
-    characters. With --url: also changed fields (a changed publication date is flagged) and spam
-    findings that appeared or vanished.
+    Statistics (value, change, percent) per metric, compared across the 2019 and 2021 template
+    changes through the concordance (docs/concordance.md); sections aligned by heading, sentences,
+    then characters. With --url: also changed fields (a changed publication date is flagged) and
+    spam findings that appeared or vanished.
 
     Example: gongkai diff --township 向家镇 --from-year 2018 --to-year 2019 --format html -o diff.html
     """
@@ -73,7 +79,7 @@ def diff_command(paths: ArchivePaths, township, from_year, to_year, url, from_sp
             report = api.diff_page(session, url, from_spec, to_spec)
         else:
             report = api.diff_years(session, township, from_year, to_year)
-    DIFF_FORMATS.write(fmt, report, output, context=context)
+    DIFF_FORMATS.write(fmt, report, output, context=context, lang=lang)
 
 
 @click.command("trends", cls=Command)
@@ -82,9 +88,14 @@ def diff_command(paths: ArchivePaths, township, from_year, to_year, url, from_sp
 @click.option("--all-townships", is_flag=True, help="Every township, one line each.")
 @click.option("--metric", "metrics", multiple=True, metavar="METRIC", help="Metric id (repeatable; default: all).")
 @TRENDS_FORMATS.option("html")
+@click.option("--min-years", type=click.IntRange(1), default=2, show_default=True,
+              help="HTML: chart only metrics with figures in at least this many years.")
+@lang_option
 @output_option
-def trends_command(paths: ArchivePaths, township, all_townships, metrics, fmt, output) -> None:
-    """Each metric across every archived report year: a table and SVG line charts.
+def trends_command(paths: ArchivePaths, township, all_townships, metrics, fmt, min_years, lang, output) -> None:
+    """Each metric across every archived report year, through the concordance of templates: SVG
+    charts grouped by section, each point labelled and linked to its report's WARC citation, a table
+    under each chart; printable.
 
     Example: gongkai trends --township 向家镇 --metric active_total --output trends.html
     """
@@ -94,8 +105,8 @@ def trends_command(paths: ArchivePaths, township, all_townships, metrics, fmt, o
     with sessions() as session:
         series = api.trends(session, townships=None if all_townships else [township],
                             metrics=list(metrics) or None)
-    title = f"{'all townships' if all_townships else township}: trends"
-    TRENDS_FORMATS.write(fmt, series, output, title=title)
+    title = word("trends_title", lang, unit=word("trends_all", lang) if all_townships else township)
+    TRENDS_FORMATS.write(fmt, series, output, title=title, lang=lang, min_years=min_years)
 
 
 @click.command("similar", cls=Command)

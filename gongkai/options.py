@@ -1,5 +1,5 @@
-"""Options every command shares: where the archive is (``--data-dir``, ``--db``) and where the
-output goes (``--output``); the archive's one engine per command."""
+"""Options the commands share: where the archive is (``--data-dir``, ``--db``), where the output
+goes (``--output``) and its language (``--lang``); the archive's one engine per command."""
 
 from __future__ import annotations
 
@@ -69,11 +69,17 @@ def archive_options(func):
     return wrapper
 
 
-def output_option(func):
-    return click.option(
-        "--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
-        help="Write to FILE instead of stdout.",
-    )(func)
+def output_option(func=None, *, required: bool = False, help: str = "Write to FILE instead of stdout."):
+    """--output/-o: ``@output_option`` (stdout by default), or ``@output_option(required=True,
+    help=...)`` for a command that only writes files."""
+    option = click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), required=required,
+                          help=help)  # no explicit default: click 8.3 takes default=None as a value for required
+    return option if func is None else option(func)
+
+
+#: --lang: the language of the labels and page text of the NGO pages (diff, trends, dossier).
+lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+                           help="Language of the labels and page text (html and text formats).")
 
 
 def open_output(output: str | None, *, newline: str | None = None):

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from archive.sql.engine import make_engine, make_sessionmaker
 from archive.diff import api
 from archive.diff.core import diff_reports
-from archive.diff.model import DiffKind, Op, Presence, ReportRef, ReportSnapshot, StatValue, to_json
+from archive.diff.model import Comparison, DiffKind, Op, Presence, ReportRef, ReportSnapshot, StatValue, to_json
 from archive.diff.normalise import fingerprint, fingerprint_origins, normalise_text
 from archive.diff.load import DiffLookupError
 from archive.diff.render_html import render_diff, render_trends
@@ -143,16 +143,22 @@ def test_sections_align_across_templates_prose_2018_to_table_2019():
 
 def test_statistics_rows_change_and_presence():
     result = diff_reports(snap("a", 2018, [StatValue(**{k: v for k, v in s.items() if k != "section"})
-                                           for s in STATS_2018]),
+                                           for s in STATS_2018], template="prose-2016"),
                           snap("b", 2019, [StatValue(**{k: v for k, v in s.items() if k != "section"})
-                                           for s in STATS_2019]))
+                                           for s in STATS_2019], template="trial-2019"))
     rows = {s.metric: s for s in result.statistics}
     assert rows["active_total"].delta == 96 and rows["active_total"].pct == 15.84
     assert rows["meetings"].pct == 66.67
     assert rows["public_responses"].delta == 0
     assert rows["applications_fees"].presence is Presence.FROM_ONLY and rows["applications_fees"].delta is None
     assert rows["docs_issued"].presence is Presence.TO_ONLY
-    assert list(rows)[-1] == "docs_issued"
+    # through the concordance: 2019's tables are new, 2018's fee paragraph has no successor
+    assert rows["docs_issued"].comparison is Comparison.NEW
+    assert rows["applications_fees"].comparison is Comparison.DROPPED
+    assert rows["public_responses"].relation == "renamed"
+    assert rows["active_total"].label_zh == "主动公开政府信息" and rows["active_total"].section == "active"
+    sections = [s.section for s in result.statistics]
+    assert sections.index("active") < sections.index("art20-1") < sections.index("fees")
 
 
 def test_json_shape_is_stable():
@@ -307,7 +313,8 @@ def test_capture_diff_after_page_edit(db_url):
     assert [(c.change, c.finding.text) for c in result.findings] == [("appeared", "必威体育平台")]
     ops = [op for s in result.sections for op in s.ops if op[0] is not Op.EQUAL]
     assert ops == [(Op.DELETE, "702"), (Op.INSERT, "720")]
-    assert "RED FLAG" in render_diff(result) and "RED FLAG" in render_text(result)
+    assert "警示" in render_diff(result) and "警示" in render_text(result)
+    assert "RED FLAG" in render_diff(result, lang="en") and "RED FLAG" in render_text(result, lang="en")
 
 
 def test_trends_page_and_similar_over_the_archive(tmp_path):
@@ -320,7 +327,10 @@ def test_trends_page_and_similar_over_the_archive(tmp_path):
         with pytest.raises(DiffLookupError, match="no figures for metric"):
             api.trends(session, townships=["向家镇"], metrics=["nope"])
     html = render_trends(series, title="all townships")
-    assert "<script" not in html and html.count("<svg") == len({s.metric for s in series})
+    charted = {s.metric for s in series if len(s.points) >= 2 and any(v for _, v in s.points)}
+    assert "<script" not in html and html.count("<svg") == len(charted) == 6
+    # 2019's docs_issued and 2018's fee paragraph are 0 in their only year: listed, not charted
+    assert html.count("以下 1 项不足 2 年有数据，未绘图") == 2
     found = {(p.a.township, p.a.year, p.b.township, p.b.year, p.relation.value) for p in result.pairs}
     # the hand-written 2019 fixture reuses three of 2018's sentences: too little to call a copy
     assert found == {("文林街道", 2019, "石咀乡", 2019, "same_year_other_township")}

@@ -3,13 +3,15 @@
 Every module of the five packages is parsed (not imported) and each of its imports, at the top or
 inside a function, is checked against the rules: dependencies run one way, gongkai -> crawler ->
 pipelines -> archive; the replica stands apart; SQLAlchemy is imported only in archive/sql/, click
-and rich only in gongkai/, Scrapy nowhere in archive/; the pure cores import no framework; and no
-two modules import each other, however indirectly.
+and rich only in gongkai/, Scrapy nowhere in archive/; the pure cores import no framework (in
+archive/diff/ only ``load`` and ``api`` read SQL); the metric vocabulary (archive/metrics/) imports
+nothing but the standard library; and no two modules import each other, however indirectly.
 """
 
 from __future__ import annotations
 
 import ast
+import sys
 from collections import defaultdict
 from functools import cache
 from pathlib import Path
@@ -44,13 +46,18 @@ LIBRARIES_ONLY_IN = {
 }
 #: Pure cores: plain functions over text and values, no framework, no storage.
 PURE = (
-    "pipelines.text", "pipelines.cleaning", "pipelines.extract",
+    "pipelines.text", "pipelines.cleaning", "pipelines.extract", "archive.metrics",
     "archive.search.query", "archive.search.hits", "archive.diff.core", "archive.diff.model",
-    "archive.diff.stats", "archive.diff.text", "archive.diff.normalise", "archive.diff.similar",
-    "archive.diff.template", "archive.diff.svg", "archive.diff.render_html", "archive.diff.render_text",
+    "archive.diff.stats", "archive.diff.compare", "archive.diff.trends", "archive.diff.dossier",
+    "archive.diff.text", "archive.diff.normalise", "archive.diff.similar", "archive.diff.template",
+    "archive.diff.svg", "archive.diff.html", "archive.diff.i18n", "archive.diff.render_html",
+    "archive.diff.render_trends", "archive.diff.render_dossier", "archive.diff.render_text",
     "archive.diff.render_data",
 )
-PURE_MAY_IMPORT = {"pipelines", "archive.clock", "archive.search", "archive.diff"}
+PURE_MAY_IMPORT = {"pipelines", "archive.clock", "archive.search", "archive.diff", "archive.metrics"}
+#: The metric vocabulary (ids, labels, sections, the concordance of templates) is pure data that
+#: both the extractor and the diff pages read: it imports nothing but itself and the standard library.
+VOCABULARY = "archive.metrics"
 
 
 def module_name(path: Path) -> str:
@@ -138,6 +145,23 @@ def test_pure_cores_import_no_framework_and_no_storage():
         return None
 
     assert violations(rule) == []
+
+
+def test_the_metric_vocabulary_imports_nothing():
+    def rule(module, target):
+        if not within(module, (VOCABULARY,)) or within(target, (VOCABULARY, "__future__")):
+            return None
+        if target.split(".")[0] in sys.stdlib_module_names and target.split(".")[0] not in PACKAGES:
+            return None
+        return "the metric vocabulary imports nothing but the standard library"
+
+    assert violations(rule) == []
+
+
+def test_diff_reads_sql_only_through_load_and_api():
+    """Every module of archive.diff but ``load`` and ``api`` is a pure core (docs/design.md)."""
+    diff = {m for m in modules() if within(m, ("archive.diff",))} - {"archive.diff"}
+    assert diff - set(PURE) == {"archive.diff.load", "archive.diff.api"}
 
 
 def test_no_import_cycles():

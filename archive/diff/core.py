@@ -11,7 +11,7 @@ from archive.diff.model import (
     FindingChange,
     ReportSnapshot,
 )
-from archive.diff.stats import diff_statistics
+from archive.diff.compare import compare_statistics
 from archive.diff.text import diff_texts
 
 # A changed publication date on an already-published report is the classic silent back-dating.
@@ -21,7 +21,8 @@ RED_FLAG_FIELDS = frozenset({"published_date", "published_at", "report_year", "p
 def diff_reports(a: ReportSnapshot, b: ReportSnapshot, *, kind: DiffKind = DiffKind.YEARS,
                  aliases: Mapping[str, str] | None = None,
                  red_flag_fields: frozenset[str] = RED_FLAG_FIELDS) -> DiffResult:
-    """Compare two report versions: statistics, aligned text, and (for captures) fields and spam."""
+    """Compare two report versions: statistics (through the concordance of templates), aligned text,
+    and (for captures) fields and spam."""
     sections, similarity = diff_texts(a.text, b.text)
     fields: tuple[FieldChange, ...] = ()
     findings: tuple[FindingChange, ...] = ()
@@ -35,7 +36,8 @@ def diff_reports(a: ReportSnapshot, b: ReportSnapshot, *, kind: DiffKind = DiffK
         kind=kind,
         a=a.ref,
         b=b.ref,
-        statistics=diff_statistics(a.statistics, b.statistics, aliases=aliases),
+        statistics=compare_statistics(a.statistics, b.statistics, from_template=a.ref.template,
+                                      to_template=b.ref.template, aliases=aliases),
         sections=sections,
         similarity=similarity,
         fields=fields,

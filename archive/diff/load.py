@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
 from archive.diff.model import (
@@ -17,7 +17,6 @@ from archive.diff.model import (
     ReportRef,
     ReportSnapshot,
     StatValue,
-    TrendSeries,
 )
 from archive.search.query import SearchFilters
 from archive.sql import queries
@@ -134,26 +133,6 @@ def snapshot(session: Session, version: ReportVersion) -> ReportSnapshot:
                           fields=fields, findings=findings)
 
 
-def trend_series(session: Session, *, townships: Iterable[str] | None = None,
-                 metrics: Iterable[str] | None = None) -> tuple[TrendSeries, ...]:
-    """Each metric across every archived report year, per township (newest version per page)."""
-    wanted = list(metrics) if metrics is not None else None
-    rows = queries.trend_rows(session, townships=townships, metrics=wanted)
-    points: dict[tuple[str, str], dict[int, float]] = {}
-    units: dict[tuple[str, str], str | None] = {}
-    # newest page wins for a (township, year); within a version the first row of a metric wins
-    for township, year, metric, value, unit in rows:
-        key = (township, metric)
-        points.setdefault(key, {}).setdefault(year, value)
-        units.setdefault(key, unit)
-    order = {m: i for i, m in enumerate(wanted or [])}
-    return tuple(
-        TrendSeries(township, metric, units[(township, metric)], tuple(sorted(years.items())))
-        for (township, metric), years in sorted(points.items(), key=lambda kv: (
-            order.get(kv[0][1], len(order)), kv[0][1], kv[0][0]))
-    )
-
-
 def _text(value) -> str | None:
     if value is None:
         return None
@@ -167,3 +146,41 @@ def _text(value) -> str | None:
 def _listing(names: Sequence[str], limit: int = 10) -> str:
     shown = ", ".join(names[:limit])
     return shown + (f" (+{len(names) - limit} more)" if len(names) > limit else "")
+
+
+# -- reporting units: trends through the concordance and the per-unit dossier -------------------
+
+def unit_column() -> str | None:
+    """``unit`` when the archive's schema has the reporting-unit column (issue 15), else None."""
+    return "unit" if "unit" in ReportVersion.__table__.c else None
+
+
+def filed_name(version: ReportVersion) -> str | None:
+    """The name ``version`` is filed under: its reporting unit when the schema has that column
+    (the township for rows stored before it), else its township."""
+    column = unit_column()
+    return (getattr(version, column) if column else None) or version.township
+
+
+def year_reports(session: Session, *, townships: Sequence[str] | None = None,
+                 unit: str | None = None) -> list[tuple[str, ReportSnapshot]]:
+    """(unit name, snapshot) of the report each unit published for each year: the newest version of
+    its page (the most recently changed page when several claim the same unit and year)."""
+    names = [unit] if unit is not None else townships
+    chosen: dict[tuple[str, int], ReportVersion] = {}
+    for version in queries.latest_year_versions(session, names=names, unit_column=unit_column()):
+        key = (filed_name(version), version.report_year)
+        if key not in chosen or (version.created_at, version.id) > (chosen[key].created_at, chosen[key].id):
+            chosen[key] = version
+    return [(key[0], snapshot(session, chosen[key])) for key in sorted(chosen)]
+
+
+def unit_versions(session: Session, *, township: str | None = None,
+                  unit: str | None = None) -> list[ReportVersion]:
+    """Every version of every report page one unit (or township) published (a page counts when any
+    of its versions is filed under the name), oldest first per page, with captures, findings and
+    statistics loaded."""
+    name = unit if unit is not None else township
+    if name is None:
+        raise DiffLookupError("name a unit or a township")
+    return queries.filed_page_versions(session, name, unit_column=unit_column())

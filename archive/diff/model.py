@@ -1,6 +1,6 @@
 """Typed values shared by every diff: report snapshots in, one ``DiffResult`` out.
 
-All diffs have the same shape, ``(a, b) -> DiffResult``; the SQL side (``queries.py``) builds
+All diffs have the same shape, ``(a, b) -> DiffResult``; the loading side (``load.py``) builds
 the ``ReportSnapshot`` values and the renderers (``render_text``, ``render_html``, ``to_json``)
 only read the result. Nothing here imports SQLAlchemy.
 """
@@ -22,6 +22,16 @@ class Presence(StrEnum):
     BOTH = "both"
     FROM_ONLY = "from_only"
     TO_ONLY = "to_only"
+
+
+class Comparison(StrEnum):
+    """What a statistics row of a diff can say, read through the concordance."""
+
+    COMPARABLE = "comparable"                  # both reports state it, measured alike
+    CHANGED_DEFINITION = "changed_definition"  # both state it, but the template measures it otherwise
+    NEW = "new"                                # only the "to" report's template has it
+    DROPPED = "dropped"                        # only the "from" report's template has it
+    ONE_SIDE = "one_side"                      # both templates have it, one report does not state it
 
 
 class DiffKind(StrEnum):
@@ -62,6 +72,11 @@ class StatValue:
     template: str | None = None
 
 
+#: ``FindingRef.action`` of a span the cleaner suspected but left in place (the stored value,
+#: ``archive.sql.models.SUSPECTED``): shown, never counted as spam removed or restored.
+SUSPECTED = "suspected"
+
+
 @dataclass(frozen=True, slots=True)
 class FindingRef:
     kind: str
@@ -91,6 +106,27 @@ class StatChange:
     pct: float | None            # percent, None when from is 0 or missing
     unit: str | None
     presence: Presence
+    # read through the concordance (archive.metrics): the row is a concept; defaults keep the
+    # plain id join of ``stats.diff_statistics`` valid
+    label_zh: str = ""
+    label_en: str = ""
+    section: str = ""
+    comparison: Comparison = Comparison.COMPARABLE
+    relation: str | None = None               # same | renamed | narrower | wider
+    from_metrics: tuple[str, ...] = ()        # the ids the "from" figure adds up
+    to_metrics: tuple[str, ...] = ()
+    from_wording: str = ""                    # how each report's template words the row
+    to_wording: str = ""
+    note_zh: str = ""
+    note_en: str = ""
+
+    @property
+    def zero(self) -> bool:
+        """Zero on both sides, or stated on one side only and zero there."""
+        return all(v == 0 for v in (self.from_value, self.to_value) if v is not None)
+
+    def label(self, lang: str = "zh") -> str:
+        return (self.label_en if lang == "en" else self.label_zh) or self.metric
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,17 +215,22 @@ def ref_json(ref: ReportRef) -> dict[str, Any]:
     }
 
 
+def stat_json(s: StatChange) -> dict[str, Any]:
+    return {"metric": s.metric, "from": s.from_value, "to": s.to_value, "delta": s.delta, "pct": s.pct,
+            "unit": s.unit, "presence": s.presence.value, "label_zh": s.label_zh or s.metric,
+            "label_en": s.label_en or s.metric, "section": s.section or None, "comparison": s.comparison.value,
+            "relation": s.relation, "from_metrics": list(s.from_metrics), "to_metrics": list(s.to_metrics),
+            "wording": {"from": s.from_wording or None, "to": s.to_wording or None},
+            "note_zh": s.note_zh or None, "note_en": s.note_en or None}
+
+
 def to_json(result: DiffResult) -> dict[str, Any]:
     """The stable JSON shape documented in docs/diff.md."""
     return {
         "kind": result.kind.value,
         "from": ref_json(result.a),
         "to": ref_json(result.b),
-        "statistics": [
-            {"metric": s.metric, "from": s.from_value, "to": s.to_value, "delta": s.delta,
-             "pct": s.pct, "unit": s.unit, "presence": s.presence.value}
-            for s in result.statistics
-        ],
+        "statistics": [stat_json(s) for s in result.statistics],
         "sections": [
             {"from_heading": s.from_heading, "to_heading": s.to_heading,
              "similarity": round(s.similarity, 4),
@@ -211,6 +252,16 @@ def to_json(result: DiffResult) -> dict[str, Any]:
 
 
 @dataclass(frozen=True, slots=True)
+class PointSource:
+    """Where one point of a trend comes from: the report version, its template and ids."""
+
+    year: int
+    ref: ReportRef
+    template: str | None
+    metrics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class TrendSeries:
     """One metric of one township across report years."""
 
@@ -218,3 +269,11 @@ class TrendSeries:
     metric: str
     unit: str | None
     points: tuple[tuple[int, float], ...]   # (report year, value), years ascending
+    label_zh: str = ""
+    label_en: str = ""
+    section: str = ""
+    sources: tuple[PointSource, ...] = ()   # one per point, same order, when read through the concordance
+    breaks: tuple[int, ...] = ()            # years whose figure is measured otherwise than the year before
+
+    def label(self, lang: str = "zh") -> str:
+        return (self.label_en if lang == "en" else self.label_zh) or self.metric

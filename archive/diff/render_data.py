@@ -15,18 +15,40 @@ def _num(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
+def _cite(series: TrendSeries, year: int) -> dict[str, Any]:
+    source = next((src for src in series.sources if src.year == year), None)
+    capture = source.ref.capture if source else None
+    return {"template": source.template if source else None, "url": source.ref.url if source else None,
+            "version": source.ref.version_no if source else None,
+            "warc_filename": capture.warc_filename if capture else None,
+            "warc_offset": capture.warc_offset if capture else None,
+            "warc_record_id": capture.warc_record_id if capture else None,
+            "definition_changed": year in series.breaks}
+
+
 def trends_json(series: Sequence[TrendSeries]) -> list[dict[str, Any]]:
-    return [{"township": s.township, "metric": s.metric, "unit": s.unit,
-             "points": [{"year": y, "value": _num(v)} for y, v in s.points]} for s in series]
+    return [{"township": s.township, "metric": s.metric, "label_zh": s.label_zh or s.metric,
+             "label_en": s.label_en or s.metric, "section": s.section or None, "unit": s.unit,
+             "points": [{"year": y, "value": _num(v), **_cite(s, y)} for y, v in s.points]} for s in series]
+
+
+CSV_COLUMNS = ("township", "metric", "year", "value", "unit", "label_zh", "label_en", "section", "template",
+               "definition_changed", "url", "warc_filename", "warc_offset", "warc_record_id")
 
 
 def trends_csv(series: Sequence[TrendSeries]) -> str:
+    """One row per point; the first five columns are the original ones, the rest were added."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["township", "metric", "year", "value", "unit"])
+    writer.writerow(CSV_COLUMNS)
     for s in series:
         for year, value in s.points:
-            writer.writerow([s.township, s.metric, year, _num(value), s.unit or ""])
+            cite = _cite(s, year)
+            writer.writerow([s.township, s.metric, year, _num(value), s.unit or "", s.label_zh or s.metric,
+                             s.label_en or s.metric, s.section, cite["template"] or "",
+                             "1" if cite["definition_changed"] else "0", cite["url"] or "",
+                             cite["warc_filename"] or "", "" if cite["warc_offset"] is None else cite["warc_offset"],
+                             cite["warc_record_id"] or ""])
     return buffer.getvalue()
 
 

@@ -1,90 +1,26 @@
-"""Self-contained HTML pages (inline CSS, no scripts, no external assets) for diffs and trends.
-
-Report text comes from hacked sites: every piece of text goes through ``html.escape`` and the page
-carries a Content-Security-Policy that forbids scripts even if something slipped through.
+"""The HTML diff page (self-contained: inline CSS, no scripts, no external assets), in Chinese by
+default or English: the two reports with their WARC citations, red flags, spam changes, the
+statistics section by section through the concordance (zero rows collapsed), charts of the changed
+figures, and the text side by side.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from html import escape
-from urllib.parse import urlsplit
 
-from archive.diff.model import DiffKind, DiffResult, Op, ReportRef, SentenceRow, StatChange, TrendSeries
-from archive.diff.svg import FONT_STACK, line_chart
+from archive.diff.html import CSP, anchor, citation, e, num, page
+from archive.diff.i18n import action_name, comparison_name, field_name, finding_kind, relation_name, word
+from archive.diff.model import Comparison, DiffKind, DiffResult, Op, SentenceRow, StatChange, TrendSeries
+from archive.diff.render_trends import citations, group_by_metric, metric_block, render_trends
+from archive.metrics.catalogue import SECTION_BY_ID, SECTIONS, Lang, template_name
 
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
-RED_FLAG = ' <span class="flag">RED FLAG</span>'
-CSS = """
-body{font-family:%s;margin:1.5em;color:#222;line-height:1.6}
-table{border-collapse:collapse;margin:.5em 0 1.5em}
-th,td{border:1px solid #ccc;padding:.25em .6em;vertical-align:top}
-th{background:#f3f3f3;text-align:left}
-td.num{text-align:right;font-variant-numeric:tabular-nums}
-table.sbs{width:100%%;table-layout:fixed}
-table.sbs td{width:50%%;white-space:pre-wrap;word-break:break-all}
-del{background:#ffd7d5;color:#82071e;text-decoration:line-through}
-ins{background:#ccffd8;color:#055d20;text-decoration:none}
-tr.only td{background:#fff8c5}
-.up{color:#055d20}.down{color:#82071e}
-.flag{color:#fff;background:#b00020;padding:0 .4em;border-radius:3px;font-weight:bold}
-.muted{color:#777}.cite{font-family:monospace;font-size:.9em}
-.charts{display:flex;flex-wrap:wrap;gap:12px}
-details>summary{cursor:pointer;font-weight:bold;margin:.6em 0}
-""" % FONT_STACK
+__all__ = ["CSP", "changes_html", "render_diff", "render_trends", "sections_html", "stats_html"]
 
 
-def page(title: str, body: str) -> str:
-    return (
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
-        f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
-    )
-
-
-def _e(value) -> str:
-    return "" if value is None else escape(str(value))
-
-
-def _link(url: str) -> str:
-    """A link only for http(s) URLs; anything else (javascript:, data:) is shown as text."""
-    if urlsplit(url).scheme.lower() in ("http", "https"):
-        return f'<a href="{escape(url, quote=True)}" rel="noreferrer noopener">{escape(url)}</a>'
-    return escape(url)
-
-
-def _num(value) -> str:
-    if value is None:
-        return "—"
-    return str(int(value)) if float(value).is_integer() else f"{value:.4g}"
-
-
-def _ref_rows(label: str, ref: ReportRef) -> str:
-    capture = ref.capture
-    if capture is not None and capture.warc_filename:
-        cite = (f'<span class="cite">{_e(capture.warc_filename)} @ {_e(capture.warc_offset)} '
-                f'{_e(capture.warc_record_id)}</span> <span class="muted">fetched {_e(capture.fetched_at)}</span>')
-    else:
-        cite = '<span class="muted">no WARC record</span>'
-    return (f"<tr><th>{label}</th><td>{_e(ref.township)} {_e(ref.report_year)} · v{ref.version_no}"
-            f" · {_e(ref.title)}<br>{_link(ref.url)}<br>published {_e(ref.published_date) or '—'}"
-            f" · template {_e(ref.template) or '—'}<br>WARC: {cite}</td></tr>")
-
-
-def _stat_rows(stats: Sequence[StatChange]) -> str:
-    rows = []
-    for s in stats:
-        cls = ' class="only"' if s.presence.value != "both" else ""
-        trend = "" if not s.delta else (' class="num up"' if s.delta > 0 else ' class="num down"')
-        pct = "—" if s.pct is None else f"{s.pct:+.1f}%"
-        note = {"from_only": "only in from", "to_only": "only in to"}.get(s.presence.value, "")
-        rows.append(
-            f"<tr{cls}><td>{_e(s.metric)}</td><td class=\"num\">{_num(s.from_value)}</td>"
-            f"<td class=\"num\">{_num(s.to_value)}</td><td{trend or ' class=num'}>"
-            f"{'—' if s.delta is None else ('+' if s.delta > 0 else '') + _num(s.delta)}</td>"
-            f"<td class=\"num\">{pct}</td><td>{_e(s.unit)}</td><td class=\"muted\">{note}</td></tr>")
-    return ("<table><tr><th>metric</th><th>from</th><th>to</th><th>change</th><th>%</th><th>unit</th>"
-            "<th></th></tr>" + "".join(rows) + "</table>")
+def _flag(lang: Lang | str) -> str:
+    return f' <span class="flag">{word("red_flag", lang)}</span>'
 
 
 def _side(row: SentenceRow, keep: Op) -> str:
@@ -93,68 +29,146 @@ def _side(row: SentenceRow, keep: Op) -> str:
                    for op, text in row.ops if op is Op.EQUAL or op is keep)
 
 
-def charts(series: Sequence[TrendSeries], *, metrics: Sequence[str] | None = None,
-           highlight: Sequence[int] = (), width: int = 560, height: int = 260) -> str:
-    by_metric: dict[str, list[TrendSeries]] = {}
-    for s in series:
-        by_metric.setdefault(s.metric, []).append(s)
-    names = [m for m in (metrics or by_metric) if m in by_metric]
-    svgs = [line_chart([(s.township, s.points) for s in by_metric[m]], title=m, unit=by_metric[m][0].unit,
-                       highlight=highlight, width=width, height=height) for m in names]
-    return f'<div class="charts">{"".join(svgs)}</div>' if svgs else ""
-
-
-def render_diff(result: DiffResult, *, trends: Sequence[TrendSeries] = (), max_charts: int = 12) -> str:
-    a, b = result.a, result.b
+def _columns(result: DiffResult, lang: Lang | str) -> tuple[str, str]:
     if result.kind is DiffKind.YEARS:
-        title = f"{a.township or ''} {a.report_year} → {b.report_year}"
-    else:
-        title = f"{a.url} v{a.version_no} → v{b.version_no}"
-    parts = [f"<h1>{escape(title)}</h1>",
-             f"<table>{_ref_rows('from', a)}{_ref_rows('to', b)}</table>",
-             f"<p>text similarity {result.similarity:.3f}</p>"]
-    parts += [f"<p class=\"muted\">{escape(w)}</p>" for w in result.warnings]
-    if result.fields:
-        rows = "".join(
-            f"<tr><td>{_e(f.name)}{RED_FLAG if f.red_flag else ''}</td>"
-            f"<td>{_e(f.from_value)}</td><td>{_e(f.to_value)}</td></tr>" for f in result.fields)
-        parts.append(f"<h2>Field changes</h2><table><tr><th>field</th><th>from</th><th>to</th></tr>{rows}</table>")
-    if result.findings:
-        rows = "".join(
-            f"<tr><td>{_e(c.change)}</td><td>{_e(c.finding.kind)}</td><td>{_e(c.finding.field)}</td>"
-            f"<td>{_e(c.finding.text)}</td><td>{_e(c.finding.replacement)}</td></tr>" for c in result.findings)
-        parts.append("<h2>Spam findings</h2><table><tr><th>change</th><th>kind</th><th>field</th>"
-                     f"<th>injected text</th><th>restored</th></tr>{rows}</table>")
-    if result.statistics:
-        parts.append("<h2>Statistics</h2>" + _stat_rows(result.statistics))
-        compared = [s.metric for s in result.statistics if s.presence.value == "both"]
-        changed = [s.metric for s in result.statistics if s.delta] + compared
-        years = [y for y in (a.report_year, b.report_year) if y is not None]
-        parts.append(charts(trends, metrics=list(dict.fromkeys(changed))[:max_charts], highlight=years,
-                            width=420, height=220))
-    parts.append("<h2>Text</h2>")
+        return (word("year_suffix", lang, y=result.a.report_year), word("year_suffix", lang, y=result.b.report_year))
+    return word("version", lang, n=result.a.version_no), word("version", lang, n=result.b.version_no)
+
+
+def _comparability(s: StatChange, result: DiffResult, lang: Lang | str) -> str:
+    badge = f'<span class="badge b-{s.comparison.value}">{comparison_name(s.comparison.value, lang)}</span>'
+    note = s.note_en if lang == Lang.EN else s.note_zh
+    detail = ""
+    if s.comparison is Comparison.COMPARABLE and s.relation == "renamed" and not note:
+        detail = word("renamed_from", lang, w=s.from_wording)
+    elif s.comparison is Comparison.CHANGED_DEFINITION:
+        detail = relation_name(s.relation, lang)
+    elif s.comparison is Comparison.NEW:
+        detail = word("new_in", lang, t=template_name(result.b.template, lang))
+    elif s.comparison is Comparison.DROPPED:
+        detail = word("dropped_in", lang, t=template_name(result.b.template, lang))
+    elif s.comparison is Comparison.ONE_SIDE:
+        detail = word("only_in", lang, y=_columns(result, lang)[0 if s.from_value is not None else 1])
+    extra = f'<br><span class="small muted">{e(note)}</span>' if note else ""
+    return f'{badge} <span class="small">{e(detail)}</span>{extra}'
+
+
+def _stat_table(rows: Sequence[StatChange], result: DiffResult, lang: Lang | str) -> str:
+    a_col, b_col = _columns(result, lang)
+    out = []
+    for s in rows:
+        cls = ' class="only"' if s.presence.value != "both" else ""
+        trend = "num" if not s.delta else ("num up" if s.delta > 0 else "num down")
+        pct = "—" if s.pct is None else f"{s.pct:+.1f}%"
+        delta = "—" if s.delta is None else ("+" if s.delta > 0 else "") + num(s.delta)
+        out.append(f'<tr{cls}><td>{e(s.label(lang))}</td><td class="num">{num(s.from_value)}</td>'
+                   f'<td class="num">{num(s.to_value)}</td><td class="{trend}">{delta}</td>'
+                   f'<td class="num">{pct}</td><td>{e(s.unit)}</td><td>{_comparability(s, result, lang)}</td></tr>')
+    return (f"<table><tr><th>{word('metric', lang)}</th><th>{e(a_col)}</th><th>{e(b_col)}</th>"
+            f"<th>{word('delta', lang)}</th><th>{word('pct', lang)}</th><th>{word('unit', lang)}</th>"
+            f"<th>{word('comparability', lang)}</th></tr>{''.join(out)}</table>")
+
+
+def stats_html(result: DiffResult, *, lang: Lang | str = Lang.ZH) -> str:
+    """A summary line, then one table per section; rows that are zero collapse into one line."""
+    counts = Counter(s.comparison.value for s in result.statistics)
+    summary = word("stats_summary", lang, n=len(result.statistics),
+                   **{c.value: counts.get(c.value, 0) for c in Comparison})
+    parts = [f"<p>{summary}</p>"]
+    known = [s.id for s in SECTIONS]
+    order = known + sorted({s.section for s in result.statistics} - set(known))
+    for section_id in order:
+        rows = [s for s in result.statistics if s.section == section_id]
+        if not rows:
+            continue
+        section = SECTION_BY_ID.get(section_id)
+        parts.append(f"<h3>{e(section.text(lang) if section else word('statistics', lang))}</h3>")
+        shown = [s for s in rows if not s.zero]
+        zero = [s for s in rows if s.zero]
+        if shown:
+            parts.append(_stat_table(shown, result, lang))
+        if zero:
+            parts.append(f"<details><summary>{word('zero_rows', lang, n=len(zero))}</summary>"
+                         f"{_stat_table(zero, result, lang)}</details>")
+    return "\n".join(parts)
+
+
+def sections_html(result: DiffResult, *, lang: Lang | str = Lang.ZH) -> str:
+    """The text, section by section, side by side; unchanged sections collapsed."""
+    a_col, b_col = _columns(result, lang)
+    parts = []
     for section in result.sections:
-        heading = (_e(section.from_heading) if section.from_heading == section.to_heading else
-                   f"<del>{_e(section.from_heading) or '∅'}</del> → <ins>{_e(section.to_heading) or '∅'}</ins>")
-        label = heading or "(preamble)"
-        rows = "".join(f"<tr><td>{_side(r, Op.DELETE)}</td><td>{_side(r, Op.INSERT)}</td></tr>"
-                       for r in section.rows)
+        heading = (e(section.from_heading) if section.from_heading == section.to_heading else
+                   f"<del>{e(section.from_heading) or '∅'}</del> → <ins>{e(section.to_heading) or '∅'}</ins>")
+        label = heading or word("preamble", lang)
+        rows = "".join(f'<tr><td class="quoted">{_side(r, Op.DELETE)}</td>'
+                       f'<td class="quoted">{_side(r, Op.INSERT)}</td></tr>' for r in section.rows)
         parts.append(
             f"<details{' open' if section.changed else ''}><summary>{label} "
-            f"<span class=\"muted\">similarity {section.similarity:.2f}</span></summary>"
-            f"<table class=\"sbs\"><tr><th>from</th><th>to</th></tr>{rows}</table></details>")
-    return page(title, "\n".join(parts))
+            f"<span class=\"muted\">{word('similarity', lang)} {section.similarity:.2f}</span></summary>"
+            f"<table class=\"sbs\"><tr><th>{e(a_col)}</th><th>{e(b_col)}</th></tr>{rows}</table></details>")
+    return "\n".join(parts)
 
 
-def render_trends(series: Sequence[TrendSeries], *, title: str) -> str:
-    years = sorted({year for s in series for year, _ in s.points})
-    head = "".join(f"<th>{y}</th>" for y in years)
-    rows = []
-    for s in series:
-        values = dict(s.points)
-        cells = "".join(f'<td class="num">{_num(values.get(y))}</td>' for y in years)
-        rows.append(f"<tr><td>{_e(s.township)}</td><td>{_e(s.metric)}</td><td>{_e(s.unit)}</td>{cells}</tr>")
-    table = f"<table><tr><th>township</th><th>metric</th><th>unit</th>{head}</tr>{''.join(rows)}</table>"
-    body = f"<h1>{escape(title)}</h1>\n{charts(series)}\n{table}" if series else \
-        f"<h1>{escape(title)}</h1><p>No statistics archived.</p>"
-    return page(title, body)
+def changes_html(result: DiffResult, lang: Lang | str) -> list[str]:
+    parts = []
+    if result.fields:
+        rows = "".join(
+            f"<tr><td>{e(field_name(f.name, lang))}{_flag(lang) if f.red_flag else ''}</td>"
+            f"<td>{e(f.from_value)}</td><td>{e(f.to_value)}</td></tr>" for f in result.fields)
+        a_col, b_col = _columns(result, lang)
+        parts.append(f"<h2>{word('field_changes', lang)}</h2><table><tr><th>{word('field', lang)}</th>"
+                     f"<th>{e(a_col)}</th><th>{e(b_col)}</th></tr>{rows}</table>")
+    if result.findings:
+        rows = "".join(
+            f"<tr><td>{word(c.change, lang) if c.change in ('appeared', 'vanished') else e(c.change)}</td>"
+            f"<td>{e(finding_kind(c.finding.kind, lang))}</td><td>{e(field_name(c.finding.field, lang))}</td>"
+            f'<td class="quoted">{e(c.finding.text)}</td><td class="quoted">{e(c.finding.replacement)}</td>'
+            f"<td>{e(action_name(c.finding.action, lang))}</td></tr>" for c in result.findings)
+        parts.append(f"<h2>{word('spam_changes', lang)}</h2><table><tr><th>{word('change', lang)}</th>"
+                     f"<th>{word('kind', lang)}</th><th>{word('field', lang)}</th><th>{word('injected', lang)}</th>"
+                     f"<th>{word('restored_word', lang)}</th><th></th></tr>{rows}</table>")
+    return parts
+
+
+def diff_title(result: DiffResult, lang: Lang | str = Lang.ZH) -> str:
+    a, b = result.a, result.b
+    if result.kind is DiffKind.YEARS:
+        return word("diff_title_years", lang, unit=a.township or "", a=a.report_year, b=b.report_year)
+    return word("diff_title_captures", lang, unit=a.township or "", y=b.report_year or "?", a=a.version_no,
+                b=b.version_no)
+
+
+def render_diff(result: DiffResult, *, trends: Sequence[TrendSeries] = (), max_charts: int = 12,
+                lang: Lang | str = Lang.ZH) -> str:
+    a, b = result.a, result.b
+    title = diff_title(result, lang)
+    a_col, b_col = _columns(result, lang)
+    heading_a = f"{word('from', lang)} · {e(a_col)} · {e(a.title)}"
+    heading_b = f"{word('to', lang)} · {e(b_col)} · {e(b.title)}"
+    parts = [f"<h1>{escape(title)}</h1>", citation(a, lang=lang, heading=heading_a),
+             citation(b, lang=lang, heading=heading_b),
+             f"<p>{word('similarity', lang)} {result.similarity:.3f}</p>"]
+    if a.template and b.template and a.template != b.template:
+        changed = word("template_changed", lang, a=template_name(a.template, lang), b=template_name(b.template, lang))
+        parts.append(f'<p class="muted">{changed}</p>')
+    parts += [f'<p class="muted">{escape(w)}</p>' for w in result.warnings if not w.startswith("template changed")]
+    parts += changes_html(result, lang)
+    if result.statistics:
+        parts.append(f"<h2>{word('statistics', lang)}</h2>" + stats_html(result, lang=lang))
+        both = [s for s in result.statistics if s.from_value is not None and s.to_value is not None]
+        wanted = list(dict.fromkeys([s.metric for s in both if s.delta] + [s.metric for s in both if not s.zero]))
+        groups = group_by_metric(trends)
+        years = [y for y in (a.report_year, b.report_year) if y is not None]
+        blocks = [metric_block(groups[m], lang=lang, highlight=years, width=420, height=220)
+                  for m in wanted[:max_charts] if m in groups]
+        if blocks:
+            parts.append('<div class="charts">' + "".join(blocks) + "</div>")
+            # the charts' other years link to their reports' citations, listed here
+            others = [src.ref for m in wanted[:max_charts] if m in groups for s in groups[m] for src in s.sources
+                      if anchor(src.ref) not in (anchor(a), anchor(b))]
+            if others:
+                parts.append(f"<h3>{word('reports_and_citations', lang)}</h3>" + citations(others, lang=lang))
+    parts.append(f"<h2>{word('text', lang)}</h2>")
+    parts.append(sections_html(result, lang=lang))
+    return page(title, "\n".join(parts), lang=lang)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from html import escape
 
 FONT_STACK = '"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", sans-serif'
@@ -29,10 +29,15 @@ def _fmt(value: float) -> str:
 
 def line_chart(series: Sequence[tuple[str, Sequence[tuple[int, float]]]], *, title: str,
                unit: str | None = None, width: int = 560, height: int = 260,
-               y_ticks: int = 4, max_legend: int = 10, highlight: Sequence[int] = ()) -> str:
+               y_ticks: int = 4, max_legend: int = 10, highlight: Sequence[int] = (),
+               links: Sequence[Mapping[int, str]] = (), breaks: Sequence[Collection[int]] = (),
+               value_labels: bool = False) -> str:
     """An SVG chart of ``series`` [(label, [(year, value), ...]), ...]; all text is escaped.
-    ``highlight`` years (the two a diff compares) get a dashed vertical rule."""
-    left, right, top, bottom = 56, 16 + (150 if len(series) > 1 else 0), 34, 34
+    ``highlight`` years (the two a diff compares) get a dashed vertical rule. Per series (same
+    order): ``links`` maps a year to the in-page href its point links to, ``breaks`` holds the years
+    whose figure is measured otherwise than the point before (the segment into them is dashed).
+    ``value_labels`` writes each point's value beside it."""
+    left, right, top, bottom = 56, 16 + (150 if len(series) > 1 else 0), 44 if value_labels else 34, 34
     plot_w, plot_h = width - left - right, height - top - bottom
     years = sorted({year for _, points in series for year, _ in points})
     values = [value for _, points in series for _, value in points]
@@ -70,12 +75,29 @@ def line_chart(series: Sequence[tuple[str, Sequence[tuple[int, float]]]], *, tit
     out.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#333"/>')
     for n, (name, points) in enumerate(series):
         colour = PALETTE[n % len(PALETTE)]
-        coords = " ".join(f"{x(year):.1f},{y(value):.1f}" for year, value in points)
-        if len(points) > 1:
+        dashed = breaks[n] if n < len(breaks) else ()
+        hrefs = links[n] if n < len(links) else {}
+        if len(points) > 1 and not dashed:
+            coords = " ".join(f"{x(year):.1f},{y(value):.1f}" for year, value in points)
             out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2.5" points="{coords}"/>')
+        elif len(points) > 1:
+            for (y0, v0), (y1, v1) in zip(points, points[1:]):
+                dash = ' stroke-dasharray="6 4"' if y1 in dashed else ""
+                out.append(f'<line x1="{x(y0):.1f}" y1="{y(v0):.1f}" x2="{x(y1):.1f}" y2="{y(v1):.1f}" '
+                           f'stroke="{colour}" stroke-width="2.5"{dash}/>')
         for year, value in points:
-            out.append(f'<circle cx="{x(year):.1f}" cy="{y(value):.1f}" r="3.5" fill="{colour}">'
-                       f'<title>{escape(name)} {year}: {escape(_fmt(value))}</title></circle>')
+            dot = (f'<circle cx="{x(year):.1f}" cy="{y(value):.1f}" r="3.5" fill="{colour}">'
+                   f'<title>{escape(name)} {year}: {escape(_fmt(value))}</title></circle>')
+            if value_labels:
+                # the first and last labels lean inwards, clear of the axis and the plot's edge
+                anchor, shift = ("middle", 0)
+                if len(years) > 1 and year in (first, last):
+                    anchor, shift = ("start", 3) if year == first else ("end", -3)
+                dot += (f'<text x="{x(year) + shift:.1f}" y="{y(value) - 8:.1f}" text-anchor="{anchor}" font-size="11" '
+                        f'fill="#222" stroke="#fff" stroke-width="3" paint-order="stroke">'
+                        f'{escape(_fmt(value))}{"†" if year in dashed else ""}</text>')
+            href = hrefs.get(year)
+            out.append(f'<a href="{escape(href, quote=True)}">{dot}</a>' if href and href.startswith("#") else dot)
         if len(series) > 1 and n < max_legend:
             ly = top + 14 * n + 6
             out.append(f'<rect x="{width - right + 12}" y="{ly - 8}" width="10" height="10" fill="{colour}"/>')

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import Row, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from archive.sql.latest import is_latest
-from archive.sql.models import Capture, Page, ReportVersion, Statistic
+from archive.sql.models import Capture, Page, ReportVersion
 
 #: Captures read per round trip when checking every one.
 CAPTURE_BATCH = 500
@@ -82,17 +82,36 @@ def known_townships(session: Session) -> list[str]:
     return list(rows)
 
 
-def trend_rows(session: Session, *, townships: Iterable[str] | None = None,
-               metrics: Iterable[str] | None = None) -> list[Row]:
-    """(township, report_year, metric, value, unit) of every figure of the latest versions that
-    name a township and a year; the most recently made version first, a version's figures in
-    their order."""
-    query = (select(ReportVersion.township, ReportVersion.report_year, Statistic.metric,
-                    Statistic.value, Statistic.unit)
-             .join(Statistic, Statistic.version_id == ReportVersion.id)
-             .where(is_latest(), ReportVersion.township.is_not(None), ReportVersion.report_year.is_not(None)))
-    if townships is not None:
-        query = query.where(ReportVersion.township.in_(list(townships)))
-    if metrics:
-        query = query.where(Statistic.metric.in_(list(metrics)))
-    return list(session.execute(query.order_by(ReportVersion.created_at.desc(), Statistic.id.asc())))
+def filed_under(unit_column: str | None = None) -> ColumnElement:
+    """The name a report version is filed under: its reporting unit (``unit_column``, once the
+    schema has one), falling back to its township for rows stored before that column; else its
+    township."""
+    if unit_column is None:
+        return ReportVersion.township
+    return func.coalesce(getattr(ReportVersion, unit_column), ReportVersion.township)
+
+
+def latest_year_versions(session: Session, *, names: Iterable[str] | None = None,
+                         unit_column: str | None = None) -> list[ReportVersion]:
+    """The latest version of every page that states a report year and is filed under a name (one
+    of ``names`` when given), with statistics, page, capture and findings loaded."""
+    name = filed_under(unit_column)
+    stmt = (select(ReportVersion)
+            .where(is_latest(), ReportVersion.report_year.is_not(None), name.is_not(None))
+            .options(selectinload(ReportVersion.statistics), selectinload(ReportVersion.page),
+                     selectinload(ReportVersion.capture), selectinload(ReportVersion.findings)))
+    if names is not None:
+        stmt = stmt.where(name.in_(list(names)))
+    return list(session.execute(stmt).scalars())
+
+
+def filed_page_versions(session: Session, name: str, *, unit_column: str | None = None) -> list[ReportVersion]:
+    """Every version of every page filed under ``name`` by any of its versions, by report year,
+    page and version number, with statistics, page, both captures and findings loaded."""
+    pages = select(ReportVersion.page_id).where(filed_under(unit_column) == name).distinct()
+    stmt = (select(ReportVersion).where(ReportVersion.page_id.in_(pages))
+            .options(selectinload(ReportVersion.statistics), selectinload(ReportVersion.page),
+                     selectinload(ReportVersion.capture), selectinload(ReportVersion.last_capture),
+                     selectinload(ReportVersion.findings))
+            .order_by(ReportVersion.report_year, ReportVersion.page_id, ReportVersion.version_no))
+    return list(session.execute(stmt).scalars())
