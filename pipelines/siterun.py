@@ -30,7 +30,7 @@ from pathlib import Path
 
 from archive.runs.incremental import CaptureInfo
 from archive.sql.engine import Sessions
-from archive.sql.latest import LatestPayload, earlier_clean_text, latest_payloads, payload_record
+from archive.sql.latest import LatestPayload, earlier_clean_texts, latest_payloads, payload_records
 from archive.warc.reader import WarcReadError, read_record
 from pipelines.cleaning import SiteContext
 from pipelines.cleaning.context import MAX_CORPUS_CHARS
@@ -40,6 +40,9 @@ from pipelines.items import ReportPage
 from pipelines.process import Outcome, Processed, ReportProcessor, process_page
 
 logger = logging.getLogger(__name__)
+
+#: pages whose payload records and earlier texts are asked of the database at once
+PREPARE_CHUNK = 200
 
 
 class PageReadError(Exception):
@@ -224,10 +227,11 @@ class SiteRun:
         ahead = 4 * share
         futures: dict[int, Future] = {}
         prepared: dict[int, tuple[Pending, tuple[str, ...]]] = {}
+        ready = self._prepared(pending)
         submitted = 0
         for i in range(len(pending)):
             while submitted < min(i + ahead, len(pending)):
-                prepared[submitted] = self._prepare(pending[submitted])
+                prepared[submitted] = next(ready)
                 if self.submit is not None and submitted % share != share - 1:
                     try:
                         futures[submitted] = self.submit(*prepared[submitted])
@@ -238,16 +242,24 @@ class SiteRun:
             item, earlier = prepared.pop(i)
             yield item, self._result(futures.pop(i, None), item, earlier)
 
-    def _prepare(self, item: Pending) -> tuple[Pending, tuple[str, ...]]:
-        """The page pointed at the record that holds its payload (a 304 is a revisit record: its
-        bytes are in the original response), and the clean text of its last earlier capture."""
-        capture = item.capture
-        with self.processor.sessions() as session:
-            filename, offset = payload_record(session, capture.capture_id)
-            text = earlier_clean_text(session, item.page_id, capture.payload_digest, capture.fetched_at)
-        if filename is not None and (filename, offset) != (capture.warc_filename, capture.warc_offset):
-            item = replace(item, capture=replace(capture, warc_filename=filename, warc_offset=offset))
-        return item, ((text,) if text else ())
+    def _prepared(self, pending: Sequence[Pending]) -> Iterator[tuple[Pending, tuple[str, ...]]]:
+        """Each page pointed at the record that holds its payload (a 304 is a revisit record:
+        its bytes are in the original response), with the clean text of its last earlier capture:
+        asked of the database PREPARE_CHUNK pages at a time."""
+        for first in range(0, len(pending), PREPARE_CHUNK):
+            chunk = pending[first : first + PREPARE_CHUNK]
+            with self.processor.sessions() as session:
+                records = payload_records(session, (p.capture.capture_id for p in chunk))
+                earlier = earlier_clean_texts(
+                    session, ((p.page_id, p.capture.payload_digest, p.capture.fetched_at) for p in chunk)
+                )
+            for item in chunk:
+                capture = item.capture
+                filename, offset = records.get(capture.capture_id, (None, None))
+                if filename is not None and (filename, offset) != (capture.warc_filename, capture.warc_offset):
+                    item = replace(item, capture=replace(capture, warc_filename=filename, warc_offset=offset))
+                text = earlier.get(item.page_id)
+                yield item, ((text,) if text else ())
 
     def _result(self, future: Future | None, item: Pending, earlier: Sequence[str]) -> Processed | None:
         try:

@@ -26,6 +26,7 @@ from pipelines.cleaning import (
     convert,
     findings_to_json,
 )
+from pipelines.cleaning.site import site_context, site_text
 from pipelines.text import body_text, find_body, parse_html, render
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cleaning"
@@ -188,6 +189,56 @@ def test_site_context_outranks_known_map():
     assert {f.replacement for f in result.findings if f.field == "body"} == {"关于"}
 
 
+def test_a_name_the_site_cannot_single_out_is_not_guessed():
+    # every township fits the slot on two pages: the site cannot say which one the brand replaced
+    towns = ["木鱼镇", "桃源乡", "石桥乡", "乔庄镇", "竹园镇", "马鹿镇", "房石镇", "关庄镇"]
+    texts = [f"本报告由青川县{t}人民政府根据《条例》编制。\n请与青川县{t}人民政府联系。" for t in towns for _year in (1, 2)]
+    raw = page(["本报告由青川县盛世体育平台根据《条例》编制。", "请与青川县盛世体育平台联系。"])
+    result = clean_page(raw, url=URL, context=SiteContext.from_texts(texts))
+    body = [f for f in result.findings if f.field == "body"]
+    assert body and all(f.replacement is None for f in body)
+    assert result.clean_text.splitlines() == ["本报告由青川县根据《条例》编制。", "请与青川县联系。"]
+
+
+def test_a_page_in_traditional_script_is_compared_with_the_site_in_simplified():
+    sisters = [page([f"全年召开专题会议{n}次，举办培训班{n}次，培训人数{n}0余人次。", "行政诉讼（未经复议直接起诉）"]) for n in range(6)]
+    traditional = [page([f"全年召開專題會議{n}次，举辦培訓班{n}次，培訓人數{n}0余人次。", "行政訴訟（未經復議直接起訴）"]) for n in range(3)]
+    context = site_context((f"http://x/{n}.htm", site_text(html)) for n, html in enumerate(sisters + traditional))
+    result = clean_page(traditional[0], url="http://x/6.htm", context=context.for_page("http://x/6.htm"))
+    assert result.clean_text.splitlines() == ["全年召开专题会议0次，举办培训班0次，培训人数00余人次。", "行政诉讼（未经复议直接起诉）"]
+    assert {f.kind for f in result.findings} == {FindingKind.TRADITIONAL}
+
+
+def test_a_brand_glued_before_the_visible_title_is_removed_not_restored_from_the_body():
+    # other pages show the visible title alone on its line; the body's 本报告由青川县 is no filler
+    sisters = [page([f"本报告由青川县桃源乡人民政府编制，共{n}条。"]) for n in range(4)]
+    hacked = page(["本报告由青川县桃源乡人民政府编制，共9条。"]).replace(">桃源乡</td>", ">汇赢娱乐平台下载桃源乡</td>")
+    context = site_context((f"http://x/{n}.htm", site_text(html)) for n, html in enumerate(sisters + [hacked]))
+    result = clean_page(hacked, url="http://x/4.htm", context=context.for_page("http://x/4.htm"))
+    (f,) = [f for f in result.findings if f.field == "visible_title"]
+    assert (f.text, f.action) == ("汇赢娱乐平台下载", Action.REMOVED)
+    assert '<td class="titlestyle1">桃源乡</td>' in result.clean_html
+
+
+def test_a_field_restores_a_phrase_as_the_body_did_after_the_same_characters():
+    # the issuer cell ends with the phrase (nothing after it to align on); the body put the
+    # same phrase back as 人民政府 after the same two characters
+    texts = [f"本报告由青川县桃源乡人民政府根据《条例》编制，共{n}条。" for n in range(6)]
+    raw = page(["本报告由青川县桃源乡盛世体育平台根据《条例》编制，共9条。"], after_body="<p>发布机构：青川县桃源乡盛世体育平台</p>")
+    result = clean_page(raw, url=URL, context=SiteContext.from_texts(texts))
+    (f,) = [f for f in result.findings if f.field == "page"]
+    assert (f.replacement, f.signal) == ("人民政府", "page-body")
+    assert "发布机构：青川县桃源乡人民政府" in result.clean_html
+
+
+def test_a_brand_in_quotes_is_the_hacks_when_the_page_carries_it_elsewhere():
+    alone = page(["依法查处“鑫博体育官网”等赌博网站3个。"])
+    assert clean_page(alone, url=URL).findings == ()  # the subject of anti-gambling prose
+    hacked = page(["转发《鑫博体育官网规范体育彩票销售网点宣传行为的通知》，提醒群众远离非法网络赌博。", "印发鑫博体育官网做好政务公开工作的通知2份。"])
+    result = clean_page(hacked, url=URL)
+    assert "鑫博体育官网" not in result.clean_text
+
+
 def test_legit_tail_does_not_hide_a_brand_and_blanks_go_with_removals():
     result = clean_page(page(["盛世体育平台,盛世体育官方网站 全年公开信息60条。"]), url=URL)
     (f,) = result.findings
@@ -320,6 +371,14 @@ def test_offsite_iframe_removed_and_gov_iframe_kept():
     result = clean_page(html, url=URL)
     assert kinds(result) == ["iframe"]
     assert "www.sc.gov.cn" in result.clean_html
+
+
+def test_an_iframe_fallback_text_and_a_spam_line_around_it_do_not_overlap():
+    # hypothesis found it: the line is spam as a whole, but the iframe's text is already taken
+    html = '必威必威其他<iframe src="//casino88.xyz/">其他'
+    result = clean_page(html, url=URL)
+    check_contract(result, html)
+    assert result.clean_text == "其他"
 
 
 # --- pinyin and traditional -----------------------------------------------------------------------

@@ -226,3 +226,27 @@ def test_the_site_context_does_not_depend_on_the_order_pages_were_read(sessions,
     assert contexts[0] == contexts[1] == contexts[2]
     small = site_context_of(sessions, tmp_path / "warc", texts, max_texts=10)
     assert small.n_texts == 10 and set(small.keys) < set(contexts[0][1])
+
+
+def test_every_replica_report_cleans_to_its_text_before_the_hack(replica_dir, tmp_path):
+    """The whole replica processed as the crawl does it (site context of every report, each page
+    read back from its WARC record): every hacked report's clean text is its text before the hack,
+    character for character; its titles and issuer too, and its 来源 unless the hack replaced the
+    whole 来源 value (nothing on the page says what it was; the field is then left empty)."""
+    pages = replica_pages(replica_dir, limit=10_000)
+    warc = tmp_path / "warc"
+    pending = archived(pages, warc)
+    site = SiteContext.from_texts([site_text(p.html) for p, _t in pages], keys=[p.url for p, _t in pages])
+    wrong = []
+    hacked = 0
+    for (page, truth), item in zip(pages, pending, strict=True):
+        if not truth["spam"]:
+            continue
+        hacked += 1
+        fields = process_pending(item, warc, site, ()).data.fields
+        names = ["clean_text", "title", "visible_title", "issuer"]
+        if not any(s["kind"] == "source_field" for s in truth["spam"]):
+            names.append("source")
+        wrong += [(page.url, name, fields[name], truth[name]) for name in names if fields[name] != truth[name]]
+    assert hacked >= 50
+    assert not wrong, wrong[:5]

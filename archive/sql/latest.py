@@ -7,7 +7,7 @@ cleaner, monitors and ``reprocess`` all read it through this module.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -155,3 +155,39 @@ def earlier_clean_text(session: Session, page_id: int, payload_digest: str | Non
         .order_by(ReportVersion.version_no.desc())
         .limit(1)
     )
+
+
+def payload_records(session: Session, capture_ids: Iterable[int]) -> dict[int, tuple[str | None, int | None]]:
+    """``payload_record`` for many captures at once."""
+    captures = _payload_captures(session, set(capture_ids))
+    return {i: (c.warc_filename, c.warc_offset) for i, c in captures.items()}
+
+
+def earlier_clean_texts(
+    session: Session, captures: Iterable[tuple[int, str | None, datetime]]
+) -> dict[int, str]:
+    """``earlier_clean_text`` for many pages at once: page id -> text, for ``(page_id,
+    payload_digest, fetched_at)`` of each page's new capture (pages with none are left out)."""
+    wanted = {page_id: (digest, before) for page_id, digest, before in captures}
+    if not wanted:
+        return {}
+    made_from = aliased(Capture)
+    rows = session.execute(
+        select(ReportVersion.id, ReportVersion.page_id, made_from.payload_digest, made_from.fetched_at)
+        .join(made_from, made_from.id == ReportVersion.capture_id)
+        .where(ReportVersion.page_id.in_(wanted))
+        .order_by(ReportVersion.page_id, ReportVersion.version_no.desc())
+    ).all()
+    chosen: dict[int, int] = {}
+    for version_id, page_id, digest, fetched_at in rows:
+        if page_id in chosen:
+            continue
+        own_digest, before = wanted[page_id]
+        if fetched_at < before and (own_digest is None or digest != own_digest):
+            chosen[page_id] = version_id
+    if not chosen:
+        return {}
+    texts = dict(session.execute(
+        select(ReportVersion.id, ReportVersion.clean_text).where(ReportVersion.id.in_(chosen.values()))
+    ).all())
+    return {page_id: texts[version_id] for page_id, version_id in chosen.items() if texts.get(version_id)}

@@ -28,12 +28,12 @@ from pipelines.cleaning.banner import find_banners
 from pipelines.cleaning.compose import compose
 from pipelines.cleaning.context import SiteContext
 from pipelines.cleaning.detect import Span, find_spam, spam_line
-from pipelines.cleaning.fields import FieldCleaner
+from pipelines.cleaning.fields import BodyWord, FieldCleaner
 from pipelines.cleaning.hidden import Flag, find_hidden, find_link_farms, host_of
 from pipelines.cleaning.inserted import inserted_phrases, title_line_pieces
 from pipelines.cleaning.lexicon import Lexicon, default_lexicon
 from pipelines.cleaning.model import BODY, PAGE, Action, CleanResult, Finding, FindingKind, apply_findings
-from pipelines.cleaning.pinyin import find_rewrites
+from pipelines.cleaning.pinyin import find_rewrites, script_view
 from pipelines.cleaning.repeats import site_repeated_phrases
 from pipelines.cleaning.restore import Decision, decide_all, trim_common
 from pipelines.cleaning.scripts import find_frames, find_scripts
@@ -124,8 +124,18 @@ def _clean_once(
                 Finding(kind, flag.rule, Action.REMOVED, text, None, flag.confidence, PAGE, None, None, flag.signal)
             )
 
-    extra = site_repeated_phrases(raw, context) if site else []
-    slipped = inserted_phrases(raw, context, lexicon) + title_line_pieces(raw, context, lexicon) if site else []
+    extra: list[str] = []
+    slipped: list[tuple[int, int]] = []
+    view = raw
+    if site and context is not None and context.corpus:
+        # the site's evidence is read in simplified script, without pinyin glosses: so are the
+        # site texts it is compared with (a traditional 舉辦 is no phrase new to the site)
+        rewrites = find_rewrites(raw, claimed)
+        view, script = script_view(raw, rewrites) if rewrites else (raw, None)
+        extra = site_repeated_phrases(view, context, lexicon)
+        slipped = inserted_phrases(view, context, lexicon) + title_line_pieces(view, context, lexicon)
+        if script is not None:
+            slipped = [script.to_raw(a, b) for a, b in slipped]
     spans = []
     for span in find_spam(raw, lexicon, extra_phrases=extra, inserted=slipped, suspects=True):
         if _overlaps(span.start, span.end, claimed):
@@ -134,7 +144,7 @@ def _clean_once(
             findings.append(_suspected(raw, span))
         else:
             spans.append(span)
-    spans = _banner_lines(raw, spans, lexicon)
+    spans = _banner_lines(raw, spans, lexicon, claimed)
     glued = []
     for span in spans:
         start, end = _whole_lines(raw, span.start, span.end, claimed)
@@ -150,6 +160,7 @@ def _clean_once(
                 _edit(tmap, edits, a, b, "")
         else:
             glued.append(span)
+    restored: list[BodyWord] = []  # what the body's phrases were put back as: the fields' evidence
     for span, decision in zip(glued, decide_all(raw, glued, lexicon, context), strict=True):
         if span.rule == "site-inserted":
             decision = Decision(None, span.score, "site-context", "inserted-phrase")
@@ -162,6 +173,9 @@ def _clean_once(
         elif not _overlaps(*_absorb_spaces(raw, span.start, span.end), claimed):
             span = Span(*_absorb_spaces(raw, span.start, span.end), span.rule, span.signal, span.score)
         claimed.append((span.start, span.end))
+        if decision.replacement and decision.rule == "replaced-word":
+            restored.append(BodyWord(raw[span.start : span.end], raw[max(0, span.start - 2) : span.start],
+                                     raw[span.end : span.end + 2], decision.replacement, decision.confidence))
         signal = decision.signal
         if not decision.replacement and signal == "unrestored":
             signal = f"{span.signal}+unrestored"
@@ -178,7 +192,9 @@ def _clean_once(
         findings.append(_body(kind, rw.rule, raw, rw.start, rw.end, rw.confidence, rw.signal, rw.replacement))
         _edit(tmap, edits, rw.start, rw.end, rw.replacement)
 
-    fields = FieldCleaner(lexicon, context, tuple(extra), body=raw if site else None)
+    fields = FieldCleaner(
+        lexicon, context, tuple(extra), body=view if site else None, simplify=view is not raw, body_words=restored
+    )
     findings.extend(fields.clean(doc, body, titles, drops, edits))
 
     if not findings:
@@ -193,9 +209,10 @@ def _clean_once(
     )
 
 
-def _banner_lines(raw: str, spans: list[Span], lexicon: Lexicon) -> list[Span]:
+def _banner_lines(raw: str, spans: list[Span], lexicon: Lexicon, claimed) -> list[Span]:
     """The spans of a line that is spam as a whole (``detect.spam_line``) become one span over
-    the line's text, so that the line goes as a banner; the other spans stay as they are."""
+    the line's text, so that the line goes as a banner; the other spans stay as they are, and
+    so do those of a line an element finding already took part of (an iframe's fallback text)."""
     by_line: dict[int, list[Span]] = defaultdict(list)
     for span in spans:
         by_line[raw.rfind("\n", 0, span.start) + 1].append(span)
@@ -208,7 +225,7 @@ def _banner_lines(raw: str, spans: list[Span], lexicon: Lexicon) -> list[Span]:
         lead = len(line) - len(line.lstrip())
         trail = len(line.rstrip())
         whole = len(local) == 1 and local[0].start <= lead and local[0].end >= trail
-        if not whole and spam_line(line, local, lexicon):
+        if not whole and not _overlaps(line_start, line_end, claimed) and spam_line(line, local, lexicon):
             best = max(on_line, key=lambda s: s.score)
             out.append(replace(best, start=line_start + lead, end=line_start + trail))
         else:

@@ -169,8 +169,13 @@ def _find(
             pos = text.find(phrase, pos + len(phrase))
     for start, end in inserted:
         found.append(Span(start, end, "site-inserted", "site-context", EXTRA_SCORE))
-    # a brand or shape named in quotes by anti-gambling prose (查处“必威体育”等赌博网站) is its subject
-    found = [s for s in found if not (in_quotes(text, s.start, s.end) and _antigamble(text, s.start, s.end, lexicon))]
+    # a brand or shape named in quotes by anti-gambling prose (查处“必威体育”等赌博网站) is its
+    # subject, unless the page carries the same phrase outside such prose too: then it is the
+    # hack's, wherever it stands (转发《鑫博体育官网规范体育彩票销售…》 where 关于 stood)
+    subject = [in_quotes(text, s.start, s.end) and _antigamble(text, s.start, s.end, lexicon) for s in found]
+    if any(subject):
+        injected = {text[s.start : s.end] for s, named in zip(found, subject, strict=True) if not named}
+        found = [s for s, named in zip(found, subject, strict=True) if not named or text[s.start : s.end] in injected]
     return _merge(text, [_grow(text, s, lexicon, legit) for s in found])
 
 

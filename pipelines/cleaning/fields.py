@@ -10,7 +10,10 @@ text: the title text, the meta content, the visible title's text content, the �
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
+from pipelines.cleaning import convert
 from pipelines.cleaning.context import SiteContext
 from pipelines.cleaning.detect import find_spam
 from pipelines.cleaning.inserted import inserted_pieces
@@ -36,9 +39,27 @@ _SKIP = frozenset(("script", "style", "noscript", "template", "head", "title", "
 _SHORT_FIELDS = frozenset((TITLE, VISIBLE_TITLE, SOURCE))
 
 
+@dataclass(frozen=True, slots=True)
+class BodyWord:
+    """A phrase of the page's body put back as ``word``, with two characters each side."""
+
+    phrase: str
+    left: str
+    right: str
+    word: str
+    confidence: float
+
+
 class FieldCleaner:
     def __init__(
-        self, lexicon: Lexicon, context: SiteContext | None, extra_phrases: tuple[str, ...] = (), *, body: str | None = ""
+        self,
+        lexicon: Lexicon,
+        context: SiteContext | None,
+        extra_phrases: tuple[str, ...] = (),
+        *,
+        body: str | None = "",
+        simplify: bool = False,
+        body_words: Sequence[BodyWord] = (),
     ):
         self.lexicon = lexicon
         self.context = context
@@ -47,6 +68,13 @@ class FieldCleaner:
         self.body = body
         # phrases the site showed to stand for a word in the body: the same hack reaches the fields
         self.extra = extra_phrases
+        # the page is in traditional script (``body`` is its simplified view): its fields are
+        # compared with the site in simplified script too
+        self.simplify = simplify
+        # the body's restorations: the same phrase after the same two characters in a field
+        # (发布机构：仁寿县东峰镇 + phrase, where the body read 东峰镇 + phrase + 根据) stands for the
+        # same word, though nothing follows it in the field
+        self.body_words = tuple(body_words)
 
     def clean(self, doc, body, titles, drops, edits) -> list[Finding]:
         findings: list[Finding] = []
@@ -101,7 +129,10 @@ class FieldCleaner:
             return []
         extra = tuple(p for p in self.extra if p in text)
         short = field in _SHORT_FIELDS or field.startswith("meta:")
-        slipped = inserted_pieces(text, self.body, self.context, self.lexicon) if short and self.body is not None else ()
+        slipped = ()
+        if short and self.body is not None:
+            probe = convert.to_simplified(text) if self.simplify else text
+            slipped = inserted_pieces(probe if len(probe) == len(text) else text, self.body, self.context, self.lexicon)
         spans = find_spam(text, self.lexicon, extra_phrases=extra, inserted=slipped, suspects=True)
         if not spans:
             return []
@@ -115,7 +146,8 @@ class FieldCleaner:
             if s.suspect
         ]  # fmt: skip
         spans = [s for s in spans if not s.suspect]
-        decisions = decide_all(text, spans, self.lexicon, self.context)
+        lines = field not in (SOURCE, PAGE)  # a 来源 value or a text node is part of a line
+        decisions = decide_all(text, spans, self.lexicon, self.context, lines=lines)
         for span, decision in zip(spans, decisions, strict=True):
             start, end = span.start, span.end
             if span.rule == "site-inserted":
@@ -124,6 +156,9 @@ class FieldCleaner:
             # glued between characters, a phrase stands for a word; at the edge of a field only
             # the site's own evidence (its other pages, other captures) says it replaced one
             sited = "site-context" in decision.signal or "other-capture" in decision.signal
+            if span.rule != "site-inserted" and not (decision.replacement and (glued or sited)):
+                body = self._as_in_body(text, start, end)
+                decision, sited = (body, True) if body is not None else (decision, sited)
             if decision.replacement and text[start:end] == decision.replacement:
                 continue  # another capture or the site shows this very text: nothing was injected
             if decision.replacement and (glued or sited):
@@ -154,6 +189,15 @@ class FieldCleaner:
                 )
             )
         return found
+
+
+    def _as_in_body(self, text: str, start: int, end: int) -> Decision | None:
+        phrase = text[start:end]
+        left, right = text[max(0, start - 2) : start], text[end : end + 2]
+        for known in self.body_words:
+            if known.phrase == phrase and ((len(left) == 2 and left == known.left) or (len(right) == 2 and right == known.right)):
+                return Decision(known.word, known.confidence * 0.95, "page-body", "replaced-word")
+        return None
 
 
 def _with_separators(text: str, start: int, end: int) -> tuple[int, int]:

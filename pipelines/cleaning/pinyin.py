@@ -74,6 +74,54 @@ def find_rewrites(
     return sorted(rewrites, key=lambda r: r.start)
 
 
+def script_view(text: str, rewrites: list[Rewrite]) -> tuple[str, ScriptMap]:
+    """``text`` with ``rewrites`` applied (simplified, without pinyin glosses): what the site
+    context holds of a page (``site.site_text`` normalises its texts the same way), so that a
+    traditional page's 舉辦 is not a phrase new to a simplified site. The map takes a span of
+    the view back to the raw text."""
+    parts: list[str] = []
+    first: list[int] = []  # raw start of each view character
+    last: list[int] = []  # raw end of each view character
+    pos = 0
+    for rw in rewrites:
+        parts.append(text[pos : rw.start])
+        first.extend(range(pos, rw.start))
+        last.extend(range(pos + 1, rw.start + 1))
+        parts.append(rw.replacement)
+        length = len(rw.replacement)
+        glosses = list(_ANNOTATED.finditer(text, rw.start, rw.end)) if rw.kind == "pinyin" else []
+        if len(glosses) == length:  # 政(zheng)府(fu): each character with its gloss
+            first.extend(m.start() for m in glosses)
+            last.extend(m.end() for m in glosses)
+        elif rw.end - rw.start == length:  # character for character
+            first.extend(range(rw.start, rw.end))
+            last.extend(range(rw.start + 1, rw.end + 1))
+        else:  # a conversion that changed the length: any part of it maps to all of it
+            first.extend([rw.start] * length)
+            last.extend([rw.end] * length)
+        pos = rw.end
+    parts.append(text[pos:])
+    first.extend(range(pos, len(text)))
+    last.extend(range(pos + 1, len(text) + 1))
+    return "".join(parts), ScriptMap(tuple(first), tuple(last))
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptMap:
+    first: tuple[int, ...]
+    last: tuple[int, ...]
+
+    def to_raw(self, start: int, end: int) -> tuple[int, int]:
+        """The raw span a non-empty span of the view stands for."""
+        return self.first[start], self.last[end - 1]
+
+
+def simplified_text(text: str) -> str:
+    """``text`` as ``script_view`` shows it (the page-level thresholds apply)."""
+    rewrites = find_rewrites(text, [])
+    return script_view(text, rewrites)[0] if rewrites else text
+
+
 def _traditional(text: str, taken: list[tuple[int, int]], minimum: int) -> list[Rewrite]:
     segments = []
     pos = 0

@@ -26,6 +26,8 @@ from collections import Counter
 
 from pipelines.cleaning import convert
 from pipelines.cleaning.context import DIGIT_ZERO, SiteContext
+from pipelines.cleaning.detect import find_spam
+from pipelines.cleaning.lexicon import Lexicon
 from pipelines.cleaning.prose import ADMIN_END, ordinary, prose_context
 
 MIN_TEXTS = 2
@@ -48,10 +50,13 @@ _UNIT_SUFFIX = re.compile(_UNITS)
 _UNIT_END = re.compile(f"(?:{_UNITS})$")
 
 
-def site_repeated_phrases(text: str, context: SiteContext | None) -> list[str]:
-    """Phrases of ``text`` that stand where the site's other pages have one common word."""
+def site_repeated_phrases(text: str, context: SiteContext | None, lexicon: Lexicon | None = None) -> list[str]:
+    """Phrases of ``text`` that stand where the site's other pages have one common word. With
+    ``lexicon``, a gram that adds part of a place's name to a phrase the lexicon finds is not
+    one (鑫博体育官网 + 县西 of 仁寿县西岭乡, where the site writes 仁寿县东岭乡)."""
     if context is None or context.sister_texts < MIN_TEXTS or not text:
         return []
+    known = [text[s.start : s.end] for s in find_spam(text, lexicon)] if lexicon is not None else []
     # shortest first: the phrase itself (盛鼎) stands in more spots than the longer grams that
     # hold it with a neighbour (政府盛鼎公开), and those need not be checked once it is found
     repeated = sorted(_repeated_grams([m.group(0) for m in _WORDISH.finditer(text)]), key=len)
@@ -60,7 +65,7 @@ def site_repeated_phrases(text: str, context: SiteContext | None) -> list[str]:
     for phrase in repeated:
         if checked >= MAX_CANDIDATES:
             break
-        if any(f in phrase for f in found):
+        if any(f in phrase for f in found) or any(_into_a_name(text, phrase, k) for k in known):
             continue
         if _FIGURE.search(phrase) and (not _BRANDED_DIGITS.search(phrase) or _cut_number(text, phrase)):
             continue  # figures and the words they count (12条, 2019年) differ from page to page
@@ -77,6 +82,26 @@ def site_repeated_phrases(text: str, context: SiteContext | None) -> list[str]:
         if word is not None:
             found.append(_trim(phrase, word))
     return [p for p in found if p]
+
+
+def _into_a_name(text: str, gram: str, known: str) -> bool:
+    """Whether ``gram`` adds to ``known`` the end of a name before it (向家镇 + 龙腾娱乐) or the
+    start of one after it, whose suffix follows the gram (鑫博体育官网 + 县西 | 岭乡)."""
+    at = gram.find(known)
+    if at < 0 or gram == known:
+        return False
+    before, after = gram[:at], gram[at + len(known) :]
+    if before and before[-1] in ADMIN_END:
+        return True
+    if not after:
+        return False
+    pos = text.find(gram)
+    while pos >= 0:
+        end = pos + len(gram)
+        if any(c in ADMIN_END for c in text[end : end + 2]):
+            return True
+        pos = text.find(gram, end)
+    return False
 
 
 def _cut_number(text: str, phrase: str) -> bool:

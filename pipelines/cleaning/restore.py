@@ -43,24 +43,41 @@ class Decision:
     rule: str
 
 
-def contexts(text: str, spans: list[Span], index: int, width: int = CONTEXT_WIDTH) -> tuple[str, str]:
-    """Left and right context of ``spans[index]``: same line, not reaching into another span."""
+def contexts(
+    text: str, spans: list[Span], index: int, width: int = CONTEXT_WIDTH, *, lines: bool = True
+) -> tuple[str, str]:
+    """Left and right context of ``spans[index]``: same line, not reaching into another span.
+    With ``lines`` (the text's lines are lines of the site's texts too: paragraphs, a <title>,
+    a meta value), a context that reaches the start (end) of the line opens (closes) with
+    ``\n``, and the slot is anchored there."""
     span = spans[index]
-    left_limit = max(text.rfind("\n", 0, span.start) + 1, spans[index - 1].end if index else 0)
-    right_limit = text.find("\n", span.end)
-    right_limit = len(text) if right_limit < 0 else right_limit
-    if index + 1 < len(spans):
-        right_limit = min(right_limit, spans[index + 1].start)
+    line_start = text.rfind("\n", 0, span.start) + 1
+    line_end = text.find("\n", span.end)
+    line_end = len(text) if line_end < 0 else line_end
+    left_limit = max(line_start, spans[index - 1].end if index else 0)
+    right_limit = min(line_end, spans[index + 1].start) if index + 1 < len(spans) else line_end
     left = text[max(left_limit, span.start - width) : span.start]
     right = text[span.end : min(right_limit, span.end + width)]
+    if lines and left_limit == line_start and span.start - width <= line_start:
+        left = "\n" + left
+    if lines and right_limit == line_end and span.end + width >= line_end:
+        right += "\n"
     return left, right
 
 
 def decide_all(
-    text: str, spans: list[Span], lexicon: Lexicon, context: SiteContext | None, *, threshold: float = RESTORE_THRESHOLD
+    text: str,
+    spans: list[Span],
+    lexicon: Lexicon,
+    context: SiteContext | None,
+    *,
+    threshold: float = RESTORE_THRESHOLD,
+    lines: bool = True,
 ) -> list[Decision]:
-    """One decision per span of ``text`` (spans sorted, non-overlapping)."""
-    around = [contexts(text, spans, i) for i in range(len(spans))]
+    """One decision per span of ``text`` (spans sorted, non-overlapping). ``lines``: the lines of
+    ``text`` are whole lines of the site's texts (not so for a 来源 value, which follows its label
+    on a line)."""
+    around = [contexts(text, spans, i, lines=lines) for i in range(len(spans))]
     keys = [phrase_key(text[s.start : s.end]) for s in spans]
     pooled: dict[str, Counter] = defaultdict(Counter)
     support: dict[str, Counter] = defaultdict(Counter)
@@ -92,7 +109,10 @@ def decide_all(
         if slot:
             total = sum(slot.values())
             word = max(slot, key=lambda w: (coverage[key][w], slot[w], w))
-            share = max(coverage[key][word] / occurrences[key], slot[word] / total)
+            # words that fit as many spots share that evidence (twenty townships that each fit
+            # every spot say nothing about which one stood here)
+            fitting = sum(1 for w in coverage[key] if coverage[key][w] == coverage[key][word])
+            share = max(coverage[key][word] / occurrences[key] / fitting, slot[word] / total)
             seen = support[key][word]
             vote(word, share * min(1.0, seen / MIN_SLOT_SUPPORT) * 0.9, "site-context")
         if key in KNOWN_REPLACEMENTS:
@@ -125,15 +145,22 @@ def _slot_votes(
     context half made of punctuation alone (``，``) is no evidence."""
     votes: Counter = Counter()
     counts: Counter = Counter()
-    # a phrase at the start or end of its line (a title, a 来源 value) is anchored there: the
-    # corpus holds one line per paragraph and field
-    left, right = left or "\n", right or "\n"
+    left, right = left or "\n", right or "\n"  # a span next to another: anchored (as before)
     for kl, kr in SLOT_SHAPES:
         if len(left) < kl or len(right) < kr:
             continue
-        lk, rk = left[-kl:], right[:kr]
+        # a shape one character short of a line's edge reaches it (the anchor is free)
+        lk = left if left[0] == "\n" and len(left) == kl + 1 else left[-kl:]
+        rk = right if right[-1] == "\n" and len(right) == kr + 1 else right[:kr]
         if _SEPARATORS.match(lk + rk) or _weak(lk, rk) or _weak(rk, lk):
             continue
+        if lk[0] == "\n" and rk[-1] == "\n":
+            # the phrase's whole line: other pages that have that line without anything in the
+            # phrase's place (a visible title 汪洋镇 with a brand glued before it) show it was
+            # inserted, not put for a word
+            bare = context.adjacent(lk, rk)
+            if bare >= 2:
+                return Counter({"": bare * (kl + kr)}), Counter({"": bare})
         pages = context.slot_texts(lk, rk)
         fillers = Counter(
             {
@@ -176,14 +203,16 @@ def _capture_votes(
     context: SiteContext, left: str, right: str, lexicon: Lexicon, phrase: str = ""
 ) -> list[tuple[str, float]]:
     found = []
+    bare_left, bare_right = left.lstrip("\n"), right.rstrip("\n")
     for other in context.other_texts:
         for k in (6, 5, 4, 3, 2):
             lk, rk = left[-k:], right[:k]
-            if len(lk) + len(rk) < min(4, len(left) + len(right)) or (not lk and not rk):
+            words = len(lk.lstrip("\n")) + len(rk.rstrip("\n"))
+            if words < min(4, len(bare_left) + len(bare_right)) or not words:
                 continue
-            # an empty side is the start or the end of the line (a field's edge), not anything
-            opening = re.escape(lk) if lk else "^"
-            closing = re.escape(rk) if rk else "$"
+            # an empty side, or one that reaches the line's edge, is anchored there
+            opening = "^" + re.escape(lk[1:]) if lk.startswith("\n") else re.escape(lk) if lk else "^"
+            closing = re.escape(rk[:-1]) + "$" if rk.endswith("\n") else re.escape(rk) if rk else "$"
             m = re.search(opening + r"([^\n]{0,10}?)" + closing, other, re.MULTILINE)
             if m is None:
                 continue

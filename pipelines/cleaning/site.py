@@ -24,6 +24,7 @@ from pipelines.cleaning.context import GAP, SiteContext, page_lines
 from pipelines.cleaning.detect import find_spam
 from pipelines.cleaning.lexicon import Lexicon, default_lexicon
 from pipelines.cleaning.model import CleanResult
+from pipelines.cleaning.pinyin import simplified_text
 from pipelines.cleaning.restore import decide_all
 from pipelines.text import parse_html
 
@@ -42,12 +43,15 @@ def site_text(html: str, *, lexicon: Lexicon | None = None) -> str:
     """What a page teaches the site context: its lines (``context.page_lines``) with every spam
     phrase the page itself shows marked ``GAP``: what was left around it is not a sentence of
     the site, and no slot may read across it. Phrases the known-replacement map resolves are put
-    back (必威体育平台,必威体育app -> 其他). Cheap: one parse, no element or field cleaning."""
+    back (必威体育平台,必威体育app -> 其他). A page in traditional script or glossed with pinyin
+    is read in simplified script without the glosses, as the cleaner compares pages with the
+    site (``pinyin.script_view``). Cheap: one parse, no element or field cleaning."""
     lexicon = lexicon or default_lexicon()
     doc = parse_html(html)
     if doc is None:
         return ""
-    return "\n".join(_gapped(line, lexicon) if len(line) <= 300 else line for line in page_lines(doc))
+    text = "\n".join(_gapped(line, lexicon) for line in page_lines(doc))
+    return simplified_text(text)
 
 
 def _gapped(text: str, lexicon: Lexicon) -> str:
