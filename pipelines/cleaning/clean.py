@@ -127,6 +127,7 @@ def _clean_once(
     extra: list[str] = []
     slipped: list[tuple[int, int]] = []
     view = raw
+    rewrites = None  # pinyin and traditional runs, when the site detectors needed them first
     if site and context is not None and context.corpus:
         # the site's evidence is read in simplified script, without pinyin glosses: so are the
         # site texts it is compared with (a traditional 舉辦 is no phrase new to the site)
@@ -187,7 +188,8 @@ def _clean_once(
         )  # fmt: skip
         _edit(tmap, edits, span.start, span.end, decision.replacement or "")
 
-    for rw in find_rewrites(raw, claimed):
+    # none before the spans were claimed, none after: fewer characters left to convert
+    for rw in find_rewrites(raw, claimed) if rewrites is None or rewrites else ():
         kind = FindingKind.PINYIN if rw.kind == "pinyin" else FindingKind.TRADITIONAL
         findings.append(_body(kind, rw.rule, raw, rw.start, rw.end, rw.confidence, rw.signal, rw.replacement))
         _edit(tmap, edits, rw.start, rw.end, rw.replacement)

@@ -156,7 +156,9 @@ class FieldCleaner:
             # glued between characters, a phrase stands for a word; at the edge of a field only
             # the site's own evidence (its other pages, other captures) says it replaced one
             sited = "site-context" in decision.signal or "other-capture" in decision.signal
-            if span.rule != "site-inserted" and not (decision.replacement and (glued or sited)):
+            if span.rule != "site-inserted" and not (decision.replacement and glued):
+                # at a field's edge the same page's body, read with context on both sides, is
+                # better evidence than a slot with one side open
                 body = self._as_in_body(text, start, end)
                 decision, sited = (body, True) if body is not None else (decision, sited)
             if decision.replacement and text[start:end] == decision.replacement:

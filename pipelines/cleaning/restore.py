@@ -213,7 +213,7 @@ def _capture_votes(
             # an empty side, or one that reaches the line's edge, is anchored there
             opening = "^" + re.escape(lk[1:]) if lk.startswith("\n") else re.escape(lk) if lk else "^"
             closing = re.escape(rk[:-1]) + "$" if rk.endswith("\n") else re.escape(rk) if rk else "$"
-            m = re.search(opening + r"([^\n]{0,10}?)" + closing, other, re.MULTILINE)
+            m = re.search(opening + r"(.{0,10}?)" + closing, other, re.MULTILINE)  # "." stops at a newline
             if m is None:
                 continue
             filler = m.group(1)
