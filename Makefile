@@ -13,7 +13,7 @@ CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 UNIT_TESTS := not e2e and not browser and not replay
 
-.PHONY: demo test check setup venv replay-env chromium cjk-font clean
+.PHONY: demo test check setup venv replay-env chromium cjk-font clean bench-venvs
 
 venv: $(STAMP)
 
@@ -64,6 +64,12 @@ test: setup
 
 check: $(STAMP)
 	$(BIN)/python -m pytest -q -m "$(UNIT_TESTS)" $(PYTEST_ARGS)
+
+# The benchmark's peer contenders, each in a venv of its own from a pinned requirements file
+# (scrapy-webarchive needs Scrapy < 2.12, warcprox cryptography < 46); crawl_bench.py makes them
+# on first use too.
+bench-venvs: $(STAMP)
+	$(BIN)/python -c "import sys; sys.path.insert(0, 'bench'); import crawl_bench as b; [b.peer_venv(n) for n in b.PEER_REQUIREMENTS]"
 
 clean:
 	rm -rf gongkai-data .pytest_cache .hypothesis

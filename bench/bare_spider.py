@@ -39,6 +39,7 @@ def bare_settings() -> Settings:
             "LOG_LEVEL": "WARNING",
             "ITEM_PIPELINES": {},
             "DOWNLOADER_MIDDLEWARES": {},
+            "DOWNLOAD_HANDLERS": {},  # Scrapy's own HTTP/1.1 handler, no wire tee
             "EXTENSIONS": {"scrapy.extensions.remote_control.RemoteControl": None},
         },
         priority="cmdline",

@@ -5,17 +5,29 @@ directory with nginx from a config in a temp dir on a free loopback port (the re
 Python server when nginx is absent), and, in each round, runs one after the other:
 
 * ``bare``     bench/bare_spider.py: the reports spider, no capture, no pipelines, no storage;
+* ``webarchive``  scrapy-webarchive 0.5.3 (its WACZ exporter, a WARC writer on ``response_downloaded``)
+  in front of bench/peer_spider.py (the same link following in plain Scrapy), in a venv of its own
+  (Scrapy 2.11: bench/requirements-webarchive.txt);
+* ``warcprox`` the bare spider through warcprox 2.13.1 (``-z``, no dedup, no stats db), in a venv
+  of its own (bench/requirements-warcprox.txt); seconds until the spider exited and warcprox had
+  written every record and stopped;
 * ``wget``     ``wget --recursive --level=inf --no-parent --warc-file ... -e robots=on``;
+* ``capture``  ``gongkai crawl -s 'ITEM_PIPELINES={}'``: WARC capture and capture rows only;
 * ``gongkai``  ``gongkai crawl`` (WARC capture, cleaning, extraction, SQL in SQLite), with its
   default cleaning worker processes (``GONGKAI_PROCESS_WORKERS=auto``: one per core but one);
 * ``gongkai-serial``  the same with everything in one process (``GONGKAI_PROCESS_WORKERS=0``);
 * ``gongkai-N`` N workers on one Redis frontier and one PostgreSQL database (``--workers``).
 
-It prints pages/second (pages fetched / wall seconds of the process, start-up included) and peak
+It prints pages/second (pages fetched / wall seconds of the process, start-up included), the CPU
+seconds (user + system) of every process a contender ran (warcprox included: on a shared machine
+the steadier figure), and peak
 RSS per process (``VmHWM``, sampled; the largest cleaning worker's apart), medians over rounds,
 and the ratios. nginx serves files by path and ignores query strings, so the replica's
 ``download.jsp?...`` attachments answer 404 there (all contenders alike); the Python server
 serves them.
+
+The peers' venvs live in ``bench/.venvs/`` and are made on first use from the pinned
+requirements files (``make bench-venvs`` makes them ahead).
 
 Run: ``.venv/bin/python bench/crawl_bench.py --scale 20 --rounds 1 --workers 2``
 """
@@ -25,6 +37,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import socket
 import statistics
@@ -33,11 +46,14 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+VENVS = ROOT / "bench" / ".venvs"
+#: contender -> pinned requirements file under bench/ (their pins conflict with gongkai's)
+PEER_REQUIREMENTS = {"webarchive": "requirements-webarchive.txt", "warcprox": "requirements-warcprox.txt"}
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
         "-s", "RETRY_TIMES=1"]
 REDIS_URL = os.environ.get("GONGKAI_BENCH_REDIS", "redis://127.0.0.1:6379/0")
@@ -86,6 +102,7 @@ class Measure:
     seconds: float
     max_rss_mb: tuple[float, ...]  # one per process
     helper_rss_mb: tuple[float, ...] = ()  # per process: the largest of its child processes
+    cpu_seconds: float = 0.0  # user + system CPU of every process the contender ran (wait4 rusage)
 
     @property
     def rate(self) -> float:
@@ -239,11 +256,83 @@ def bench_wget(url: str, work: Path) -> Measure:
     return Measure("wget", pages, seconds, (rss,))
 
 
-def bench_gongkai(url: str, work: Path, *, serial: bool = False) -> Measure:
-    """``gongkai crawl``; ``serial``: everything in one process (``GONGKAI_PROCESS_WORKERS=0``)."""
-    name = "gongkai-serial" if serial else "gongkai"
+def peer_venv(name: str) -> Path:
+    """The venv of a peer contender, made from its pinned requirements file on first use."""
+    requirements = ROOT / "bench" / PEER_REQUIREMENTS[name]
+    venv = VENVS / name
+    stamp = venv / ".installed"
+    if stamp.exists() and stamp.read_text() == requirements.read_text():
+        return venv
+    print(f"making {venv} from {requirements.name} ...", flush=True)
+    subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
+    subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", "--no-deps", "-r", str(requirements)],
+                   check=True)
+    stamp.write_text(requirements.read_text())
+    return venv
+
+
+def bench_webarchive(url: str, work: Path) -> Measure:
+    """scrapy-webarchive's exporter in front of the peer spider, in its own venv."""
+    python = peer_venv("webarchive") / "bin" / "python"
+    out = work / "webarchive"
+    seconds, rss, (stdout,) = run_measured([[str(python), str(ROOT / "bench" / "peer_spider.py"), url,
+                                             "--webarchive", str(out)]])
+    pages = json.loads(stdout.strip().splitlines()[-1])["pages"]
+    return Measure("webarchive", pages, seconds, tuple(rss))
+
+
+def bench_warcprox(url: str, work: Path) -> Measure:
+    """The bare spider with warcprox as its HTTP proxy; warcprox's own memory is not counted."""
+    venv = peer_venv("warcprox")
+    out = work / "warcprox"
+    out.mkdir()
+    port = free_port()
+    proxy = subprocess.Popen(
+        [str(venv / "bin" / "python"), str(ROOT / "bench" / "warcprox_local.py"), "-b", "127.0.0.1", "-p", str(port), "-d", str(out / "warcs"), "-z",
+         "--dedup-db-file", "/dev/null", "--stats-db-file", "/dev/null", "--certs-dir", str(out / "certs"),
+         "-c", str(out / "ca.pem")],
+        cwd=out, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or proxy.poll() is not None:
+                    raise RuntimeError("warcprox did not start") from None
+                time.sleep(0.05)
+        env = dict(os.environ, http_proxy=f"http://127.0.0.1:{port}", no_proxy="")
+        began = time.monotonic()
+        spider = subprocess.Popen([PYTHON, str(ROOT / "bench" / "bare_spider.py"), url], cwd=ROOT, env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        stdout, _ = spider.communicate()
+        proxy.terminate()  # warcprox writes its queue out before it exits
+        proxy.wait(timeout=120)
+        seconds = time.monotonic() - began
+    finally:
+        if proxy.poll() is None:
+            proxy.kill()
+    from warcio.archiveiterator import ArchiveIterator
+
+    pages = 0
+    for path in (out / "warcs").glob("*.warc.gz"):
+        with open(path, "rb") as fh:
+            pages += sum(1 for record in ArchiveIterator(fh) if record.rec_type == "response")
+    spider_pages = json.loads(stdout.decode().strip().splitlines()[-1])["pages"]
+    if pages != spider_pages:
+        print(f"warcprox archived {pages} responses, the spider got {spider_pages}", flush=True)
+    return Measure("warcprox", pages, seconds, ())
+
+
+def bench_gongkai(url: str, work: Path, *, serial: bool = False, capture_only: bool = False) -> Measure:
+    """``gongkai crawl``; ``serial``: everything in one process (``GONGKAI_PROCESS_WORKERS=0``);
+    ``capture_only``: no item pipeline (WARC records and capture rows only)."""
+    name = "gongkai-serial" if serial else "gongkai-capture" if capture_only else "gongkai"
     data = work / name
     extra = ["-s", "GONGKAI_PROCESS_WORKERS=0"] if serial else []
+    if capture_only:
+        extra += ["-s", "ITEM_PIPELINES={}"]
     helpers = [0.0]
     seconds, rss, _ = run_measured([[PYTHON, "-m", "gongkai", "crawl", "--start-url", url,
                                      "--data-dir", str(data), *FAST, *extra]], helpers=helpers)
@@ -296,7 +385,8 @@ def summarise(results: list[Measure]) -> list[dict]:
             "pages": int(statistics.median(m.pages for m in runs)),
             "seconds": round(statistics.median(m.seconds for m in runs), 1),
             "pages_per_s": round(statistics.median(m.rate for m in runs), 1),
-            "max_rss_mb": round(max(max(m.max_rss_mb) for m in runs), 1),
+            "cpu_s": round(statistics.median(m.cpu_seconds for m in runs), 1),
+            "max_rss_mb": round(max(max(m.max_rss_mb, default=0.0) for m in runs), 1),
             "max_helper_rss_mb": round(max(max(m.helper_rss_mb, default=0.0) for m in runs), 1),
             "processes": len(runs[0].max_rss_mb),
         })
@@ -310,10 +400,10 @@ def summarise(results: list[Measure]) -> list[dict]:
 
 def print_table(rows: list[dict], server: str) -> None:
     print(f"\nserver: {server}")
-    print(f"{'contender':14} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'peak RSS MB':>12} {'helper MB':>10}"
+    print(f"{'contender':16} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'CPU s':>6} {'peak RSS MB':>12} {'helper MB':>10}"
           f" {'x bare':>7} {'x wget':>7}")
     for r in rows:
-        print(f"{r['contender']:14} {r['pages']:>6} {r['seconds']:>8} {r['pages_per_s']:>8} "
+        print(f"{r['contender']:16} {r['pages']:>6} {r['seconds']:>8} {r['pages_per_s']:>8} {r['cpu_s']:>6} "
               f"{r['max_rss_mb']:>12} {r['max_helper_rss_mb'] or '':>10} {r.get('x_bare', ''):>7} {r.get('x_wget', ''):>7}")
 
 
@@ -323,9 +413,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replica", type=Path, default=None, help="replica dir (built if missing)")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2, help="gongkai workers in distributed mode (0: skip)")
-    parser.add_argument("--only", default="bare,wget,gongkai,serial,distributed",
-                        help="comma-separated subset of bare,wget,gongkai,serial,distributed "
-                             "(serial: gongkai with no cleaning worker processes)")
+    parser.add_argument("--only", default="bare,webarchive,warcprox,wget,capture,gongkai,serial,distributed",
+                        help="comma-separated subset of bare,webarchive,warcprox,wget,capture,gongkai,serial,"
+                             "distributed (serial: gongkai with no cleaning worker processes; capture: "
+                             "gongkai with ITEM_PIPELINES={})")
     parser.add_argument("--cleaning-workers", type=int, default=None,
                         help="GONGKAI_PROCESS_WORKERS of each distributed worker "
                              "(default: cores / workers - 1, as docs/scaling.md advises)")
@@ -344,7 +435,11 @@ def main(argv: list[str] | None = None) -> int:
         for round_no in range(1, args.rounds + 1):
             with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp:
                 work = Path(tmp)
-                steps = [("bare", lambda: bench_bare(server.url)), ("wget", lambda: bench_wget(server.url, work)),
+                steps = [("bare", lambda: bench_bare(server.url)),
+                         ("webarchive", lambda: bench_webarchive(server.url, work)),
+                         ("warcprox", lambda: bench_warcprox(server.url, work)),
+                         ("wget", lambda: bench_wget(server.url, work)),
+                         ("capture", lambda: bench_gongkai(server.url, work, capture_only=True)),
                          ("gongkai", lambda: bench_gongkai(server.url, work)),
                          ("serial", lambda: bench_gongkai(server.url, work, serial=True))]
                 if args.workers:
@@ -352,10 +447,14 @@ def main(argv: list[str] | None = None) -> int:
                 for name, step in steps:
                     if name not in only:
                         continue
+                    before = resource.getrusage(resource.RUSAGE_CHILDREN)
                     measure = step()
+                    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+                    measure = replace(measure, cpu_seconds=round(cpu, 2))
                     results.append(measure)
                     print(f"round {round_no} {measure.contender:10} {measure.pages:6} pages {measure.seconds:7.1f} s "
-                          f"{measure.rate:7.1f} pages/s  peak RSS {', '.join(f'{r:.0f}' for r in measure.max_rss_mb)} MB"
+                          f"{measure.rate:7.1f} pages/s  CPU {measure.cpu_seconds:6.1f} s  peak RSS {', '.join(f'{r:.0f}' for r in measure.max_rss_mb)} MB"
                           + (f" (helpers {', '.join(f'{r:.0f}' for r in measure.helper_rss_mb)} MB)"
                              if any(measure.helper_rss_mb) else ""),
                           flush=True)

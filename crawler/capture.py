@@ -20,12 +20,15 @@ from urllib.parse import urlsplit
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.responsetypes import responsetypes
+from scrapy.utils.defer import deferred_to_future
+from twisted.internet import threads
 
 from archive.runs.crawlarchive import CrawlArchive
 from archive.runs.incremental import ArchivedResponse
+from archive.warc.wire import WireExchange
 from crawler.config import read
 from crawler.extension import ArchiveExtension
-from crawler.meta import META_CAPTURE, META_KIND, META_PRIOR, META_VIA
+from crawler.meta import META_CAPTURE, META_KIND, META_PRIOR, META_VIA, META_WIRE
 
 logger = logging.getLogger(__name__)
 
@@ -37,15 +40,18 @@ FLAG_FROM_ARCHIVE = "gongkai:from-archive"
 
 
 class WarcCaptureMiddleware:
-    def __init__(self, crawler, *, conditional: bool = True):
+    def __init__(self, crawler, *, conditional: bool = True, threads: bool = True):
         self._crawler = crawler
         self._stats = crawler.stats
         self._archive: CrawlArchive | None = None
         self._conditional = conditional
+        self._threads = threads
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler, conditional=read(crawler.settings, "GONGKAI_CONDITIONAL_REQUESTS"))
+        s = crawler.settings
+        return cls(crawler, conditional=read(s, "GONGKAI_CONDITIONAL_REQUESTS"),
+                   threads=read(s, "GONGKAI_CAPTURE_THREADS"))
 
     @property
     def archive(self) -> CrawlArchive:
@@ -80,28 +86,46 @@ class WarcCaptureMiddleware:
             self._stats.inc_value("gongkai/conditional/sent")
         return None
 
-    def process_response(self, request: Request, response: Response, spider=None) -> Response:
+    async def process_response(self, request: Request, response: Response, spider=None) -> Response:
         if FLAG_FROM_ARCHIVE in response.flags:
             return response
         prior = request.meta.get(META_PRIOR)
+        # The bytes as they crossed the wire (crawler.wire); without them (another download
+        # handler) the records are rebuilt from Scrapy's objects.
+        wire = request.meta.pop(META_WIRE, None)
+        if not isinstance(wire, WireExchange):
+            wire = None
+        self._stats.inc_value("gongkai/capture/wire" if wire else "gongkai/capture/rebuilt")
         common = dict(
             url=response.url,
             method=request.method,
             kind=page_kind(request),
             via=request.meta.get(META_VIA),
-            request_headers=request_header_list(request),
+            request_headers=[] if wire else request_header_list(request),
             protocol=response.protocol or DEFAULT_PROTOCOL,
             status=response.status,
             response_headers=header_list(response.headers),
             ip_address=str(response.ip_address) if response.ip_address else None,
         )
         if response.status == 304 and prior is not None:
-            stored = self.archive.record_not_modified(prior=prior, **common)
+            stored = self.archive.record_not_modified(prior=prior, wire=wire, **common)
             self._stats.inc_value("gongkai/captures/status/304")
             return archived_response(request, stored, FLAG_NOT_MODIFIED)
-        info = self.archive.record_exchange(
-            request_body=request.body or b"", body=response.body, prior=prior, **common
-        )
+        if wire is not None and self._threads:
+            # Digests, compression and the append run in the reactor's thread pool (zlib and
+            # hashlib release the GIL): the reactor goes on with other responses meanwhile. The
+            # row is added back here, after the records are on disk.
+            written = await deferred_to_future(threads.deferToThread(
+                self.archive.write_wire, wire, url=response.url, status=response.status, body=response.body,
+                ip_address=common["ip_address"], prior=prior,
+            ))
+            info = self.archive.add_written(
+                written, kind=common["kind"], via=common["via"], headers=common["response_headers"]
+            )
+        else:
+            info = self.archive.record_exchange(
+                request_body=request.body or b"", body=response.body, prior=prior, wire=wire, **common
+            )
         request.meta[META_CAPTURE] = info
         self._stats.inc_value(f"gongkai/captures/status/{response.status}")
         return response

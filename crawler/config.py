@@ -40,6 +40,10 @@ def _at_least(minimum: float) -> Callable[[Any], bool]:
     return lambda value: value >= minimum
 
 
+def _between(low: float, high: float) -> Callable[[Any], bool]:
+    return lambda value: low <= value <= high
+
+
 def _positive(value: float) -> bool:
     return value > 0
 
@@ -54,6 +58,7 @@ SPECS: dict[str, Spec] = {
     "GONGKAI_WARC_MAX_SIZE": Spec("int", "a whole number of bytes, at least 1000000", _at_least(1_000_000)),
     "GONGKAI_WARC_FSYNC": Spec("bool", "True or False"),
     "GONGKAI_WARC_PREFIX": Spec("str", "a file name prefix", _not_empty),
+    "GONGKAI_WARC_GZIP_LEVEL": Spec("int", "a zlib level, 1 to 9", _between(1, 9)),
     "GONGKAI_OPERATOR": Spec("str", "who runs the crawl (free text)"),
     "GONGKAI_ARCHIVE_EXTENSION": Spec("str", "the import path of the archive extension", _not_empty),
     "GONGKAI_CONTACT": Spec("str", "a URL or mailto: address for the User-Agent"),
@@ -62,6 +67,9 @@ SPECS: dict[str, Spec] = {
     "GONGKAI_RETRY_BACKOFF_BASE": Spec("float", "seconds, 0 or more", _at_least(0)),
     "GONGKAI_RETRY_BACKOFF_MAX": Spec("float", "seconds, 0 or more", _at_least(0)),
     "GONGKAI_CONDITIONAL_REQUESTS": Spec("bool", "True or False"),
+    "GONGKAI_CAPTURE_BATCH": Spec("int", "a whole number of captures, at least 1", _at_least(1)),
+    "GONGKAI_CAPTURE_BATCH_SECONDS": Spec("float", "seconds, more than 0", _positive),
+    "GONGKAI_CAPTURE_THREADS": Spec("bool", "True or False"),
     "GONGKAI_RESUME_HOURS": Spec("float", "hours, 0 or more", _at_least(0)),
     "GONGKAI_RECHECK": Spec("bool", "True or False"),
     "GONGKAI_CONTEXT_TEXTS": Spec("int", "a whole number of texts, 0 or more", _at_least(0)),

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
+from twisted.internet import task
 
 from archive.runs.crawlarchive import ArchiveConfig, CrawlArchive
 from archive.runs.lock import CrawlLock, LockHeld
@@ -38,6 +39,7 @@ class ArchiveExtension:
         self.recheck = recheck
         self.lock = lock
         self._rechecked = False
+        self._batch_timer: task.LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -58,6 +60,9 @@ class ArchiveExtension:
             robots_obey=s.getbool("ROBOTSTXT_OBEY"),
             site=read(s, "GONGKAI_SITE"),
             resume_hours=read(s, "GONGKAI_RESUME_HOURS"),
+            warc_gzip_level=read(s, "GONGKAI_WARC_GZIP_LEVEL"),
+            capture_batch=read(s, "GONGKAI_CAPTURE_BATCH"),
+            capture_batch_seconds=read(s, "GONGKAI_CAPTURE_BATCH_SECONDS"),
         )
         # `gongkai crawl` takes the lock before starting Scrapy; `scrapy crawl` leaves it to us.
         lock = None if read(s, "GONGKAI_LOCK_HELD") else CrawlLock(data_dir, worker_id)
@@ -87,6 +92,9 @@ class ArchiveExtension:
             self.crawler.engine.close_spider(spider, "archive_unavailable")
             raise
         self.stats.set_value("gongkai/run_id", run_id)
+        # Capture rows wait at most GONGKAI_CAPTURE_BATCH_SECONDS, even when the crawl goes quiet.
+        self._batch_timer = task.LoopingCall(self.archive.batch.commit_due)
+        self._batch_timer.start(self.archive.batch.seconds, now=False)
         if self.archive.repairs:
             self.stats.set_value("gongkai/warc/repaired_files", len(self.archive.repairs))
         if len(self.archive.window) > 1:
@@ -106,6 +114,10 @@ class ArchiveExtension:
         raise DontCloseSpider
 
     def spider_closed(self, spider, reason: str) -> None:
+        if self._batch_timer is not None and self._batch_timer.running:
+            self._batch_timer.stop()
+        if self.archive.batch is not None:
+            self.stats.set_value("gongkai/capture/batch_commits", self.archive.batch.commits)
         counts = self.archive.counts
         self.stats.set_value("gongkai/warc/records", counts["records"])
         self.stats.set_value("gongkai/warc/bytes", counts["bytes"])

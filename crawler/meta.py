@@ -10,3 +10,8 @@ META_VIA = "gongkai_via"
 META_COLUMN = "gongkai_column"
 #: The PriorCapture whose validators a conditional request carries.
 META_PRIOR = "gongkai_prior"
+#: The WireExchange (bytes sent and received) of the download, set by crawler.wire's handler.
+META_WIRE = "gongkai_wire"
+#: (encoding, text) of the page as pipelines.decode.html_text read it; the spider's links and the
+#: stored text come from this one decoding.
+META_DECODED = "gongkai_decoded"

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from w3lib.encoding import html_to_unicode, http_content_type_encoding
 
 from archive.warc.records import header_value
+from archive.warc.wire import stored_entity
 
 #: Decompressed bodies larger than this are refused (a gzip bomb in the archive stays inert).
 MAX_DECODED_BYTES = 64 * 1024 * 1024
@@ -36,7 +37,8 @@ def decompress(body: bytes, content_encoding: str | None, *, limit: int = MAX_DE
 def decode_body(headers: Iterable[tuple[str, str]], body: bytes) -> tuple[str, str]:
     """(encoding, text) of an archived HTTP body."""
     headers = list(headers)
-    raw = decompress(body, header_value(headers, "content-encoding"))
+    # Records keep a chunked body's framing as it was received (docs/capture.md).
+    raw = decompress(stored_entity(headers, body), header_value(headers, "content-encoding"))
     return html_text(header_value(headers, "content-type"), raw)
 
 

@@ -110,8 +110,7 @@ def write_site(out_dir: Path, site: Site, *, render: Callable[[Site], list[Page]
     _atomic_write(out_dir / TRUTH_FILE, truth.encode("utf-8"))
     _atomic_write(out_dir / MODEL_FILE, pickle.dumps(site))
     # the manifest last: a running server switches to the new site when it changes
-    _atomic_write(out_dir / MANIFEST_FILE,
-                  json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"))
+    _write_manifest(out_dir, manifest)
     kinds = [p.truth["kind"] for p in pages if p.path != "/"]
     reports = [p.truth for p in pages if p.truth["kind"] == "article"]
     return BuildSummary(
@@ -140,6 +139,11 @@ def _after(previous: str, clock: Callable[[], datetime] | None) -> str:
     return format_datetime(max(now, floor).astimezone(UTC), usegmt=True)
 
 
+def _write_manifest(out_dir: Path, manifest: dict[str, dict]) -> None:
+    _atomic_write(out_dir / MANIFEST_FILE,
+                  json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"))
+
+
 def _read_manifest(out_dir: Path) -> dict[str, dict]:
     path = out_dir / MANIFEST_FILE
     return json.loads(path.read_text()) if path.exists() else {}
@@ -148,3 +152,19 @@ def _read_manifest(out_dir: Path) -> dict[str, dict]:
 def load_model(out_dir: Path) -> Site:
     with (Path(out_dir) / MODEL_FILE).open("rb") as fh:
         return pickle.load(fh)
+
+
+def mislabel_gb_charsets(out_dir: Path) -> int:
+    """Make the built replica's server say ``charset=utf-8`` for every GB18030 page (a common
+    misconfiguration of county servers); returns how many paths changed. The bytes stay GB18030
+    and still declare gb2312 in their meta tag. A rebuild (``write_site``) undoes it."""
+    manifest = _read_manifest(Path(out_dir))
+    changed = 0
+    for entry in manifest.values():
+        ctype = entry.get("content_type", "")
+        if ctype.startswith("text/html") and ctype != "text/html; charset=utf-8":
+            entry["content_type"] = "text/html; charset=utf-8"
+            entry["charset"] = True
+            changed += 1
+    _write_manifest(Path(out_dir), manifest)
+    return changed

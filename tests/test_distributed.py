@@ -57,7 +57,9 @@ print(json.dumps({"run_id": outcome.run_id, "finish_reason": outcome.finish_reas
                   "stopped_idle": outcome.stats.get("gongkai/distributed/stopped_idle", False),
                   "recheck_leader": outcome.stats.get("gongkai/distributed/recheck_leader", False),
                   "recheck_scheduled": outcome.stats.get("gongkai/recheck/scheduled", 0),
-                  "host_gate_waits": outcome.stats.get("gongkai/distributed/host_gate_waits", 0)}))
+                  "host_gate_waits": outcome.stats.get("gongkai/distributed/host_gate_waits", 0),
+                  "wire": outcome.stats.get("gongkai/capture/wire", 0),
+                  "rebuilt": outcome.stats.get("gongkai/capture/rebuilt", 0)}))
 """
 
 
@@ -238,6 +240,8 @@ def test_download_delay_holds_across_workers(replica_server, pg_url, redis_url, 
                                      "GONGKAI_RECHECK": False})
     assert all(o["finish_reason"] == "closespider_pagecount" for o in outcomes), outcomes
     assert sum(o["host_gate_waits"] for o in outcomes) > 0  # the workers did meet at the gate
+    # the gated handler is the wire handler: every record came from the bytes on the wire
+    assert sum(o["wire"] for o in outcomes) >= 12 and sum(o["rebuilt"] for o in outcomes) == 0
     entries = sorted(replica_server.requests()[log_start:], key=lambda e: e.time)
     assert len(entries) >= 20
     gaps = [((datetime.fromisoformat(b.time) - datetime.fromisoformat(a.time)).total_seconds(), a, b)

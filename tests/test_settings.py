@@ -75,6 +75,9 @@ def test_the_defaults_are_usable():
     ("GONGKAI_WARC_MAX_SIZE", "1000", "at least 1000000"),
     ("GONGKAI_WARC_FSYNC", "perhaps", "True or False"),
     ("GONGKAI_PROCESS_WORKERS", "-1", "'auto' or a whole number"),
+    ("GONGKAI_WARC_GZIP_LEVEL", "10", "a zlib level, 1 to 9"),
+    ("GONGKAI_CAPTURE_BATCH", "0", "at least 1"),
+    ("GONGKAI_CAPTURE_BATCH_SECONDS", "0", "more than 0"),
 ])
 def test_a_bad_value_names_the_setting_and_what_it_takes(name, value, takes):
     with pytest.raises(SettingError) as caught:

@@ -12,6 +12,8 @@ from archive.sql.models import Capture
 from archive.warc.check import check_file
 from archive.warc.files import warc_files
 from archive.warc.reader import WarcReadError, read_record
+from archive.warc.records import sha1_digest
+from archive.warc.wire import stored_entity
 
 
 @dataclass(slots=True)
@@ -77,7 +79,13 @@ def check_capture(capture: Capture, files: dict[str, Path]) -> str | None:
         return f"{where}: {exc}"
     if record.record_id != capture.warc_record_id:
         return f"{where}: record id {record.record_id} != {capture.warc_record_id}"
-    if capture.payload_digest and record.payload_digest != capture.payload_digest:
+    if capture.payload_digest and record.payload_digest is None and record.record_type == "response":
+        # A chunked response record carries only its block digest (docs/capture.md): the row's
+        # digest is the de-chunked body's.
+        body = stored_entity(record.http_headers, record.payload or b"")
+        if sha1_digest(body) != capture.payload_digest:
+            return f"{where}: de-chunked payload digest {sha1_digest(body)} != {capture.payload_digest}"
+    elif capture.payload_digest and record.payload_digest != capture.payload_digest:
         return f"{where}: payload digest {record.payload_digest} != {capture.payload_digest}"
     if record.target_uri != capture.url:
         return f"{where}: target URI {record.target_uri} != {capture.url}"

@@ -17,15 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from archive.clock import Clock, utc_now
-from archive.runs.incremental import ArchivedResponse, CaptureInfo, PriorCapture
+from archive.runs.incremental import ArchivedResponse, CaptureInfo, PriorCapture, WrittenExchange
 from archive.runs.nightly import finish_run_events
 from archive.sql import crawls
-from archive.sql import writes as store
+from archive.sql.capturebatch import DEFAULT_SECONDS, DEFAULT_SIZE, CaptureBatch, CommitFirst
 from archive.sql.engine import make_engine, make_sessionmaker
+from archive.warc import wire as wire_records
 from archive.warc.check import RepairResult, repair_files
 from archive.warc.files import warc_dir
 from archive.warc.reader import read_record
 from archive.warc.records import RecordRef, RevisitProfile, header_value, sha1_digest
+from archive.warc.wire import WireExchange
 from archive.warc.writer import WarcWriter
 
 logger = logging.getLogger(__name__)
@@ -45,6 +47,9 @@ class ArchiveConfig:
     robots_obey: bool = True
     site: str = ""
     resume_hours: float = 20.0
+    warc_gzip_level: int = wire_records.DEFAULT_GZIP_LEVEL
+    capture_batch: int = DEFAULT_SIZE
+    capture_batch_seconds: float = DEFAULT_SECONDS
 
 
 class CrawlArchive:
@@ -54,6 +59,10 @@ class CrawlArchive:
         self.engine = None
         self.sessions = None
         self.writer: WarcWriter | None = None
+        self.batch: CaptureBatch | None = None
+        #: URLs with a full 200 response archived: prior_capture asks the database only for these
+        #: (a first crawl asks nothing). Loaded at open; this run's captures are added as they come.
+        self._full_urls: set[str] = set()
         self.run_id: int | None = None
         self.counts: dict[str, int] = {
             "records": 0, "bytes": 0, "captures": 0, "errors": 0, "not_modified": 0, "revisits": 0,
@@ -71,7 +80,10 @@ class CrawlArchive:
         cfg = self.config
         self.warc_dir.mkdir(parents=True, exist_ok=True)
         self.engine = make_engine(cfg.db_url)
-        self.sessions = make_sessionmaker(self.engine)
+        # Capture rows go in batches (archive.sql.capturebatch); other sessions commit them first.
+        sessions = make_sessionmaker(self.engine)
+        self.batch = CaptureBatch(sessions, size=cfg.capture_batch, seconds=cfg.capture_batch_seconds)
+        self.sessions = CommitFirst(sessions, self.batch)
         start_urls = list(start_urls)
         now = self.clock()
         with self.sessions.begin() as session:
@@ -94,6 +106,7 @@ class CrawlArchive:
                 resumes_run_id=crashed.id if crashed is not None else None,
             )
             self.window = crawls.run_window(session, self.run_id)
+            self._full_urls = crawls.full_response_urls(session)
         self.writer = WarcWriter(
             self.warc_dir,
             prefix=cfg.warc_prefix,
@@ -126,6 +139,8 @@ class CrawlArchive:
         if self.writer is not None:
             self.writer.close()
             self.writer = None
+        if self.batch is not None:
+            self.batch.close()
         event_counts: dict[str, int] = {}
         if self.sessions is not None and self.run_id is not None:
             with self.sessions.begin() as session:
@@ -159,7 +174,9 @@ class CrawlArchive:
     # before a fetch
     def prior_capture(self, url: str) -> PriorCapture | None:
         """The last full 200 response archived for ``url``, for conditional requests and dedup."""
-        with self.sessions() as session:
+        if url not in self._full_urls:
+            return None
+        with self.batch.session() as session:
             capture = crawls.latest_full_capture(session, url)
             if capture is None:
                 return None
@@ -179,7 +196,7 @@ class CrawlArchive:
         from the WARC, so the page is not fetched twice in one run window."""
         if len(self.window) < 2:
             return None
-        with self.sessions() as session:
+        with self.batch.session() as session:
             done = crawls.captured_in(session, url, self.window[1:])
             if done is None:
                 return None
@@ -204,9 +221,14 @@ class CrawlArchive:
         body: bytes,
         ip_address: str | None,
         prior: PriorCapture | None = None,
+        wire: WireExchange | None = None,
     ) -> CaptureInfo:
         """Archive one exchange then its capture row. A 200 whose payload equals ``prior``'s is
-        stored as an identical-payload-digest revisit instead of a second full response."""
+        stored as an identical-payload-digest revisit instead of a second full response. With
+        ``wire`` the records hold its bytes; the headers given serve the capture row only."""
+        if wire is not None:
+            written = self.write_wire(wire, url=url, status=status, body=body, ip_address=ip_address, prior=prior)
+            return self.add_written(written, kind=kind, via=via, headers=response_headers)
         fetched_at = self.clock()
         digest = sha1_digest(body)
         exchange = _exchange(
@@ -214,7 +236,7 @@ class CrawlArchive:
             protocol=protocol, status=status, response_headers=response_headers,
             ip_address=ip_address, fetched_at=fetched_at,
         )
-        if prior is not None and status == 200 and prior.payload_digest == digest:
+        if revisit_profile(prior, status, digest) is RevisitProfile.IDENTICAL_PAYLOAD_DIGEST:
             return self._record_revisit(
                 exchange, prior, RevisitProfile.IDENTICAL_PAYLOAD_DIGEST, kind=kind, via=via,
                 body_length=len(body),
@@ -241,34 +263,33 @@ class CrawlArchive:
         response_headers: list[tuple[str, str]],
         ip_address: str | None,
         prior: PriorCapture,
+        wire: WireExchange | None = None,
     ) -> ArchivedResponse:
         """Archive a 304 as a server-not-modified revisit and hand back the original response."""
-        exchange = _exchange(
-            url=url, method=method, request_headers=request_headers, request_body=b"",
-            protocol=protocol, status=status, response_headers=response_headers,
-            ip_address=ip_address, fetched_at=self.clock(),
-        )
-        info = self._record_revisit(
-            exchange, prior, RevisitProfile.SERVER_NOT_MODIFIED, kind=kind, via=via, body_length=0
-        )
+        if wire is not None:
+            written = self.write_wire(wire, url=url, status=status, body=b"", ip_address=ip_address, prior=prior)
+            info = self.add_written(written, kind=kind, via=via, headers=response_headers)
+        else:
+            exchange = _exchange(
+                url=url, method=method, request_headers=request_headers, request_body=b"",
+                protocol=protocol, status=status, response_headers=response_headers,
+                ip_address=ip_address, fetched_at=self.clock(),
+            )
+            info = self._record_revisit(
+                exchange, prior, RevisitProfile.SERVER_NOT_MODIFIED, kind=kind, via=via, body_length=0
+            )
         self.counts["not_modified"] += 1
         return self._read_back(prior, info)
 
     def record_failure(self, *, url: str, method: str, kind: str, via: str | None, error: str) -> None:
         """A fetch that produced no response (connection refused, timeout, size limit...)."""
         fetched_at = self.clock()
-        with self.sessions.begin() as session:
-            page_id = store.get_or_create_page(session, url, kind, fetched_at)
-            store.add_capture(
-                session,
-                run_id=self.run_id,
-                page_id=page_id,
-                url=url,
-                method=method,
-                fetched_at=fetched_at,
-                discovered_via=via,
-                error=error[:2000],
-            )
+        self.batch.insert_capture(
+            url=url, kind=kind, seen_at=fetched_at,
+            fields=dict(run_id=self.run_id, method=method, fetched_at=fetched_at, discovered_via=via,
+                        error=error[:2000]),
+        )
+        self.batch.added()
         self.counts["errors"] += 1
 
     def write_metadata(self, *, url: str, refers_to: str, payload: bytes, content_type: str) -> RecordRef:
@@ -291,6 +312,46 @@ class CrawlArchive:
                 for run_id in crawls.live_job_runs(session, sorted(set(job_runs)), since=started):
                     runs.extend(r for r in crawls.run_window(session, run_id) if r not in runs)
             return crawls.reports_to_recheck(session, runs)
+
+    def write_wire(self, wire: WireExchange, *, url, status, body, ip_address, prior) -> WrittenExchange:
+        """Digests, compression and the append to the WARC file (flushed): the CPU-heavy half of
+        archiving an exchange. No SQL and no shared state but the writer (which has a lock), so
+        the crawler may run it in a thread; ``add_written`` then adds the row on its own thread."""
+        fetched_at = self.clock()
+        head = wire_records.parse_head(wire.response)
+        # the record keeps a chunked body's chunks; the row the de-chunked body's digest
+        digest, record_digest = wire_records.payload_digests(head, wire.response, body)
+        profile = revisit_profile(prior, status, digest)
+        revisit = None
+        if profile is not None:
+            revisit = wire_records.Revisit(profile.value, prior.warc_record_id, prior.url, prior.fetched_at,
+                                           prior.payload_digest)
+        records = wire_records.exchange_records(
+            wire, head, url=url, fetched_at=fetched_at, ip_address=ip_address, revisit=revisit,
+            ids=(self.writer.record_id(), self.writer.record_id()), payload_digest=record_digest,
+            level=self.config.warc_gzip_level,
+        )
+        ref, request_ref = self.writer.append_prepared(records)
+        return WrittenExchange(
+            url=url, method=wire.request.split(b" ", 1)[0].decode("ascii", "replace"), status=status,
+            fetched_at=fetched_at, ref=ref, request_ref=request_ref, ip_address=ip_address,
+            content_length=len(body), payload_digest=digest, prior=prior if profile is not None else None,
+        )
+
+    def add_written(self, written: WrittenExchange, *, kind: str, via: str | None, headers) -> CaptureInfo:
+        """The capture row of an exchange ``write_wire`` archived (after its records are on disk)."""
+        self._count_records(written.ref, written.request_ref)
+        prior = written.prior
+        if prior is not None:
+            self.counts["revisits"] += 1
+        return self._add_capture(
+            url=written.url, method=written.method, kind=kind, via=via, fetched_at=written.fetched_at,
+            status=written.status, headers=headers, content_length=written.content_length,
+            record_type="response" if prior is None else "revisit", ref=written.ref,
+            request_ref=written.request_ref,
+            payload_digest=written.payload_digest if prior is None else prior.payload_digest,
+            ip_address=written.ip_address, refers_to=None if prior is None else prior.capture_id,
+        )
 
     # internals
     def _record_revisit(self, exchange, prior: PriorCapture, profile, *, kind, via, body_length) -> CaptureInfo:
@@ -320,13 +381,10 @@ class CrawlArchive:
         ref: RecordRef, request_ref: RecordRef, payload_digest, ip_address, refers_to,
     ) -> CaptureInfo:
         content_type = header_value(headers, "content-type")
-        with self.sessions.begin() as session:
-            page_id = store.get_or_create_page(session, url, kind, fetched_at)
-            capture_id = store.add_capture(
-                session,
+        page_id, capture_id = self.batch.insert_capture(
+            url=url, kind=kind, seen_at=fetched_at, known=url in self._full_urls,
+            fields=dict(
                 run_id=self.run_id,
-                page_id=page_id,
-                url=url,
                 method=method,
                 fetched_at=fetched_at,
                 status=status,
@@ -344,7 +402,11 @@ class CrawlArchive:
                 last_modified=_clip(header_value(headers, "last-modified"), 100),
                 refers_to_capture_id=refers_to,
                 discovered_via=via,
-            )
+            ),
+        )
+        self.batch.added()
+        if record_type == "response" and status == 200:
+            self._full_urls.add(url)
         self.counts["captures"] += 1
         return CaptureInfo(
             capture_id=capture_id,
@@ -363,13 +425,26 @@ class CrawlArchive:
             url=prior.url,
             status=record.status or prior.status,
             headers=record.http_headers,
-            body=record.payload or b"",
+            body=wire_records.stored_entity(record.http_headers, record.payload or b""),
             capture=info,
         )
 
     def _count_records(self, *refs: RecordRef) -> None:
         self.counts["records"] += len(refs)
         self.counts["bytes"] += sum(ref.length for ref in refs)
+
+
+def revisit_profile(prior: PriorCapture | None, status: int, digest: str) -> RevisitProfile | None:
+    """How an exchange answering a request that carried ``prior`` is archived: a 304 as a
+    server-not-modified revisit, a 200 with the same payload digest as an identical-payload one,
+    anything else (None) as a full response."""
+    if prior is None:
+        return None
+    if status == 304:
+        return RevisitProfile.SERVER_NOT_MODIFIED
+    if status == 200 and prior.payload_digest == digest:
+        return RevisitProfile.IDENTICAL_PAYLOAD_DIGEST
+    return None
 
 
 def _exchange(*, status: int, **fields) -> dict:

@@ -1,7 +1,8 @@
 """What earlier captures tell a new one: where an exchange was archived (``CaptureInfo``), the
 validators and payload digest of a page's last full response (``PriorCapture``) for conditional
 requests and revisit records, and a response read back from the WARC (``ArchivedResponse``) for
-a 304 or a page a crashed run of the same night already fetched."""
+a 304 or a page a crashed run of the same night already fetched; and an exchange whose records
+are written and whose capture row is still to come (``WrittenExchange``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from archive.sql.models import Capture
+from archive.warc.records import RecordRef
 
 
 def _citation(capture: Capture) -> dict[str, Any]:
@@ -78,3 +80,20 @@ class ArchivedResponse:
     headers: tuple[tuple[str, str], ...]
     body: bytes
     capture: CaptureInfo
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenExchange:
+    """An exchange whose records are on disk and whose capture row is still to be added (the
+    records are written off the reactor's thread, the row back on it: ``crawler.capture``)."""
+
+    url: str
+    method: str
+    status: int
+    fetched_at: datetime
+    ref: RecordRef  # the response or revisit record
+    request_ref: RecordRef
+    ip_address: str | None
+    content_length: int
+    payload_digest: str  # of the entity body (de-chunked)
+    prior: PriorCapture | None  # set when the record is a revisit of it

@@ -29,19 +29,21 @@ def finish_run_events(session: Session, run_ids: list[int], *, now: datetime) ->
     # reports never archived yet count too, for fetch_failed only (their first fetch failed)
     known_ids = crawls.pages_with_versions(session)
     for capture, page in crawls.last_report_captures(session, run_ids):
-        state = crawls.last_state(session, page.id, STATE_EVENTS)
-        reached = crawls.reached_via(session, run_ids, page.id, REACHABLE_VIA)
         kind: EventKind | None = None
         if capture.status is None or capture.status >= 500:
             kind = EventKind.FETCH_FAILED
         elif page.id not in known_ids:
             continue
-        elif capture.status in GONE_STATUSES or capture.status in REDIRECT_STATUSES:
-            kind = EventKind.REMOVED if state != "removed" else None
-        elif not reached:
-            kind = EventKind.UNLISTED if state not in ("unlisted",) else None
-        elif state in ("removed", "unlisted"):
-            kind = EventKind.REAPPEARED
+        else:
+            # Two queries per known report: asked only when the answer matters (a first crawl,
+            # or one without versions, has no known reports and asks nothing).
+            state = crawls.last_state(session, page.id, STATE_EVENTS)
+            if capture.status in GONE_STATUSES or capture.status in REDIRECT_STATUSES:
+                kind = EventKind.REMOVED if state != "removed" else None
+            elif not crawls.reached_via(session, run_ids, page.id, REACHABLE_VIA):
+                kind = EventKind.UNLISTED if state not in ("unlisted",) else None
+            elif state in ("removed", "unlisted"):
+                kind = EventKind.REAPPEARED
         if kind is None:
             continue
         crawls.record_event(

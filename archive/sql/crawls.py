@@ -116,6 +116,13 @@ def latest_full_capture(session: Session, url: str, *, run_ids: list[int] | None
     return session.scalars(stmt).first()
 
 
+def full_response_urls(session: Session) -> set[str]:
+    """Every URL with a capture that ``latest_full_capture`` could return (one query when a crawl
+    opens: the capture path then asks for a prior capture only for these)."""
+    stmt = select(Capture.url).where(Capture.status == 200, Capture.record_type == "response").distinct()
+    return set(session.scalars(stmt))
+
+
 def captured_in(session: Session, url: str, run_ids: list[int]) -> Capture | None:
     """A successful capture (200 or 304) of ``url`` in one of ``run_ids``, newest first."""
     return session.scalars(

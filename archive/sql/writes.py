@@ -50,14 +50,21 @@ def get_or_create_page(session: Session, url: str, kind: str, seen_at: datetime)
             conn.execute(pages.insert().values(**values))
         row = conn.execute(find).one()
     page_id, stored_kind, last_seen = row
+    changes = page_changes(stored_kind, last_seen, kind, seen_at)
+    if changes:
+        conn.execute(update(pages).where(pages.c.id == page_id).values(**changes))
+    return page_id
+
+
+def page_changes(stored_kind: str, last_seen: datetime | None, kind: str, seen_at: datetime) -> dict[str, Any]:
+    """What seeing a known page again changes: ``last_seen_at`` only moves forward, and a page
+    seen as a report stays one."""
     changes: dict[str, Any] = {}
     if last_seen is None or last_seen < seen_at:
         changes["last_seen_at"] = seen_at
     if stored_kind != kind and kind == "report":
         changes["kind"] = kind
-    if changes:
-        conn.execute(update(pages).where(pages.c.id == page_id).values(**changes))
-    return page_id
+    return changes
 
 
 def add_capture(session: Session, **fields: Any) -> int:

@@ -14,7 +14,9 @@ also ``docs/design.md``, contract ``archive.warc``):
   order, repeats kept, ``Content-Length`` as sent. Each header line is encoded as Latin-1 (so
   ``str`` obtained by decoding the wire bytes as Latin-1 round-trips to the same bytes) and as
   UTF-8 only when it holds characters beyond U+00FF.
-* **Chunked.** Bodies are given de-chunked (Scrapy hands them so). If the response headers say
+* **Chunked.** (Records rebuilt from Scrapy's objects; an exchange captured at the wire keeps its
+  chunks as received and is built by ``archive.warc.wire``, appended with ``append_prepared``.)
+  Bodies are given de-chunked (Scrapy hands them so). If the response headers say
   ``Transfer-Encoding: chunked`` and the body does not parse as a complete chunked stream, the
   header is stored as ``X-Archive-Orig-Transfer-Encoding`` so that readers do not try to de-chunk
   the stored body (the original name and value stay visible under the prefix). ``Content-Encoding``
@@ -46,6 +48,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archive.clock import as_utc
+from archive.warc.message import chunked_length
 
 WARC_VERSION = "WARC/1.1"
 
@@ -146,30 +149,7 @@ def http_version(protocol: str) -> str:
 
 def is_complete_chunked(body: bytes) -> bool:
     """True when ``body`` is a whole chunked-encoded stream (ends with the zero chunk)."""
-    pos = 0
-    size = len(body)
-    while True:
-        eol = body.find(b"\r\n", pos)
-        if eol < 0:
-            return False
-        size_field = body[pos:eol].split(b";", 1)[0].strip()
-        try:
-            chunk = int(size_field, 16)
-        except ValueError:
-            return False
-        pos = eol + 2
-        if chunk == 0:
-            # trailers, then an empty line
-            while True:
-                eol = body.find(b"\r\n", pos)
-                if eol < 0:
-                    return False
-                if eol == pos:
-                    return eol + 2 == size
-                pos = eol + 2
-        if pos + chunk + 2 > size or body[pos + chunk : pos + chunk + 2] != b"\r\n":
-            return False
-        pos += chunk + 2
+    return chunked_length(body) == len(body)
 
 
 def stored_response_headers(headers: Sequence[tuple[str, str]], body: bytes) -> list[tuple[str, str]]:

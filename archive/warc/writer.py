@@ -28,7 +28,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -177,6 +177,11 @@ class WarcWriter:
         """A ``resource`` record: content obtained without an HTTP exchange."""
         built = self._builder.resource(url=url, payload=payload, content_type=content_type)
         return self._append([built])[0]
+
+    def append_prepared(self, records: Sequence[BuiltRecord]) -> list[RecordRef]:
+        """Append records built elsewhere as whole gzip members (``archive.warc.wire``: the bytes
+        of an exchange as they crossed the wire), kept in one file, flushed before returning."""
+        return self._append(list(records))
 
     def close(self) -> None:
         """Close the current file; idempotent. Further writes raise ``WarcWriteError``."""

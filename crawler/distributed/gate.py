@@ -6,10 +6,9 @@ from __future__ import annotations
 import uuid
 from urllib.parse import urlsplit
 
-from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
-
 from crawler.config import read
 from crawler.distributed.frontier import default_worker_id, redis_client
+from crawler.wire import WireDownloadHandler
 
 
 class HostGate:
@@ -67,15 +66,15 @@ class HostGate:
         return token
 
 
-class GatedHTTPDownloadHandler(HTTP11DownloadHandler):
-    """Scrapy's HTTP/1.1 handler behind a :class:`HostGate`.
+class GatedHTTPDownloadHandler(WireDownloadHandler):
+    """The wire-capturing HTTP/1.1 handler (:mod:`crawler.wire`) behind a :class:`HostGate`.
 
     The gate sits in the download handler, not in a downloader middleware: middlewares run
     before the request joins its download slot, where the worker's own ``DOWNLOAD_DELAY`` and
     concurrency may hold it longer, so spacing taken there would not be the spacing on the wire.
     The handler runs when the slot releases the request. The worker's own delay (and
     AutoThrottle) still applies first; the gate adds the spacing between workers. Without a
-    distributed crawl or with ``DOWNLOAD_DELAY`` 0 it is the plain handler.
+    distributed crawl or with ``DOWNLOAD_DELAY`` 0 it is the wire handler alone.
     """
 
     def __init__(self, crawler, *, gate: HostGate | None = None):

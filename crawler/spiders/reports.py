@@ -17,7 +17,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 
 from crawler.config import read
-from crawler.meta import META_CAPTURE, META_COLUMN, META_KIND, META_VIA
+from crawler.meta import META_CAPTURE, META_COLUMN, META_DECODED, META_KIND, META_VIA
 from crawler.profile import SiteProfile, load_profile
 from pipelines.decode import html_text
 from pipelines.items import ReportPage
@@ -94,6 +94,7 @@ class ReportsSpider(scrapy.Spider):
     def parse(self, response: Response, **kwargs) -> Iterator[scrapy.Request]:
         if not isinstance(response, TextResponse):
             return
+        response = decoded(response)
         if self._is_article(response.url):
             yield from self.parse_report(response)
             return
@@ -140,6 +141,11 @@ class ReportsSpider(scrapy.Spider):
             # archived by the capture middleware; not a report (an image or a file at an .htm URL)
             self.crawler.stats.inc_value("gongkai/skipped/not_html")
             return
+        if response.meta.get(META_DECODED) is None:
+            before = response.encoding
+            response = decoded(response)
+            if response.encoding != before:
+                self.crawler.stats.inc_value("gongkai/decoded/page_charset")
         links = self.profile.links
         prev_url = next_url = None
         # Only links whose parent's text can hold 上一条/下一条 are labelled: walking back over
@@ -163,8 +169,7 @@ class ReportsSpider(scrapy.Spider):
         capture = response.meta.get(META_CAPTURE)
         via = response.meta.get(META_VIA, VIA_LISTING)
         if capture is not None and self._is_article(response.url):
-            content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
-            encoding, html = html_text(content_type or None, response.body)
+            encoding, html = response.meta[META_DECODED]
             yield ReportPage(
                 url=response.url,
                 html=html,
@@ -253,6 +258,25 @@ class ReportsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("gongkai/refused/other_port")
             return None
         return parts._replace(fragment="").geturl()
+
+
+def decoded(response: TextResponse) -> TextResponse:
+    """The response as ``pipelines.decode.html_text`` reads it: the decoding the stored text
+    comes from, so the links the spider sees are those of that text. A page whose HTTP header
+    says utf-8 for GB18030 bytes would otherwise lose its 上一条/下一条 labels to U+FFFD.
+    The (encoding, text) pair is kept in the meta for the item."""
+    text = response.text
+    if "\ufffd" not in text:
+        # Scrapy's decoding read every byte: html_text would pick the same encoding and text
+        # (it departs from the HTTP charset only when that charset leaves U+FFFD behind).
+        response.meta[META_DECODED] = (response.encoding, text)
+        return response
+    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+    encoding, text = html_text(content_type or None, response.body)
+    response.meta[META_DECODED] = (encoding, text)
+    if encoding != response.encoding:
+        response = response.replace(encoding=encoding)
+    return response
 
 
 def _is_html(response: TextResponse) -> bool:
