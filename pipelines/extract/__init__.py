@@ -18,6 +18,7 @@ from pipelines.extract.page import Page, read_page
 from pipelines.extract.period import find_period
 from pipelines.extract.stats_prose import read_prose
 from pipelines.extract.stats_tables import read_tables
+from pipelines.extract.unit import TOWNSHIP_KINDS, Candidate, find_unit
 
 __all__ = ["Extraction", "Provenance", "StatRow", "Template", "METRICS", "extract_report"]
 
@@ -60,14 +61,18 @@ def extract_report(html: str, *, url: str, column_name: str | None = None) -> Ex
 
     report_year = _report_year(title, period_start, period_end, column_name or page.meta.get("ColumnName"),
                                prov, conflicts)
-    township = _township(visible_title, title, issuer, page, prov, conflicts)
+    unit, unit_kind = _unit(page, title, visible_title, pairs, outer_pairs, column_name, prov, conflicts)
+    township = unit if unit_kind in TOWNSHIP_KINDS else None
+    if township:
+        prov["township"] = prov["unit"]
     statistics = _statistics(page, report_year, prov)
     if published_date and report_year and published_date.year < report_year:
         conflicts.append(f"published_date: {published_date} is before the report year {report_year}")
     if conflicts:
         logger.debug("%s: %d conflicts: %s", url, len(conflicts), "; ".join(conflicts))
     return Extraction(
-        title=title, visible_title=visible_title, township=township, report_year=report_year,
+        title=title, visible_title=visible_title, unit=unit, unit_kind=unit_kind, township=township,
+        report_year=report_year,
         published_date=published_date, published_at=published_at, source=source, issuer=issuer,
         index_no=index_no, doc_no=doc_no, period_start=period_start, period_end=period_end,
         provenance=prov, conflicts=tuple(conflicts), statistics=statistics,
@@ -205,25 +210,28 @@ def _bare_year(text: str | None) -> tuple[int, str] | None:
     return (int(match[1]), match[0]) if match else None
 
 
-def _township(visible, title, issuer, page, prov, conflicts) -> str | None:
-    options = (
-        ("visible-title", visible if visible and len(visible) <= 12 else None),
-        ("title", title),
-        ("visible-title", visible),
-        ("issuer", issuer),
-        ("meta:ArticleTitle", page.meta.get("ArticleTitle")),
+def _unit(page, title, visible, pairs, outer_pairs, column, prov, conflicts) -> tuple[str | None, str | None]:
+    """The reporting unit, voted on by every place that names it (``pipelines.extract.unit``)."""
+    issuer_pair = F.first_value(pairs, "issuer") or F.first_value(outer_pairs, "issuer")
+    source_pair = F.first_value(pairs, "source")
+    sentence = F.issuer_in_body(page.body_lines, limit=ISSUER_LINES)
+    candidates = (
+        Candidate("title", title), Candidate("visible-title", visible),
+        Candidate("meta:ArticleTitle", page.meta.get("ArticleTitle")),
+        Candidate("body:本报告由", sentence[0] if sentence else None),
+        Candidate("label:发布机构", issuer_pair.value if issuer_pair else None),
+        Candidate("label:来源", source_pair.value if source_pair else None),
+        Candidate("meta:ContentSource", page.meta.get("ContentSource")),
+        Candidate("title-tag", F.strip_site_suffix(page.title_tag, page.meta.get("SiteName"))),
+        Candidate("column", column or page.meta.get("ColumnName")),
     )
-    chosen = None
-    for rule, text in options:
-        name = F.township_in(text)
-        if name and chosen is None:
-            chosen = (name, rule, text)
-        elif name and chosen and name != chosen[0] and rule in ("title", "issuer"):
-            conflicts.append(f"township: {chosen[1]} {chosen[0]} vs {rule} {name}")
-    if chosen is None:
-        return None
-    prov["township"] = Provenance(chosen[1], chosen[2], 0.9)
-    return chosen[0]
+    unit, found = find_unit(candidates)
+    conflicts.extend(found)
+    if unit is None:
+        return None, None
+    prov["unit"] = Provenance(unit.rule, unit.raw, unit.confidence)
+    prov["unit_kind"] = Provenance("name-suffix", unit.name, unit.confidence)
+    return unit.name, str(unit.kind)
 
 
 def _statistics(page: Page, report_year: int | None, prov) -> tuple[StatRow, ...]:

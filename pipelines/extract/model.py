@@ -41,7 +41,9 @@ class StatRow:
 class Extraction:
     title: str | None
     visible_title: str | None
-    township: str | None
+    unit: str | None          # the reporting body as the report names it (pipelines.extract.unit)
+    unit_kind: str | None     # a pipelines.extract.unit.UnitKind value
+    township: str | None      # the unit, when it is a township or subdistrict
     report_year: int | None
     published_date: date | None
     published_at: datetime | None
