@@ -215,6 +215,9 @@ def _unit(page, title, visible, pairs, outer_pairs, column, prov, conflicts) -> 
     issuer_pair = F.first_value(pairs, "issuer") or F.first_value(outer_pairs, "issuer")
     source_pair = F.first_value(pairs, "source")
     sentence = F.issuer_in_body(page.body_lines, limit=ISSUER_LINES)
+    tag = F.strip_site_suffix(page.title_tag, page.meta.get("SiteName"))
+    if tag == page.title_tag and not F.looks_like_report_title(tag):
+        tag = None                      # a bare <title> names the site (the portal), not the author
     candidates = (
         Candidate("title", title), Candidate("visible-title", visible),
         Candidate("meta:ArticleTitle", page.meta.get("ArticleTitle")),
@@ -222,7 +225,7 @@ def _unit(page, title, visible, pairs, outer_pairs, column, prov, conflicts) -> 
         Candidate("label:发布机构", issuer_pair.value if issuer_pair else None),
         Candidate("label:来源", source_pair.value if source_pair else None),
         Candidate("meta:ContentSource", page.meta.get("ContentSource")),
-        Candidate("title-tag", F.strip_site_suffix(page.title_tag, page.meta.get("SiteName"))),
+        Candidate("title-tag", tag),
         Candidate("column", column or page.meta.get("ColumnName")),
     )
     unit, found = find_unit(candidates)

@@ -161,9 +161,12 @@ def find_unit(candidates: Sequence[Candidate]) -> tuple[Unit | None, list[str]]:
     seen: set[str] = set()
     for candidate in candidates:
         reading = _reading(candidate)
-        if not reading or candidate.raw in seen:        # one text read in two places votes once
+        if not reading:
             continue
-        seen.add(candidate.raw)
+        if candidate.place in TITLE_PLACES:
+            if candidate.raw in seen:                   # a title read in two places votes once
+                continue
+            seen.add(candidate.raw)
         if is_spam(reading):
             conflicts.append(f"unit: {candidate.place} {reading!r} carries spam vocabulary, not used")
             continue
