@@ -15,11 +15,13 @@ from gongkai.options import ArchivePaths, archive_options, open_output, output_o
 @click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), required=True,
               help="Output format (parquet needs pyarrow and --output).")
 @click.option("--township", default=None, help="Only this township (e.g. 向家镇).")
+@click.option("--unit", default=None, help="Only this reporting unit, as filed (e.g. 仁寿县教育和体育局, 向家镇).")
 @click.option("--year", type=int, default=None, help="Only reports about this year.")
 @click.option("--from", "date_from", default=None, metavar="DATE", help="Published on or after DATE (YYYY-MM-DD).")
 @click.option("--to", "date_to", default=None, metavar="DATE", help="Published on or before DATE (YYYY-MM-DD).")
 @output_option
-def export_command(paths: ArchivePaths, fmt: str, township, year, date_from, date_to, output: str | None) -> None:
+def export_command(paths: ArchivePaths, fmt: str, township, unit, year, date_from, date_to,
+                   output: str | None) -> None:
     """Export the latest version of every report, with its WARC citation (streamed).
 
     CSV columns are in the documented order of README "The CLI" (lists as JSON).
@@ -29,6 +31,7 @@ def export_command(paths: ArchivePaths, fmt: str, township, year, date_from, dat
     try:
         filters = SearchFilters(
             township=township,
+            unit=unit,
             year=year,
             date_from=parse_day(date_from, "--from") if date_from else None,
             date_to=parse_day(date_to, "--to") if date_to else None,

@@ -24,7 +24,7 @@ from gongkai.boundary import Command, Failure
 from gongkai.options import ArchivePaths, archive_options, output_option
 from gongkai.output import Formats, csv_format, json_format, rich_format, text_format
 
-HIT_FIELDS = ("url", "version_no", "title", "township", "report_year", "published_date", "source",
+HIT_FIELDS = ("url", "version_no", "title", "unit", "unit_kind", "township", "report_year", "published_date", "source",
               "score", "snippet", "captured_at", "warc_filename", "warc_offset", "warc_record_id")
 METADATA_FILE = Path(__file__).resolve().parent.parent / "archive" / "sql" / "datasette_metadata.json"
 METADATA_DB = "gongkai"
@@ -55,7 +55,7 @@ def _draw_hits(hits: list[Hit], console: Console) -> None:
         return
     for n, hit in enumerate(hits, 1):
         head = Text(f"{n}. ")
-        head.append(" ".join(str(x) for x in (hit.township, hit.report_year) if x), style="bold")
+        head.append(" ".join(str(x) for x in (hit.unit or hit.township, hit.report_year) if x), style="bold")
         head.append(f"  {hit.title or ''}  v{hit.version_no}  score {hit.score:.2f}")
         snippet = Text("   " + hit.snippet.text)
         for start, end in hit.snippet.spans:
@@ -76,6 +76,7 @@ SEARCH_FORMATS = Formats(
 @click.command("search", cls=Command)
 @click.argument("query")
 @click.option("--township", default=None, help="Only this township (short name, e.g. 向家镇).")
+@click.option("--unit", default=None, help="Only this reporting unit, as filed (e.g. 仁寿县教育和体育局, 向家镇).")
 @click.option("--year", type=int, default=None, help="Only reports about this year.")
 @click.option("--from", "date_from", callback=_date, default=None, metavar="DATE", help="Published on or after DATE (YYYY-MM-DD).")
 @click.option("--to", "date_to", callback=_date, default=None, metavar="DATE", help="Published on or before DATE.")
@@ -83,18 +84,18 @@ SEARCH_FORMATS = Formats(
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
 @SEARCH_FORMATS.option("table")
 @archive_options
-def search_command(paths: ArchivePaths, query, township, year, date_from, date_to, source, limit, fmt) -> None:
+def search_command(paths: ArchivePaths, query, township, unit, year, date_from, date_to, source, limit, fmt) -> None:
     """Full-text search over the latest clean text of every report.
 
     QUERY: terms are substrings (行政复议), "quoted phrases" may hold spaces; AND, OR, NOT and
-    parentheses combine them; title:TERM searches titles; township:, year:, from:, to: and source:
-    filter like the options.
+    parentheses combine them; title:TERM searches titles; township:, unit:, year:, from:, to: and
+    source: filter like the options.
 
     Example: gongkai search '"行政复议" NOT 诉讼' --township 向家镇 --year 2018
     """
     try:
         parsed = parse_query(query)
-        filters = parsed.filters.merged(SearchFilters(township, year, date_from, date_to, source))
+        filters = parsed.filters.merged(SearchFilters(township, year, date_from, date_to, source, unit))
     except QueryError as exc:
         raise Failure(f"bad query: {exc}") from exc
     sessions = paths.sessions()

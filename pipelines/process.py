@@ -196,6 +196,8 @@ def version_data(item: ReportPage, cleaned: CleanResult, extraction: Extraction)
         "column_name": item.column_name,
         "title": extraction.title,
         "visible_title": extraction.visible_title,
+        "unit": extraction.unit,
+        "unit_kind": extraction.unit_kind,
         "township": extraction.township,
         "report_year": extraction.report_year,
         "published_date": extraction.published_date,

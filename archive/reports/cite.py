@@ -23,7 +23,7 @@ from archive.warc.reader import WarcReadError, read_record
 
 WARC_HEADER_END = b"\r\n\r\n"
 FIELD_NAMES = (
-    "title", "visible_title", "township", "report_year", "published_date", "published_at", "source",
+    "title", "visible_title", "unit", "unit_kind", "township", "report_year", "published_date", "published_at", "source",
     "issuer", "index_no", "doc_no", "period_start", "period_end", "column_id", "prev_url", "next_url",
 )
 

@@ -24,6 +24,8 @@ from archive.sql.models import Capture, ReportVersion
 EXPORT_FIELDS = (
     "url",
     "title",
+    "unit",
+    "unit_kind",
     "township",
     "report_year",
     "published_date",
@@ -60,6 +62,8 @@ def version_record(version: ReportVersion) -> dict[str, Any]:
     return {
         "url": version.page.url,
         "title": version.title,
+        "unit": version.unit,
+        "unit_kind": version.unit_kind,
         "township": version.township,
         "report_year": version.report_year,
         "published_date": _day(version.published_date),

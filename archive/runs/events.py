@@ -17,6 +17,7 @@ from archive.sql.models import SUSPECTED, ReportVersion
 #: Fields whose change is listed in a ``changed`` event's summary.
 COMPARED_FIELDS = (
     "title",
+    "unit",
     "township",
     "report_year",
     "published_date",

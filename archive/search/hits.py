@@ -19,6 +19,8 @@ class Hit:
     url: str
     version_no: int
     title: str | None
+    unit: str | None
+    unit_kind: str | None
     township: str | None
     report_year: int | None
     published_date: date | None

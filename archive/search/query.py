@@ -4,7 +4,8 @@
   may hold spaces and operator words; terms next to each other must all match (implicit AND);
 * ``AND``, ``OR``, ``NOT`` (upper case) and parentheses; NOT binds tightest, then AND, then OR;
 * ``title:TERM`` searches the report title instead of the text;
-* ``township:T year:Y from:DATE to:DATE source:S`` are filters on the whole query (top level only).
+* ``township:T unit:U year:Y from:DATE to:DATE source:S`` are filters on the whole query (top level
+  only); ``unit:`` is the reporting unit as filed (向家镇, 仁寿县教育和体育局).
 
 The query is never handed to the database as text: ``archive.sql.search`` compiles the AST.
 """
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 OPERATORS = ("AND", "OR", "NOT")
-FILTER_FIELDS = ("township", "year", "from", "to", "source")
+FILTER_FIELDS = ("township", "unit", "year", "from", "to", "source")
 TERM_FIELDS = {"title": "title", "text": "clean_text"}
 OPEN_QUOTES = {'"': '"', "“": "”", "「": "」"}
 OPEN_PARENS, CLOSE_PARENS = "(（", ")）"
@@ -64,6 +65,7 @@ class SearchFilters:
     date_from: date | None = None  # published_date >= date_from
     date_to: date | None = None  # published_date <= date_to
     source: str | None = None  # substring of the source field
+    unit: str | None = None  # the reporting unit as filed (report_versions.unit)
 
     def merged(self, other: SearchFilters) -> SearchFilters:
         values = {}
@@ -214,7 +216,7 @@ def parse_query(text: str, *, max_terms: int = 32) -> Query:
         raise QueryError(f"too many terms (more than {max_terms}); split the query")
     query_node = None if not rest else rest[0] if len(rest) == 1 else And(tuple(rest))
     return Query(query_node, SearchFilters(
-        township=filters.get("township"), year=filters.get("year"), date_from=filters.get("from"),
+        township=filters.get("township"), unit=filters.get("unit"), year=filters.get("year"), date_from=filters.get("from"),
         date_to=filters.get("to"), source=filters.get("source"),
     ))
 

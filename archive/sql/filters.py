@@ -14,6 +14,8 @@ def filter_conditions(filters: SearchFilters, version=ReportVersion) -> list[Col
     conditions = []
     if filters.township is not None:
         conditions.append(version.township == filters.township)
+    if filters.unit is not None:
+        conditions.append(version.unit == filters.unit)
     if filters.year is not None:
         conditions.append(version.report_year == filters.year)
     if filters.date_from is not None:

@@ -125,6 +125,7 @@ class ReportVersion(Base):
     __table_args__ = (
         UniqueConstraint("page_id", "version_no"),
         Index("ix_report_versions_township_year", "township", "report_year"),
+        Index("ix_report_versions_unit_year", "unit", "report_year"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -140,6 +141,8 @@ class ReportVersion(Base):
     column_name: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str | None] = mapped_column(Text)
     visible_title: Mapped[str | None] = mapped_column(Text)
+    unit: Mapped[str | None] = mapped_column(String(200), index=True)       # the reporting body (issue 15)
+    unit_kind: Mapped[str | None] = mapped_column(String(20), index=True)   # township, department, ...
     township: Mapped[str | None] = mapped_column(String(100), index=True)
     report_year: Mapped[int | None] = mapped_column(Integer, index=True)
     published_date: Mapped[date | None] = mapped_column(Date)

@@ -206,7 +206,7 @@ def _hits(session: Session, ranked: list[tuple[int, float]], terms: Sequence[Ter
         shown = version.clean_text if text_terms or not terms else version.title or ""
         hits.append(Hit(
             version_id=version.id, url=url, version_no=version.version_no, title=version.title,
-            township=version.township, report_year=version.report_year,
+            unit=version.unit, unit_kind=version.unit_kind, township=version.township, report_year=version.report_year,
             published_date=version.published_date, source=version.source, score=score,
             snippet=make_snippet(shown, text_terms or [t.text for t in terms]),
             captured_at=capture.fetched_at, warc_filename=capture.warc_filename,

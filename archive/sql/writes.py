@@ -86,6 +86,10 @@ class VersionData:
 #: it says: a change of 上一条/下一条 links (a neighbour was deleted), or a report reached by a
 #: recheck instead of its listing, updates the latest version rather than making a new one.
 NAVIGATION_FIELDS = ("prev_url", "next_url", "column_id", "column_name")
+#: Readings of what the hash already holds (the reporting unit is read off titles, 来源, 发布机构,
+#: the body and the column): an extractor that learns to read them refreshes the latest version
+#: in place (``gongkai reprocess`` after migration 0003) instead of making a new version of every page.
+DERIVED_FIELDS = ("unit", "unit_kind")
 #: What a reader sees of a finding. How strongly the cleaner believed it (confidence, signal,
 #: rule) moves with the site context between runs and is not a change of the report.
 FINDING_CONTENT_KEYS = ("kind", "action", "text", "replacement", "field", "start", "end")
@@ -93,7 +97,7 @@ FINDING_CONTENT_KEYS = ("kind", "action", "text", "replacement", "field", "start
 
 def content_hash(data: VersionData) -> str:
     """A digest of what a reader would see change: clean text, fields, findings, statistics."""
-    skip = ("provenance", *NAVIGATION_FIELDS)
+    skip = ("provenance", *NAVIGATION_FIELDS, *DERIVED_FIELDS)
     payload = {
         "fields": {k: _jsonable(v) for k, v in sorted(data.fields.items()) if k not in skip},
         "findings": [{k: f.get(k) for k in FINDING_CONTENT_KEYS} for f in data.findings],
@@ -157,6 +161,7 @@ def save_version(
         latest = latest_version(session, page_id)
         if latest is not None and latest.content_hash == digest:
             latest.last_capture_id = capture_id
+            _refresh_derived(latest, data)
             return latest, latest
         number = (latest.version_no if latest is not None else 0) + 1
         version = ReportVersion(
@@ -194,6 +199,18 @@ def save_version(
         )
     index_version(session, version)
     return version, latest
+
+
+def _refresh_derived(version: ReportVersion, data: VersionData) -> None:
+    """Write ``DERIVED_FIELDS`` (and their provenance) onto an unchanged latest version."""
+    if all(getattr(version, name) == data.fields.get(name) for name in DERIVED_FIELDS):
+        return
+    for name in DERIVED_FIELDS:
+        setattr(version, name, data.fields.get(name))
+    found = data.fields.get("provenance") or {}
+    provenance = {k: v for k, v in (version.provenance or {}).items() if k not in DERIVED_FIELDS}
+    provenance.update({k: found[k] for k in DERIVED_FIELDS if k in found})
+    version.provenance = provenance
 
 
 def _jsonable(value: Any) -> Any:
