@@ -34,8 +34,6 @@ def dossier_command(paths: ArchivePaths, township, unit, threshold, lang, output
     sessions = paths.sessions()
     with sessions() as session:
         dossier = api.build_dossier(session, township=township, unit=unit, threshold=threshold)
-    if dossier.requested == "unit" and dossier.matched_on == "township":
-        click.echo("note: this archive has no unit column yet; --unit was matched against township names", err=True)
     DOSSIER_FORMATS.write("html", dossier, output, lang=lang)
     click.echo(f"wrote {output}: {len(dossier.pages)} reports, {dossier.silent_edits} silent edits, "
                f"{dossier.spam_findings} spam findings, {len(dossier.similar.pairs)} copy-paste matches", err=True)

@@ -60,7 +60,8 @@ class Archive:
             self.run_id = run.id
 
     def store(self, url: str, text: str, *, township: str | None, year: int | None, statistics=(),
-              findings=(), published: date | None = None, fetched_at: datetime = T0) -> int:
+              findings=(), published: date | None = None, fetched_at: datetime = T0,
+              unit: str | None = None, unit_kind: str | None = None) -> int:
         self.serial += 1
         with self.sessions.begin() as session:
             page_id = get_or_create_page(session, url, "report", fetched_at)
@@ -69,7 +70,9 @@ class Archive:
                 record_type="response", warc_filename="gongkai-20240301080000-00001-1.warc.gz",
                 warc_offset=1000 * self.serial, warc_length=900,
                 warc_record_id=f"<urn:uuid:00000000-0000-0000-0000-{self.serial:012d}>")
-            fields = {"title": f"仁寿县{township}{year}年政府信息公开工作年度报告", "township": township,
+            unit, unit_kind = (unit, unit_kind) if unit else (township, "township" if township else None)
+            fields = {"title": f"仁寿县{unit}{year}年政府信息公开工作年度报告", "township": township,
+                      "unit": unit, "unit_kind": unit_kind,
                       "report_year": year, "published_date": published, "raw_text": text, "clean_text": text}
             version, _ = save_version(session, page_id=page_id, capture_id=capture_id,
                                       data=VersionData(fields, list(findings), list(statistics)),

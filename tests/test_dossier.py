@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from archive.diff.api import build_dossier
 from archive.diff.html import anchor
-from archive.diff.load import DiffLookupError, unit_column
+from archive.diff.load import DiffLookupError
 from archive.diff.model import SUSPECTED
 from archive.diff.render_dossier import render_dossier
 from gongkai.dossier import dossier_command
@@ -43,11 +43,10 @@ def test_dossier_gathers_one_unit(db_url):
     archive = archive_with_history(db_url)
     with archive.sessions() as session:
         dossier = build_dossier(session, township="向家镇")
-        with pytest.raises(DiffLookupError, match="no reports for '新店镇'; archived townships: 向家镇, 文林街道, 石咀乡"):
+        with pytest.raises(DiffLookupError, match="no reports for township '新店镇'; archived townships: 向家镇, 文林街道, 石咀乡"):
             build_dossier(session, township="新店镇")
     assert [p.year for p in dossier.pages] == [2018, 2019, 2021]
-    assert (dossier.requested, dossier.matched_on, dossier.silent_edits, dossier.spam_findings) == (
-        "township", "township", 1, 2)
+    assert (dossier.requested, dossier.silent_edits, dossier.spam_findings) == ("township", 1, 2)
     edited = dossier.pages[1]
     assert [v.ref.version_no for v in edited.versions] == [1, 2]
     edit = edited.edits[0]
@@ -89,8 +88,6 @@ def test_dossier_page(tmp_path):
     assert html.count('class="citation"') == 4
     assert {anchor(v.ref) for p in dossier.pages for v in p.versions} <= ids
     assert "Changes between captures (silent edits)" in english
-    # --unit falls back to the township name until the schema has the unit column (issue 15)
-    assert ("no reporting-unit column yet" in english) is (unit_column() is None)
     for page in (html, english):                                 # the page's own words carry no program id
         dom = Dom()
         dom.feed(page)
@@ -109,11 +106,10 @@ def test_dossier_command(tmp_path):
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     unit = CliRunner().invoke(dossier_command, ["--db", db, "--unit", "向家镇", "-o", str(out), "--lang", "en"])
     assert unit.exit_code == 0
-    note = "note: this archive has no unit column yet; --unit was matched against township names\n"
-    assert unit.output.startswith(note) is (unit_column() is None)
+    assert unit.output == f"wrote {out}: 3 reports, 1 silent edits, 2 spam findings, 0 copy-paste matches\n"
     missing = CliRunner().invoke(dossier_command, ["--db", db, "--township", "新店镇", "-o", str(out)])
     assert missing.exit_code == 1
-    assert missing.output == "Error: no reports for '新店镇'; archived townships: 向家镇, 文林街道, 石咀乡\n"
+    assert missing.output == "Error: no reports for township '新店镇'; archived townships: 向家镇, 文林街道, 石咀乡\n"
     both = CliRunner().invoke(dossier_command, ["--db", db, "--township", "a", "--unit", "b", "-o", str(out)])
     assert both.exit_code == 2 and "pass either --township NAME or --unit NAME" in both.output
     assert CliRunner().invoke(dossier_command, ["--db", db, "--township", "向家镇"]).exit_code == 2

@@ -62,7 +62,6 @@ class PageHistory:
 class Dossier:
     unit: str
     requested: str                  # what was asked for: "unit" or "township"
-    matched_on: str                 # what matched it: "unit" (the schema's column) or "township"
     pages: tuple[PageHistory, ...]
     series: tuple[TrendSeries, ...]
     similar: SimilarResult

@@ -52,7 +52,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "record": ("记录", "record"),
     "offset": ("偏移", "offset"),
     "trends_title": ("{unit}：历年统计数据", "{unit}: figures across years"),
-    "trends_all": ("全部乡镇", "all townships"),
+    "trends_all": ("全部报告单位", "all reporting units"),
     "trends_intro": ("每年取该年报告的最新存档版本。跨报告格式的数字按对照表连接：口径相同或仅改名的用实线，"
                      "口径变化处用虚线并在表中以 † 标出。每个数据点链接到其报告与 WARC 引用。",
                      "Each year uses the newest archived version of that year's report. Across templates the "
@@ -85,8 +85,6 @@ _WORDS: dict[str, tuple[str, str]] = {
                       "through the concordance), what changed between captures of the same report, the spam "
                       "removed or restored on its pages with the evidence, and copy-paste matches with other "
                       "units. The page carries no script; it opens offline and prints."),
-    "dossier_matched_township": ("说明：存档尚无“报告单位”字段，按乡镇名称匹配。",
-                                 "Note: the archive has no reporting-unit column yet; matched on the township name."),
     "dossier_summary": ("报告 {reports} 份（{years}），存档版本 {versions} 个；静默修改 {edits} 处；"
                         "垃圾信息 {spam} 条，涉及 {spam_pages} 份报告；雷同匹配 {pairs} 对。",
                         "{reports} reports ({years}), {versions} archived versions; {edits} silent edits; "
@@ -167,6 +165,7 @@ _FIELD = {
     "index_no": ("索引号", "index number"), "doc_no": ("文号", "document number"),
     "period_start": ("统计期起", "period start"), "period_end": ("统计期止", "period end"),
     "attachments": ("附件", "attachments"), "unit": ("报告单位", "reporting unit"),
+    "unit_kind": ("单位类别", "kind of unit"),
 }
 _SIGNAL = {
     "lexicon": ("词库", "phrase lexicon"), "site-context": ("与同站其他页面比对", "other pages of the site"),

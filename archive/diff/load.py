@@ -25,7 +25,7 @@ from archive.sql.latest import BY_TOWNSHIP
 from archive.sql.latest import latest_versions as latest_rows
 from archive.sql.models import ReportVersion
 
-FIELD_NAMES = ("title", "visible_title", "township", "report_year", "published_date", "published_at",
+FIELD_NAMES = ("title", "visible_title", "unit", "unit_kind", "township", "report_year", "published_date", "published_at",
                "source", "issuer", "index_no", "doc_no", "period_start", "period_end", "attachments")
 _VERSION_NO = re.compile(r"^v?(\d{1,6})$")
 
@@ -34,26 +34,25 @@ class DiffLookupError(LookupError):
     """The township, year, URL or version asked for is not in the archive."""
 
 
-def latest_versions(session: Session, *, township: str | None = None,
-                    year: int | None = None) -> list[ReportVersion]:
-    """The newest version of every report page, optionally for one township and/or year, in
-    township, year and version order."""
-    return list(latest_rows(session, SearchFilters(township=township, year=year), order=BY_TOWNSHIP))
+def latest_versions(session: Session, *, township: str | None = None, year: int | None = None,
+                    unit: str | None = None) -> list[ReportVersion]:
+    """The newest version of every report page, optionally for one township or reporting unit
+    and/or year, in township, year and version order."""
+    return list(latest_rows(session, SearchFilters(township=township, year=year, unit=unit), order=BY_TOWNSHIP))
 
 
-def year_snapshot(session: Session, township: str, year: int) -> ReportSnapshot:
-    """The newest version of ``township``'s report for ``year`` (the most recently changed page
-    when several pages claim that township and year)."""
-    versions = latest_versions(session, township=township)
+def year_snapshot(session: Session, township: str | None, year: int, *, unit: str | None = None) -> ReportSnapshot:
+    """The newest version of the report of ``unit`` (else ``township``) for ``year`` (the most
+    recently changed page when several pages claim that unit and year)."""
+    name = unit if unit is not None else township
+    versions = latest_versions(session, unit=unit) if unit is not None else latest_versions(session, township=township)
     if not versions:
-        known = queries.known_townships(session)
-        hint = f"; archived townships: {_listing(known)}" if known else "; the archive holds no reports"
-        raise DiffLookupError(f"no reports for township {township!r}{hint}")
+        raise no_reports(session, name, unit=unit is not None)
     chosen = [v for v in versions if v.report_year == year]
     if not chosen:
         years = sorted({v.report_year for v in versions if v.report_year is not None})
         raise DiffLookupError(
-            f"no {year} report for {township}; archived years: {', '.join(map(str, years)) or 'none'}")
+            f"no {year} report for {name}; archived years: {', '.join(map(str, years)) or 'none'}")
     return snapshot(session, max(chosen, key=lambda v: (v.created_at, v.id)))
 
 
@@ -113,6 +112,7 @@ def snapshot(session: Session, version: ReportVersion) -> ReportSnapshot:
     templates = Counter(s.template for s in stats if s.template)
     ref = ReportRef(
         township=version.township,
+        unit=filed_name(version),
         report_year=version.report_year,
         url=version.page.url,
         version_no=version.version_no,
@@ -143,6 +143,13 @@ def _text(value) -> str | None:
     return str(value)
 
 
+def no_reports(session: Session, name: str | None, *, unit: bool) -> DiffLookupError:
+    """The error for a township or unit the archive holds no report of, naming those it holds."""
+    what, known = ("unit", queries.known_units(session)) if unit else ("township", queries.known_townships(session))
+    hint = f"; archived {what}s: {_listing(known)}" if known else "; the archive holds no reports"
+    return DiffLookupError(f"no reports for {what} {name!r}{hint}")
+
+
 def _listing(names: Sequence[str], limit: int = 10) -> str:
     shown = ", ".join(names[:limit])
     return shown + (f" (+{len(names) - limit} more)" if len(names) > limit else "")
@@ -150,16 +157,9 @@ def _listing(names: Sequence[str], limit: int = 10) -> str:
 
 # -- reporting units: trends through the concordance and the per-unit dossier -------------------
 
-def unit_column() -> str | None:
-    """``unit`` when the archive's schema has the reporting-unit column (issue 15), else None."""
-    return "unit" if "unit" in ReportVersion.__table__.c else None
-
-
 def filed_name(version: ReportVersion) -> str | None:
-    """The name ``version`` is filed under: its reporting unit when the schema has that column
-    (the township for rows stored before it), else its township."""
-    column = unit_column()
-    return (getattr(version, column) if column else None) or version.township
+    """The name ``version`` is filed under: its reporting unit (its township where it names none)."""
+    return version.unit or version.township
 
 
 def year_reports(session: Session, *, townships: Sequence[str] | None = None,
@@ -168,7 +168,7 @@ def year_reports(session: Session, *, townships: Sequence[str] | None = None,
     its page (the most recently changed page when several claim the same unit and year)."""
     names = [unit] if unit is not None else townships
     chosen: dict[tuple[str, int], ReportVersion] = {}
-    for version in queries.latest_year_versions(session, names=names, unit_column=unit_column()):
+    for version in queries.latest_year_versions(session, names=names):
         key = (filed_name(version), version.report_year)
         if key not in chosen or (version.created_at, version.id) > (chosen[key].created_at, chosen[key].id):
             chosen[key] = version
@@ -183,4 +183,4 @@ def unit_versions(session: Session, *, township: str | None = None,
     name = unit if unit is not None else township
     if name is None:
         raise DiffLookupError("name a unit or a township")
-    return queries.filed_page_versions(session, name, unit_column=unit_column())
+    return queries.filed_page_versions(session, name)

@@ -60,6 +60,12 @@ class ReportRef:
     published_date: str | None   # ISO date
     template: str | None         # from the statistics rows, when any
     capture: CaptureRef | None
+    unit: str | None = None      # the reporting unit the report is filed under
+
+    @property
+    def name(self) -> str | None:
+        """What to call the report's author: its reporting unit, else its township."""
+        return self.unit or self.township
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +204,7 @@ class DiffResult:
 def ref_json(ref: ReportRef) -> dict[str, Any]:
     capture = ref.capture
     return {
+        "unit": ref.unit,
         "township": ref.township,
         "report_year": ref.report_year,
         "url": ref.url,

@@ -31,8 +31,6 @@ PASSAGE_CHARS = 160
 def render_dossier(dossier: Dossier, *, lang: Lang | str = Lang.ZH) -> str:
     title = word("dossier_title", lang, unit=dossier.unit)
     parts = [f"<h1>{escape(title)}</h1>", f"<p class=\"muted\">{word('dossier_intro', lang, unit=e(dossier.unit))}</p>"]
-    if dossier.requested == "unit" and dossier.matched_on == "township":
-        parts.append(f"<p class=\"muted\">{word('dossier_matched_township', lang)}</p>")
     parts.append(f"<p>{_summary(dossier, lang)}</p>")
     toc = "".join(f'<li><a href="#{key}">{word(key, lang)}</a></li>'
                   for key in ("reports", "figures", "edits", "spam", "similar"))

@@ -134,8 +134,8 @@ def changes_html(result: DiffResult, lang: Lang | str) -> list[str]:
 def diff_title(result: DiffResult, lang: Lang | str = Lang.ZH) -> str:
     a, b = result.a, result.b
     if result.kind is DiffKind.YEARS:
-        return word("diff_title_years", lang, unit=a.township or "", a=a.report_year, b=b.report_year)
-    return word("diff_title_captures", lang, unit=a.township or "", y=b.report_year or "?", a=a.version_no,
+        return word("diff_title_years", lang, unit=a.name or "", a=a.report_year, b=b.report_year)
+    return word("diff_title_captures", lang, unit=a.name or "", y=b.report_year or "?", a=a.version_no,
                 b=b.version_no)
 
 

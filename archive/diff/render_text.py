@@ -27,7 +27,7 @@ def _ref(ref: ReportRef) -> str:
     cite = ""
     if ref.capture is not None and ref.capture.warc_filename:
         cite = f" [{ref.capture.warc_filename}@{ref.capture.warc_offset} {ref.capture.warc_record_id}]"
-    return f"{ref.township or '?'} {ref.report_year or '?'} v{ref.version_no} {ref.url}{cite}"
+    return f"{ref.name or '?'} {ref.report_year or '?'} v{ref.version_no} {ref.url}{cite}"
 
 
 def render_text(result: DiffResult, *, color: bool = False, context: bool = False,

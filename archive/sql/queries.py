@@ -82,20 +82,23 @@ def known_townships(session: Session) -> list[str]:
     return list(rows)
 
 
-def filed_under(unit_column: str | None = None) -> ColumnElement:
-    """The name a report version is filed under: its reporting unit (``unit_column``, once the
-    schema has one), falling back to its township for rows stored before that column; else its
-    township."""
-    if unit_column is None:
-        return ReportVersion.township
-    return func.coalesce(getattr(ReportVersion, unit_column), ReportVersion.township)
+def known_units(session: Session) -> list[str]:
+    """Every reporting unit some version names, sorted."""
+    rows = session.execute(select(ReportVersion.unit).where(ReportVersion.unit.is_not(None))
+                           .distinct().order_by(ReportVersion.unit)).scalars()
+    return list(rows)
 
 
-def latest_year_versions(session: Session, *, names: Iterable[str] | None = None,
-                         unit_column: str | None = None) -> list[ReportVersion]:
+def filed_under() -> ColumnElement:
+    """The name a report version is filed under: its reporting unit, or its township where a row
+    names no unit (a row written by a caller that only knows townships)."""
+    return func.coalesce(ReportVersion.unit, ReportVersion.township)
+
+
+def latest_year_versions(session: Session, *, names: Iterable[str] | None = None) -> list[ReportVersion]:
     """The latest version of every page that states a report year and is filed under a name (one
     of ``names`` when given), with statistics, page, capture and findings loaded."""
-    name = filed_under(unit_column)
+    name = filed_under()
     stmt = (select(ReportVersion)
             .where(is_latest(), ReportVersion.report_year.is_not(None), name.is_not(None))
             .options(selectinload(ReportVersion.statistics), selectinload(ReportVersion.page),
@@ -105,10 +108,10 @@ def latest_year_versions(session: Session, *, names: Iterable[str] | None = None
     return list(session.execute(stmt).scalars())
 
 
-def filed_page_versions(session: Session, name: str, *, unit_column: str | None = None) -> list[ReportVersion]:
+def filed_page_versions(session: Session, name: str) -> list[ReportVersion]:
     """Every version of every page filed under ``name`` by any of its versions, by report year,
     page and version number, with statistics, page, both captures and findings loaded."""
-    pages = select(ReportVersion.page_id).where(filed_under(unit_column) == name).distinct()
+    pages = select(ReportVersion.page_id).where(filed_under() == name).distinct()
     stmt = (select(ReportVersion).where(ReportVersion.page_id.in_(pages))
             .options(selectinload(ReportVersion.statistics), selectinload(ReportVersion.page),
                      selectinload(ReportVersion.capture), selectinload(ReportVersion.last_capture),
