@@ -291,6 +291,32 @@ def test_reprocess_of_an_unchanged_archive_changes_nothing(crawled, tmp_path):
     assert f"{before} reports (unchanged {before})" in result.stdout
 
 
+def test_reprocess_fills_the_unit_of_an_archive_upgraded_to_migration_0003(crawled, tmp_path):
+    """Issue 15: an archive crawled before the unit columns gets them from reprocess, in place."""
+    import shutil
+    import sqlite3
+
+    from archive.sql.engine import downgrade, make_engine
+
+    data_dir = tmp_path / "copy"
+    shutil.copytree(crawled["data_dir"], data_dir)
+    url = f"sqlite:///{data_dir / 'gongkai.sqlite'}"
+    engine = make_engine(url)
+    downgrade(engine, "0002")
+    engine.dispose()
+    make_engine(url).dispose()                      # upgrade: the townships' units are backfilled
+    db = sqlite3.connect(data_dir / "gongkai.sqlite")
+    db.execute("update report_versions set unit = null, unit_kind = null")
+    db.commit()
+    before = db.execute("select count(*) from report_versions").fetchone()[0]
+    result = run_cli("reprocess", "--data-dir", str(data_dir))
+    assert result.returncode == 0, result.stderr
+    assert db.execute("select count(*) from report_versions").fetchone()[0] == before, result.stdout
+    rows = db.execute("select township, unit, unit_kind from report_versions").fetchall()
+    assert rows and all(unit is not None for _, unit, _ in rows)
+    assert all(unit == township and kind in ("township", "subdistrict") for township, unit, kind in rows if township)
+
+
 def test_export_filters(crawled):
     data_dir = str(crawled["data_dir"])
     township = next(r["township"] for r in crawled["records"].values() if r["township"])
