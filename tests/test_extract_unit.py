@@ -4,9 +4,11 @@ governments, read end to end by ``extract_report`` from pages of each kind's own
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipelines.extract import extract_report
-from pipelines.extract.unit import Candidate, find_unit, name_in_title, normalise, unit_kind
+from pipelines.extract.unit import Candidate, find_unit, is_spam, name_in_title, normalise, unit_kind
 
 URL = "http://www.rs.gov.cn/info/5101/120001.htm"
 STATUTE = "根据《中华人民共和国政府信息公开条例》"
@@ -162,3 +164,24 @@ def test_find_unit_votes_by_weight_and_names_every_place():
     assert unit is not None and (unit.name, unit.kind, unit.rule) == ("向家镇", "township", "body:本报告由+visible-title")
     assert conflicts == []
     assert find_unit([Candidate("title", None), Candidate("column", "乡镇年报")]) == (None, [])
+
+
+def test_the_county_governments_own_report_compiled_by_its_office():
+    title = "仁寿县人民政府2021年政府信息公开工作年度报告"
+    html = index_page(title, "仁寿县人民政府办公室", report_body(title, "仁寿县人民政府办公室"))
+    result = extract_report(html, url=URL)
+    assert (result.unit, result.unit_kind) == ("仁寿县人民政府", "government")
+    assert result.issuer == "仁寿县人民政府办公室"
+
+
+BRANDS = ("必威体育平台", "必威体育app", "沙巴体育", "星空体育官网入口", "江南体育app下载")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(BRANDS), st.sampled_from(("", "仁寿县", "向家镇", "仁寿县教育和体育局")),
+       st.sampled_from(("", "2021年政府信息公开工作年度报告")), st.booleans())
+def test_property_the_unit_is_never_spam(brand, name, tail, brand_first):
+    title = brand + name + tail if brand_first else name + brand + tail
+    result = extract_report(vsb_page(title, f"<p>{title}</p><p>一、总体情况</p>", source=brand), url=URL)
+    assert result.unit is None or not is_spam(result.unit)
+    assert result.township is None or result.township == result.unit

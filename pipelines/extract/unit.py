@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from pipelines.cleaning.lexicon import default_lexicon
 from pipelines.extract.fields import township_in
@@ -38,13 +39,15 @@ WEIGHTS: dict[str, int] = {
     "title": 3, "visible-title": 3, "meta:ArticleTitle": 2, "body:本报告由": 2,
     "label:发布机构": 2, "label:来源": 1, "meta:ContentSource": 1, "title-tag": 1, "column": 1,
 }
-#: places whose disagreement is a conflict (the others often name the publisher, not the author)
+#: places that speak first in the vote, and whose disagreement is a conflict (the others often name
+#: the publisher or the compiler, not the author)
 TITLE_PLACES = frozenset(("title", "visible-title", "meta:ArticleTitle"))
 #: places that only count when what they name is recognisably a unit (not kind ``other``)
 WEAK_PLACES = frozenset(("label:来源", "meta:ContentSource", "title-tag", "column"))
 
 MAX_NAME = 30          # longer "names" are sentences
 MIN_NAME = 2
+SPAM_CACHE = 4096      # readings whose name, kind and spam test are remembered (a site repeats a few)
 OTHER_WEIGHT = 1       # a name of no known kind votes lightly, wherever it was found
 # words of page chrome and report subjects, never in a unit's name
 _NOT_A_NAME = re.compile(r"正文|详情|内容|当前位置|首页|信息公开|政务公开|报告|通知|公告|年报|栏目|列表")
@@ -81,6 +84,7 @@ class Unit:
     confidence: float
 
 
+@lru_cache(maxsize=SPAM_CACHE)
 def unit_kind(name: str) -> UnitKind:
     """The kind of a (normalised or raw) unit name."""
     base = _TOWN_TAIL.sub("", name)
@@ -97,6 +101,7 @@ def unit_kind(name: str) -> UnitKind:
     return UnitKind.OTHER
 
 
+@lru_cache(maxsize=SPAM_CACHE)
 def normalise(name: str) -> str:
     """A unit name as it is filed: a township or subdistrict without county prefix and 人民政府
     (``仁寿县向家镇人民政府`` -> ``向家镇``), a bare county or city as its government
@@ -111,6 +116,7 @@ def normalise(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=SPAM_CACHE)
 def name_in_title(text: str | None) -> str | None:
     """The unit a report title names: ``仁寿县教育和体育局2021年政府信息公开工作年度报告`` ->
     ``仁寿县教育和体育局``, ``2020年度向家镇政府信息公开…`` -> ``向家镇政府``; a title that is only a
@@ -133,13 +139,17 @@ def _is_name(text: str) -> bool:
     return MIN_NAME <= len(text) <= MAX_NAME and bool(_CJK_NAME.match(text)) and not _NOT_A_NAME.search(text)
 
 
+@lru_cache(maxsize=SPAM_CACHE)
 def is_spam(text: str) -> bool:
-    """Whether ``text`` carries betting or brand vocabulary (never a unit's name)."""
+    """Whether ``text`` carries betting or brand vocabulary (never a unit's name). The lexicon's
+    alternations are long: its cheap first-character and core-word patterns are tried first, and
+    answers are cached (a site's pages repeat the same few names)."""
     lexicon = default_lexicon()
-    if lexicon.known.search(text):
+    if (lexicon.known_start is None or lexicon.known_start.search(text)) and lexicon.known.search(text):
         return True
-    hit = lexicon.shape.search(text)
-    if hit is None:
+    if lexicon.shape_core is not None and not lexicon.shape_core.search(text):
+        return False
+    if lexicon.shape.search(text) is None:
         return False
     return not (lexicon.legit and lexicon.legit.search(text))
 
@@ -182,12 +192,18 @@ def find_unit(candidates: Sequence[Candidate]) -> tuple[Unit | None, list[str]]:
         return None, conflicts
     order = list(votes)
 
-    def weight(name: str) -> int:
+    def weight(name: str, places=None) -> int:
+        chosen = [c for c in votes[name] if places is None or c.place in places]
         if unit_kind(name) is UnitKind.OTHER:
-            return OTHER_WEIGHT * len(votes[name])
-        return sum(WEIGHTS.get(c.place, 1) for c in votes[name])
+            return OTHER_WEIGHT * len(chosen)
+        return sum(WEIGHTS.get(c.place, 1) for c in chosen)
 
-    best = max(order, key=lambda name: (weight(name), -order.index(name)))
+    # a recognisable unit before a name of no known kind; then what the titles say (a report names
+    # its author in its title; 来源, 发布机构 and the 本报告由 sentence may name the office that
+    # published or compiled it: 仁寿县人民政府办公室 for the county government's own report); then
+    # every place; then the earlier place
+    best = max(order, key=lambda name: (unit_kind(name) is not UnitKind.OTHER, weight(name, TITLE_PLACES),
+                                        weight(name), -order.index(name)))
     for name in order:
         if name != best and any(c.place in TITLE_PLACES for c in votes[name]) \
                 and any(c.place in TITLE_PLACES for c in votes[best]):
