@@ -75,7 +75,8 @@ def build_archive(data_dir: Path, db_url: str) -> dict:
                 warc_filename=response.filename, warc_offset=response.offset, warc_length=response.length,
                 warc_record_id=response.record_id, request_record_id=request.record_id,
                 payload_digest=response.payload_digest)
-            fields = {"title": title, "township": township, "report_year": year,
+            fields = {"title": title, "unit": township, "township": township, "report_year": year,
+                      "unit_kind": "subdistrict" if township.endswith("街道") else "township",
                       "published_date": date(year + 1, 1, 20), "source": "仁寿县人民政府",
                       "raw_text": text + "澳门赌场", "clean_text": text, "encoding": encoding}
             findings = [{"kind": "banner", "rule": "lexicon", "action": "removed", "text": "澳门赌场",
@@ -209,14 +210,17 @@ def test_datasette_canned_queries_return_rows(sqlite_archive):
 
     async def main():
         per_year = await fetch("/gongkai/reports_per_township_year.json?_shape=array")
+        per_unit = await fetch("/gongkai/reports_per_unit_year.json?_shape=array")
         infected = await fetch("/gongkai/infected_pages.json?_shape=array")
         stats = await fetch("/gongkai/statistics_over_years.json?_shape=array")
         found = await fetch("/gongkai/search_reports.json?_shape=array&q=" + urllib.request.quote("乡村振兴"))
         fts = await fetch("/gongkai/report_versions.json?_shape=array&_search=" + urllib.request.quote("乡村振兴"))
-        return per_year, infected, stats, found, fts
+        return per_year, per_unit, infected, stats, found, fts
 
-    per_year, infected, stats, found, fts = asyncio.run(main())
+    per_year, per_unit, infected, stats, found, fts = asyncio.run(main())
     assert {(r["township"], r["report_year"], r["reports"]) for r in per_year} == {("向家镇", 2018, 1), ("文林街道", 2019, 1)}
+    assert {(r["unit"], r["unit_kind"], r["report_year"], r["reports"]) for r in per_unit} == {
+        ("向家镇", "township", 2018, 1), ("文林街道", "subdistrict", 2019, 1)}
     assert {r["url"] for r in infected} == {PAGES[0][0], PAGES[1][0]} and infected[0]["kinds"] == "banner"
     assert {(r["metric"], r["report_year"]) for r in stats} == {("proactive.published", 2018), ("proactive.published", 2019)}
     assert [r["url"] for r in found] == [PAGES[1][0]] and "[乡村振兴]" in found[0]["snippet"]

@@ -290,7 +290,7 @@ class RunFigures:
 
     run_id: int
     reports: int  # report pages answered 200/304 in the run
-    coverage: float  # share of those whose latest version has township, year and date
+    coverage: float  # share of those whose latest version has a reporting unit, year and date
     spam_rate: float  # share of those whose latest version carries spam findings
     fetch_errors: int  # captures with no response or a 5xx
     captures: int
@@ -307,7 +307,7 @@ def run_figures(session: Session, run_id: int) -> RunFigures:
     reports = session.scalar(select(func.count()).select_from(versions)) or 0
     complete = session.scalar(
         select(func.count()).select_from(versions).where(
-            versions.c.township.is_not(None),
+            versions.c.unit.is_not(None),        # a department's report names no township
             versions.c.report_year.is_not(None),
             versions.c.published_date.is_not(None),
         )
