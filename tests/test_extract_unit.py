@@ -185,3 +185,14 @@ def test_property_the_unit_is_never_spam(brand, name, tail, brand_first):
     result = extract_report(vsb_page(title, f"<p>{title}</p><p>一、总体情况</p>", source=brand), url=URL)
     assert result.unit is None or not is_spam(result.unit)
     assert result.township is None or result.township == result.unit
+
+
+def test_a_name_that_lost_its_place_votes_for_the_whole_name():
+    # the hack replaced 仁寿 in the titles and cleaning removed the brand; the meta title kept it
+    body = report_body("县自然资源局2024年政府信息公开工作年度报告", "县自然资源局", 2024)
+    html = vsb_page("县自然资源局2024年政府信息公开工作年度报告", body,
+                    meta="<meta name='ArticleTitle' content='仁寿县自然资源局2024年政府信息公开工作年度报告'>")
+    result = extract_report(html, url=URL)
+    assert result.unit == "仁寿县自然资源局"
+    assert result.provenance["unit"].rule == "meta:ArticleTitle+title+body:本报告由"
+    assert not [c for c in result.conflicts if c.startswith("unit")]

@@ -163,6 +163,19 @@ def _reading(candidate: Candidate) -> str | None:
     return re.sub(r"\s+", "", raw)
 
 
+_LEVEL_START = ("县", "市", "区", "州", "省")
+
+
+def _merge_truncated(votes: dict[str, list[Candidate]]) -> None:
+    """A name that starts at its level word (县民政局) where another place gives the whole name
+    (仁寿县民政局) lost its place name (a hack replaced it, cleaning removed the brand): its votes
+    go to the whole name."""
+    for name in [n for n in votes if n.startswith(_LEVEL_START)]:
+        whole = [other for other in votes if other != name and other.endswith(name)]
+        if len(whole) == 1:
+            votes[whole[0]].extend(votes.pop(name))
+
+
 def find_unit(candidates: Sequence[Candidate]) -> tuple[Unit | None, list[str]]:
     """The unit the candidates vote for, and the conflicts the vote met (rejected spam, titles
     naming different units)."""
@@ -190,6 +203,7 @@ def find_unit(candidates: Sequence[Candidate]) -> tuple[Unit | None, list[str]]:
         if conflicts:
             conflicts.append("unit: no clean candidate left")
         return None, conflicts
+    _merge_truncated(votes)
     order = list(votes)
 
     def weight(name: str, places=None) -> int:
