@@ -49,14 +49,7 @@ def extract_report(html: str, *, url: str, column_name: str | None = None) -> Ex
     index_no = _plain(pairs, outer_pairs, "index_no", prov)
     doc_no = _plain(pairs, outer_pairs, "doc_no", prov)
 
-    period = find_period("\n".join(page.body_lines))
-    period_start = period_end = None
-    if period:
-        period_start, period_end = period.start, period.end
-        rule = "period-sentence" + ("+repaired-missing-nian" if period.repaired else "") + (
-            "+end-year-implied" if period.end_year_implied else "")
-        confidence = 0.8 if period.repaired else 0.95
-        prov["period_start"] = prov["period_end"] = Provenance(rule, period.raw, confidence)
+    period_start, period_end = _period(page, title, column_name or page.meta.get("ColumnName"), prov)
 
     report_year = _report_year(title, period_start, period_end, column_name or page.meta.get("ColumnName"),
                                prov, conflicts)
@@ -177,6 +170,21 @@ def _plain(pairs, outer_pairs, label, prov) -> str | None:
             prov[label] = Provenance(f"{rule}:{label}", pair.raw, 0.9)
             return pair.value
     return None
+
+
+def _period(page: Page, title, column, prov) -> tuple[date | None, date | None]:
+    hint = year_in(title) or year_in(column) or _bare_year(column)
+    period = find_period("\n".join(page.body_lines), year_hint=hint[0] if hint else None)
+    if period is None:
+        return None, None
+    if period.start is None:
+        prov["period_start"] = prov["period_end"] = Provenance("period-sentence-unreadable", period.raw, 0.0)
+        return None, None
+    rule = "period-sentence" + (f"+repaired({','.join(period.repairs)})" if period.repaired else "") + (
+        "+end-year-implied" if period.end_year_implied else "")
+    confidence = 0.8 if period.repaired else 0.95
+    prov["period_start"] = prov["period_end"] = Provenance(rule, period.raw, confidence, period.repaired)
+    return period.start, period.end
 
 
 def _report_year(title, start, end, column, prov, conflicts) -> int | None:
