@@ -11,7 +11,8 @@ import re
 from datetime import date, datetime
 
 from pipelines.extract import fields as F
-from pipelines.extract.dates import first_date, parse_meta_datetime, year_in
+from pipelines.extract.damaged import read_date
+from pipelines.extract.dates import FoundDate, first_date, parse_meta_datetime, year_in
 from pipelines.extract.metrics import METRICS
 from pipelines.extract.model import Extraction, Provenance, StatRow, Template
 from pipelines.extract.page import Page, read_page
@@ -94,12 +95,22 @@ def _published(page, pairs, outer_pairs, prov, conflicts) -> tuple[date | None, 
     meta_raw = page.meta.get("PubDate")
     meta = parse_meta_datetime(meta_raw) if meta_raw else None
     visible = None
+    damaged = None
     for pair in (*pairs, *outer_pairs):
         if pair.label == "published" and pair.value:
+            label = f"label:{pair.raw.split('：')[0].split(':')[0].strip()}"
             found = first_date(pair.value)
             if found:
-                visible = (found, f"label:{pair.raw.split('：')[0].split(':')[0].strip()}", pair.raw)
+                visible = (found, label, pair.raw)
                 break
+            if damaged is None:
+                damaged = (read_date(pair.value), label, pair.raw)
+    if visible is None and damaged is not None and damaged[0] is None:
+        prov["published_date"] = Provenance(f"{damaged[1]}-unreadable", damaged[2], 0.0)
+    elif visible is None and damaged is not None:
+        reading, label, raw = damaged
+        visible = (FoundDate(reading.start, None, raw, 0, 0, True),
+                   f"{label}+repaired({','.join(reading.repairs)})", raw)
     if visible is None:
         hit = F.unlabelled_date(page.head)
         if hit:
@@ -126,7 +137,8 @@ def _published(page, pairs, outer_pairs, prov, conflicts) -> tuple[date | None, 
         return day, when
     if visible:
         found, rule, raw = visible
-        prov["published_date"] = Provenance(rule, raw, 0.9 if rule.startswith("label") else 0.85)
+        confidence = 0.8 if found.repaired else 0.9 if rule.startswith("label") else 0.85
+        prov["published_date"] = Provenance(rule, raw, confidence, found.repaired)
         if found.time:
             prov["published_at"] = Provenance(rule, raw, 0.85)
         return found.value, found.time
