@@ -82,6 +82,11 @@ def _title(page: Page, visible: str | None, prov: dict[str, Provenance]) -> str 
     if article:
         prov["title"] = Provenance("meta:ArticleTitle", article, 0.7)
         return article
+    for cells in page.head:                 # a title in a plain cell (an old table layout)
+        line = " ".join(cells).strip()
+        if F.looks_like_report_title(line) and len(line) <= 60:
+            prov["title"] = Provenance("head-line", line, 0.8)
+            return line
     stripped = F.strip_site_suffix(page.title_tag, page.meta.get("SiteName"))
     if stripped:
         prov["title"] = Provenance("title-tag", page.title_tag, 0.6)

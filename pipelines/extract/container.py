@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-PROSE = re.compile(r"[，。；：、]")
+PROSE = re.compile(r"[，。；]")
 MIN_PARAGRAPH = 12          # characters a paragraph needs to count
 MIN_SCORE = 80              # a container must hold at least this much prose
 SCOPE_LEVELS = 4            # ancestors of the container searched for the article's head
@@ -76,8 +76,17 @@ def is_title_candidate(node) -> bool:
 
 
 def head_scope(container, top):
-    """The nearest ancestor of ``container`` (at most ``SCOPE_LEVELS`` up, never above ``top``)
-    holding, outside the container, a title candidate or a label row; else ``top``."""
+    """Where the article's head (title, label rows) is read: the container itself when a title
+    candidate or a label row stands in it before its first paragraph of prose, else the nearest
+    ancestor (at most ``SCOPE_LEVELS`` up, never above ``top``) holding one outside the container,
+    else ``top``."""
+    for node in container.iter():
+        if node is container or not isinstance(node.tag, str):
+            continue
+        if node.tag in _PARAGRAPHS and _counts("".join(node.itertext()).strip()):
+            break
+        if _heads(node):
+            return container
     node = container
     for _ in range(SCOPE_LEVELS):
         parent = node.getparent()
@@ -85,13 +94,21 @@ def head_scope(container, top):
             break
         node = parent
         for other in node.iter():
-            if other is container:
-                continue
-            if _inside(other, container):
-                continue
-            if isinstance(other.tag, str) and (is_title_candidate(other) or _LABEL_ROW.match(_own_text(other))):
+            if other is not container and isinstance(other.tag, str) and _heads(other) \
+                    and not _inside(other, container):
                 return node
     return top
+
+
+def prose_children(container) -> tuple:
+    """The container's children that are its prose (paragraphs and tables): left out of the head
+    when the head is read from the container itself."""
+    return tuple(child for child in container if isinstance(child.tag, str)
+                 and (child.tag == "table" or (child.tag in _PARAGRAPHS and not _heads(child))))
+
+
+def _heads(node) -> bool:
+    return is_title_candidate(node) or bool(_LABEL_ROW.match(_own_text(node)))
 
 
 def _inside(node, container) -> bool:

@@ -12,8 +12,9 @@ these rules:
 * a period's end year is the start's or the next (else the reading is dropped); without an end
   year the start's is implied; a period with no year at all takes ``year_hint`` (a repair).
 
-Among the readings with the fewest repairs, the value is returned when they all give the same
-dates; otherwise the text is ambiguous and nothing is returned. A period whose only readings end
+Among the readings that read furthest into the run, those with the fewest repairs are kept; when
+they all give the same dates (or, failing that, the same among those in ``year_hint``) the value is
+returned; otherwise the text is ambiguous and nothing is returned. A period whose only readings end
 before they start is swapped (a repair). Blanks inside a number (``20 19年``) are read through
 only when no reading keeps them as boundaries (a repair).
 """
@@ -234,6 +235,8 @@ def _choose(found: list[Reading], *, period: bool, year_hint: int | None) -> Rea
         found = ordered
     if not found:
         return None
+    longest = max(r.stop for r in found)      # a reading that leaves numbers of the run unread loses
+    found = [r for r in found if r.stop == longest]
     fewest = min(len(r.repairs) for r in found)
     best = [r for r in found if len(r.repairs) == fewest]
     if year_hint is not None and len({(r.start, r.end) for r in best}) > 1:

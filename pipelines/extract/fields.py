@@ -28,7 +28,7 @@ _LABEL_RE = re.compile(
     "|".join(f"(?P<{name}>(?:{pattern})\\s*[:：])" for name, pattern in LABELS[:-1])
     + f"|(?P<other>(?:{LABELS[-1][1]})\\s*[:：]?)"
 )
-_CUT = re.compile(r"【|\s[^\s\d:：]{1,6}[:：]|\s*\|")
+_CUT = re.compile(r"[【\[［]|\s[^\s\d:：]{1,6}[:：]|\s*\|")
 _EMPTY_VALUES = frozenset(("", "-", "—", "无", "/", "暂无"))
 
 
@@ -101,8 +101,12 @@ _NOT_TOWN = ("乡镇", "城乡", "乡村", "镇村", "村镇")
 _NAME_CHARS = re.compile(r"^[\u4e00-\u9fff]{1,8}$")
 
 
+_SENTENCE = re.compile(r"[，。；！？]|^(?:根据|按照|依据|现将|现公布|本报告)")
+
+
 def looks_like_report_title(text: str | None) -> bool:
-    return bool(text) and len(text) <= 80 and bool(REPORT_TITLE.search(text))
+    """A report's title, not a sentence that names it (``现公布X年度报告。``)."""
+    return bool(text) and len(text) <= 80 and bool(REPORT_TITLE.search(text)) and not _SENTENCE.search(text)
 
 
 def township_in(text: str | None) -> str | None:

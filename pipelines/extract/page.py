@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from pipelines.extract.chrome import is_tool_row
-from pipelines.extract.container import find_container, head_scope
+from pipelines.extract.container import find_container, head_scope, prose_children
 from pipelines.text import BLANKS, cell_lines, walk
 
 FORM_NAME = "_newscontent_fromname"
@@ -90,17 +90,19 @@ def read_page(html: str) -> Page:
     body = _find_body(doc, found.containers)
     form = found.form
     scope = form if form is not None else (found.body if found.body is not None else doc)
+    head_stop = (body,) if body is not None else ()
     if body is None and form is None:
         body = find_container(scope)        # another CMS: the container found by its prose
         if body is not None:
             scope = head_scope(body, scope)
+            head_stop = prose_children(body) if scope is body else (body,)
     if body is not None:
         page.tables = [t for t in body.iter("table")]
         page.body_lines = [" ".join(cells) for cells in _lines(body, stop=tuple(page.tables)) if not is_tool_row(cells)]
     elif form is not None:
         page.body_lines = [" ".join(cells) for cells in _lines(form, stop=()) if not is_tool_row(cells)]
     titles: list = []
-    page.head = [cells for cells in _lines(scope, stop=(body,) if body is not None else (), titles=titles)
+    page.head = [cells for cells in _lines(scope, stop=head_stop, titles=titles)
                  if not is_tool_row(cells)]
     if form is not None:
         page._root, page._form = found.body, form
