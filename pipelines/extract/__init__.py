@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 TITLE_LINES = 4          # body lines searched for the report title
 ISSUER_LINES = 12        # body lines searched for 本报告由…编制
+SHORT_LINE = 12          # a body line this short may end a title broken over two lines
 _INDEX_LABEL = re.compile(r"索\s*(?:&nbsp;|\s)*引")
 
 
@@ -69,11 +70,17 @@ def extract_report(html: str, *, url: str, column_name: str | None = None) -> Ex
 
 
 def _title(page: Page, visible: str | None, prov: dict[str, Provenance]) -> str | None:
+    previous = ""
     for line in page.body_lines[:TITLE_LINES]:
         line = line.strip()
+        joined = previous + line            # a title broken over two lines
+        if previous and len(line) < SHORT_LINE and F.looks_like_report_title(joined) and len(joined) <= 60:
+            prov["title"] = Provenance("body-first-lines", f"{previous}\n{line}", 0.85)
+            return joined
         if F.looks_like_report_title(line) and len(line) <= 60:
             prov["title"] = Provenance("body-first-line", line, 0.95)
             return line
+        previous = line
     article = page.meta.get("ArticleTitle") or None
     for text, rule in ((visible, "visible-title"), (article, "meta:ArticleTitle")):
         if F.looks_like_report_title(text):
@@ -109,7 +116,7 @@ def _published(page, pairs, outer_pairs, prov, conflicts) -> tuple[date | None, 
                 visible = (found, label, pair.raw)
                 break
             if damaged is None:
-                damaged = (read_date(pair.value), label, pair.raw)
+                damaged = (_damaged_date(pair, page.head if pair in pairs else []), label, pair.raw)
     if visible is None and damaged is not None and damaged[0] is None:
         prov["published_date"] = Provenance(f"{damaged[1]}-unreadable", damaged[2], 0.0)
     elif visible is None and damaged is not None:
@@ -148,6 +155,15 @@ def _published(page, pairs, outer_pairs, prov, conflicts) -> tuple[date | None, 
             prov["published_at"] = Provenance(rule, raw, 0.85)
         return found.value, found.time
     return None, None
+
+
+def _damaged_date(pair: F.Labelled, head: list[tuple[str, ...]]):
+    """A labelled date read through lost separators, or through a line break (the value's
+    line ends inside the date and the next line goes on with it)."""
+    reading = read_date(pair.value)
+    if reading is None and pair.line + 1 < len(head) and head[pair.line + 1]:
+        reading = read_date(f"{pair.value} {head[pair.line + 1][0]}")
+    return reading
 
 
 def _source(page, pairs, prov, conflicts) -> str | None:
