@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent / "extract_cases"))
 
 import gen_units  # noqa: E402
+import real_modelled  # noqa: E402
 from gen_pages import Case, cases  # noqa: E402
 
 from pipelines.extract import extract_report  # noqa: E402
@@ -214,6 +215,9 @@ def main(argv: list[str] | None = None) -> int:
     print_result(evaluate(all_cases, verbose=args.verbose))
     print(f"units, other templates, damaged dates: {len(unit_cases)} generated pages (bench/extract_cases/gen_units.py)")
     print_result(evaluate(unit_cases, verbose=args.verbose))
+    real = real_modelled.cases()
+    print(f"generalisation: {len(real)} pages modelled on real ones (bench/extract_cases/real_modelled.py)")
+    print_result(evaluate(real, verbose=args.verbose))
     start = time.process_time()
     total = 0
     for i in range(1_000_000):

@@ -75,18 +75,19 @@ def is_title_candidate(node) -> bool:
     return "title" in (node.get("class") or "").lower() or "title" in (node.get("id") or "").lower()
 
 
-def head_scope(container, top):
-    """Where the article's head (title, label rows) is read: the container itself when a title
-    candidate or a label row stands in it before its first paragraph of prose, else the nearest
-    ancestor (at most ``SCOPE_LEVELS`` up, never above ``top``) holding one outside the container,
-    else ``top``."""
+def head_scope(container, top) -> tuple[object, bool]:
+    """Where the article's head (title, label rows) is read, and whether it was found there: the
+    container itself when a title candidate or a label row stands in it before its first paragraph
+    of prose, else the nearest ancestor (at most ``SCOPE_LEVELS`` up, never above ``top``) holding
+    one outside the container; else ``(top, False)``: a heading found only at the top (the site's
+    logo) is no title of the report."""
     for node in container.iter():
         if node is container or not isinstance(node.tag, str):
             continue
         if node.tag in _PARAGRAPHS and _counts("".join(node.itertext()).strip()):
             break
         if _heads(node):
-            return container
+            return container, True
     node = container
     for _ in range(SCOPE_LEVELS):
         parent = node.getparent()
@@ -96,8 +97,8 @@ def head_scope(container, top):
         for other in node.iter():
             if other is not container and isinstance(other.tag, str) and _heads(other) \
                     and not _inside(other, container):
-                return node
-    return top
+                return node, node is not top        # a heading of the whole page is the site's
+    return top, False
 
 
 def prose_children(container) -> tuple:

@@ -28,6 +28,11 @@ _LABEL_RE = re.compile(
     "|".join(f"(?P<{name}>(?:{pattern})\\s*[:：])" for name, pattern in LABELS[:-1])
     + f"|(?P<other>(?:{LABELS[-1][1]})\\s*[:：]?)"
 )
+# a label alone in its cell needs no colon (索引号 | 6207…): the value is the next cell
+_CELL_LABEL = re.compile(
+    "^(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in LABELS[:-1])
+    + f"|(?P<other>{LABELS[-1][1]}))\\s*$"
+)
 _CUT = re.compile(r"[【\[［]|\s[^\s\d:：]{1,6}[:：]|\s*\|")
 _EMPTY_VALUES = frozenset(("", "-", "—", "无", "/", "暂无"))
 
@@ -45,6 +50,14 @@ def labelled_values(lines: Sequence[Sequence[str]]) -> list[Labelled]:
     out: list[Labelled] = []
     for number, cells in enumerate(lines):
         for index, cell in enumerate(cells):
+            bare = _CELL_LABEL.match(cell)
+            if bare and len(cells) > 1:
+                if bare.lastgroup != "other":
+                    follows = cells[index + 1].strip() if index + 1 < len(cells) else ""
+                    if _CELL_LABEL.match(follows) or _LABEL_RE.match(follows):
+                        follows = ""
+                    out.append(Labelled(bare.lastgroup, follows, f"{cell}\t{follows}", number))
+                continue
             matches = list(_LABEL_RE.finditer(cell))
             for k, match in enumerate(matches):
                 label = match.lastgroup or "other"

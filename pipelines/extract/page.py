@@ -91,10 +91,11 @@ def read_page(html: str) -> Page:
     form = found.form
     scope = form if form is not None else (found.body if found.body is not None else doc)
     head_stop = (body,) if body is not None else ()
+    near = True
     if body is None and form is None:
         body = find_container(scope)        # another CMS: the container found by its prose
         if body is not None:
-            scope = head_scope(body, scope)
+            scope, near = head_scope(body, scope)
             head_stop = prose_children(body) if scope is body else (body,)
     if body is not None:
         page.tables = [t for t in body.iter("table")]
@@ -106,7 +107,7 @@ def read_page(html: str) -> Page:
                  if not is_tool_row(cells)]
     if form is not None:
         page._root, page._form = found.body, form
-    for rank, node in sorted(titles, key=lambda pair: pair[0]):
+    for rank, node in sorted(titles if near else (), key=lambda pair: pair[0]):
         text = _clean(_text(node))
         if text:
             page.visible_title, page.visible_title_rule = text, TITLE_RULES[rank]
