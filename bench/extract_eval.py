@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent / "extract_cases"))
 
 import gen_units  # noqa: E402
+import loo  # noqa: E402
 import real_modelled  # noqa: E402
 from gen_pages import Case, cases  # noqa: E402
 
@@ -207,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="throughput run time")
     parser.add_argument("--replica-scale", type=int, default=1,
                         help="replica built for the from-WARC throughput (1: 150 reports)")
+    parser.add_argument("--skip-throughput", action="store_true", help="accuracy only")
     parser.add_argument("-v", "--verbose", action="store_true", help="print the misses")
     args = parser.parse_args(argv)
     all_cases = cases(args.pages, args.seed) + fixture_cases()
@@ -218,6 +220,13 @@ def main(argv: list[str] | None = None) -> int:
     real = real_modelled.cases()
     print(f"generalisation: {len(real)} pages modelled on real ones (bench/extract_cases/real_modelled.py)")
     print_result(evaluate(real, verbose=args.verbose))
+    print("leave-one-out over the added word lists (bench/extract_cases/loo.py): passed without the entry"
+          " / with the full list")
+    for score in loo.run():
+        print(f"  {score.list_name:16} {score.shape:22} {score.passed:3}/{score.entries:<3} ({score.rate:.2f})"
+              f" / {score.passed_full}/{score.entries}")
+    if args.skip_throughput:
+        return 0
     start = time.process_time()
     total = 0
     for i in range(1_000_000):

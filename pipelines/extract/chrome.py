@@ -21,8 +21,9 @@ _BRACKETED = re.compile(rf"[【\[［]\s*[^】\]］\n]{{1,{MAX_LABEL}}}\s*[】\]�
 _SEPARATORS = re.compile(r"[\s|｜/:：·]+")
 
 
-def is_tool_row(cells: Sequence[str], words: Sequence[str] = TOOL_WORDS) -> bool:
-    """Whether the line (its cells) is a row of page tools."""
+def is_tool_row(cells: Sequence[str], words: Sequence[str] | None = None) -> bool:
+    """Whether the line (its cells) is a row of page tools (``words``: ``TOOL_WORDS``)."""
+    words = TOOL_WORDS if words is None else words
     line = " ".join(cells).strip()
     if not line:
         return False

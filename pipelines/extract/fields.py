@@ -114,12 +114,17 @@ _NOT_TOWN = ("乡镇", "城乡", "乡村", "镇村", "村镇")
 _NAME_CHARS = re.compile(r"^[\u4e00-\u9fff]{1,8}$")
 
 
-_SENTENCE = re.compile(r"[，。；！？]|^(?:根据|按照|依据|现将|现公布|本报告)")
+#: How sentences that name the report begin (``现公布…年度报告``): such a line is no title.
+SENTENCE_STARTS: tuple[str, ...] = ("根据", "按照", "依据", "依照", "现将", "现公布", "现予公布", "本报告", "本年度报告")
 
 
 def looks_like_report_title(text: str | None) -> bool:
     """A report's title, not a sentence that names it (``现公布X年度报告。``)."""
-    return bool(text) and len(text) <= 80 and bool(REPORT_TITLE.search(text)) and not _SENTENCE.search(text)
+    return (bool(text) and len(text) <= 80 and bool(REPORT_TITLE.search(text))
+            and not _SENTENCE_MARK.search(text) and not text.startswith(SENTENCE_STARTS))
+
+
+_SENTENCE_MARK = re.compile(r"[，。；！？]")
 
 
 def township_in(text: str | None) -> str | None:
