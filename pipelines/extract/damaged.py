@@ -127,8 +127,30 @@ def read_date(text: str, *, year_hint: int | None = None) -> Reading | None:
                    year_hint=year_hint)
 
 
+# the common, undamaged spelling, read without enumerating (most pages): 2019年1月1日(起)至(2019年)12月31日
+_CLEAN_PERIOD = re.compile(
+    r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*起?\s*[至到—]\s*(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月"
+    r"\s*(\d{1,2})\s*[日号](?![\d年月日])"
+)
+
+
+def _clean_period(text: str, begin: int) -> Reading | None:
+    match = _CLEAN_PERIOD.match(normalise_digits(text), begin)
+    if not match:
+        return None
+    y1, m1, d1, y2, m2, d2 = match.groups()
+    start = make_date(int(y1), int(m1), int(d1))
+    end = make_date(int(y2 or y1), int(m2), int(d2))
+    if start is None or end is None or not start <= end or end.year - start.year > 1:
+        return None             # left to the enumeration, which names the repair
+    return Reading(start, end, (), y2 is None, match.end())
+
+
 def read_period(text: str, begin: int, *, year_hint: int | None = None) -> tuple[Reading | None, int]:
     """The period whose run starts at ``text[begin]``: (reading or None, end of the run)."""
+    clean = _clean_period(text, begin)
+    if clean is not None:
+        return clean, clean.stop
     run = atoms(text, begin)
     if not run:
         return None, begin
