@@ -260,3 +260,25 @@ def test_the_extraction_eval_runs_and_meets_the_targets():
     assert {"title", "issuer", "period_start", "period_end", "published_date"} <= set(scored)
     assert min(scored.values()) >= 0.99, scored
     assert "leave-one-out" in text and "TOOL_WORDS" in text
+
+
+# ---- properties -------------------------------------------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+DATE_CHARS = st.text(alphabet="0123456789０１９〇○一二三十年月日号至到—-~起止. \n", max_size=40)
+
+
+@settings(max_examples=300, deadline=None, database=None, derandomize=True)
+@given(DATE_CHARS, st.one_of(st.none(), st.integers(1990, 2100)))
+def test_damaged_readings_are_valid_whatever_the_run(run, hint):
+    period = find_period("统计期限为" + run, year_hint=hint)
+    if period is not None and period.start is not None:
+        assert period.start <= period.end and period.end.year - period.start.year <= 1
+    if period is not None:
+        assert period.raw.startswith("统计期限为") and ("统计期限为" + run).startswith(period.raw)
+    reading = read_date(run, year_hint=hint)
+    if reading is not None:
+        assert 1990 <= reading.start.year <= 2100
+    # reading is a pure function of its input
+    assert read_date(run, year_hint=hint) == reading
