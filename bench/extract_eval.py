@@ -1,8 +1,11 @@
 """Accuracy and throughput of ``pipelines.extract.extract_report`` on labelled pages.
 
 Pages: the seeded generator in bench/extract_cases/ plus the hand-written fixtures in
-tests/fixtures/extract/ (``<name>.html`` with ``<name>.json`` holding the expected values).
-Prints per-field accuracy, statistics cell precision/recall and pages/second on one core.
+tests/fixtures/extract/ (``<name>.html`` with ``<name>.json`` holding the expected values); the
+pages of other units, templates and damaged dates (``gen_units.py``); the generalisation set
+modelled on real pages (``real_modelled.py``); leave-one-out over the added word lists
+(``loo.py``). Prints per-field accuracy per set (``unit``/``unit_kind`` as n/a while
+``Extraction`` lacks them), statistics cell precision/recall and pages/second on one core.
 
 Example: .venv/bin/python bench/extract_eval.py --pages 180 --seconds 3
 """
