@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from pipelines.extract.chrome import is_tool_row
-from pipelines.extract.container import find_container, head_scope, prose_children
+from pipelines.container import find_container, head_scope, prose_children
 from pipelines.text import BLANKS, cell_lines, walk
 
 FORM_NAME = "_newscontent_fromname"
