@@ -11,7 +11,8 @@ Python server when nginx is absent), and, in each round, runs one after the othe
 * ``warcprox`` the bare spider through warcprox 2.13.1 (``-z``, no dedup, no stats db), in a venv
   of its own (bench/requirements-warcprox.txt); seconds until the spider exited and warcprox had
   written every record and stopped;
-* ``wget``     ``wget --recursive --level=inf --no-parent --warc-file ... -e robots=on``;
+* ``wget``     ``wget --mirror --no-parent --warc-file ... -e robots=on`` (Debian's wget; skipped, with a
+  message, when there is none);
 * ``capture``  ``gongkai crawl -s 'ITEM_PIPELINES={}'``: WARC capture and capture rows only;
 * ``gongkai``  ``gongkai crawl`` (WARC capture, cleaning, extraction, SQL in SQLite), with its
   default cleaning worker processes (``GONGKAI_PROCESS_WORKERS=auto``: one per core but one);
@@ -253,7 +254,8 @@ def bench_wget(url: str, work: Path) -> Measure | None:
 
     target = work / "wget"
     target.mkdir()
-    cmd = ["wget", "--recursive", "--level=inf", "--no-parent", "-e", "robots=on", "--no-verbose",
+    # --mirror is -r -l inf -N --no-remove-listing; wget turns -N off itself with --warc-file
+    cmd = ["wget", "--mirror", "--no-parent", "-e", "robots=on", "--no-verbose",
            f"--reject-regex={WGET_REJECT}", f"--warc-file={target / 'bench'}", "-P", str(target / "files"), url]
     began = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
