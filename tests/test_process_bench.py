@@ -8,6 +8,7 @@ text as from the replica's files), and its gongkai worker: a fresh process whose
 from __future__ import annotations
 
 import io
+import json
 import sys
 from pathlib import Path
 
@@ -94,7 +95,7 @@ def test_pages_read_from_a_warc_are_the_pages_served(replica, tmp_path):
     warc = tmp_path / "crawl.warc.gz"
     with open(warc, "wb") as fh:
         writer = WARCWriter(fh, gzip=True)
-        manifest = process_bench.json.loads((replica / "manifest.json").read_text(encoding="utf-8"))
+        manifest = json.loads((replica / "manifest.json").read_text(encoding="utf-8"))
         for key in chosen:
             body = (replica / "site" / manifest[key]["file"]).read_bytes()
             headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html"), ("Content-Length", str(len(body)))],
