@@ -427,7 +427,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"building replica (scale {args.scale}) in {replica} ...", flush=True)
         print(build_site(replica, scale=args.scale), flush=True)
     results: list[Measure] = []
-    kept = Path(tempfile.mkdtemp(prefix="gongkai-bench-warcs-"))  # a capture's WARCs, for "process"
+    kept_dir = tempfile.TemporaryDirectory(prefix="gongkai-bench-warcs-")  # removed at exit if not before
+    kept = Path(kept_dir.name)  # the last round's capture WARCs, for "process"
     with StaticServer(replica) as server:
         print(f"serving {replica / 'site'} with {server.kind} at {server.url}", flush=True)
         if server.kind != "nginx":
@@ -472,7 +473,7 @@ def main(argv: list[str] | None = None) -> int:
         warcs = [kept] if any(kept.iterdir()) else None  # else the replica's files
         processing = process_bench.measure(replica, rounds=args.rounds, warcs=warcs)
         process_bench.print_table(processing)
-    shutil.rmtree(kept, ignore_errors=True)
+    kept_dir.cleanup()
     if args.json:
         args.json.write_text(json.dumps({"scale": args.scale, "server": server.kind, "rows": rows,
                                          "runs": [asdict(m) for m in results], "processing": processing}, indent=1))
