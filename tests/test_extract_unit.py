@@ -196,3 +196,16 @@ def test_a_name_that_lost_its_place_votes_for_the_whole_name():
     assert result.unit == "仁寿县自然资源局"
     assert result.provenance["unit"].rule == "meta:ArticleTitle+title+body:本报告由"
     assert not [c for c in result.conflicts if c.startswith("unit")]
+
+
+def test_the_body_names_the_unit_when_the_title_does_not():
+    """A bare ``2022年…年度报告`` title: the unit comes from the line above it that is only a
+    unit's name, and from the opening sentence's 结合<unit>政府信息公开情况."""
+    from pipelines.extract.unit import names_in_body
+
+    unit = "江城市人民政府合作交流办公室"
+    lines = [unit, "2022年政府信息公开工作年度报告",
+             f"本年度报告根据《中华人民共和国政府信息公开条例》要求，结合{unit}2022年政府信息公开工作情况编制。"]
+    assert names_in_body(lines) == (unit, unit)
+    # a line of prose or a heading that is no unit's name is not taken
+    assert names_in_body(["一、总体情况", "2022年，我局认真贯彻落实条例。"]) == (None, None)

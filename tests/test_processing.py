@@ -269,3 +269,24 @@ def test_a_sports_units_reports_keep_every_tiyu(replica_dir, tmp_path):
         assert fields["clean_text"] == truth["clean_text"], page.url
         assert fields["clean_text"].count("体育") == truth["clean_text"].count("体育") >= 8
         assert (fields["title"], fields["issuer"]) == (truth["title"], truth["issuer"])
+
+
+def test_every_replica_report_names_its_unit(replica_dir, tmp_path):
+    """Every replica report, hacked or not (townships, subdistricts, departments, the zone, the
+    county government), processed as the crawl does it, is filed under the unit its truth names,
+    of the right kind, with ``township`` only for townships and subdistricts; a unit name the hack
+    replaced is recovered, never the spam."""
+    pages = replica_pages(replica_dir, limit=10_000)
+    warc = tmp_path / "warc"
+    pending = archived(pages, warc)
+    site = SiteContext.from_texts([site_text(p.html) for p, _t in pages], keys=[p.url for p, _t in pages])
+    wrong, kinds = [], set()
+    for (page, truth), item in zip(pages, pending, strict=True):
+        fields = process_pending(item, warc, site, ()).data.fields
+        kinds.add(truth["unit_kind"])
+        got = (fields["unit"], fields["unit_kind"], fields["township"])
+        want = (truth["unit"], truth["unit_kind"], truth["township"])
+        if got != want:
+            wrong.append((page.url, got, want))
+    assert kinds >= {"township", "subdistrict", "department", "government", "zone"}
+    assert not wrong, wrong[:5]

@@ -19,7 +19,7 @@ from pipelines.extract.page import Page, read_page
 from pipelines.extract.period import find_period
 from pipelines.extract.stats_prose import read_prose
 from pipelines.extract.stats_tables import read_tables
-from pipelines.extract.unit import TOWNSHIP_KINDS, Candidate, find_unit
+from pipelines.extract.unit import TOWNSHIP_KINDS, Candidate, find_unit, names_in_body
 
 __all__ = ["Extraction", "Provenance", "StatRow", "Template", "METRICS", "extract_report"]
 
@@ -256,6 +256,7 @@ def _unit(page, title, visible, pairs, outer_pairs, column, prov, conflicts) -> 
     issuer_pair = F.first_value(pairs, "issuer") or F.first_value(outer_pairs, "issuer")
     source_pair = F.first_value(pairs, "source")
     sentence = F.issuer_in_body(page.body_lines, limit=ISSUER_LINES)
+    joined, alone = names_in_body(page.body_lines)
     tag = F.strip_site_suffix(page.title_tag, page.meta.get("SiteName"))
     if tag == page.title_tag and not F.looks_like_report_title(tag):
         tag = None                      # a bare <title> names the site (the portal), not the author
@@ -268,6 +269,7 @@ def _unit(page, title, visible, pairs, outer_pairs, column, prov, conflicts) -> 
         Candidate("meta:ContentSource", page.meta.get("ContentSource")),
         Candidate("title-tag", tag),
         Candidate("column", column or page.meta.get("ColumnName")),
+        Candidate("body:结合", joined), Candidate("body:name-line", alone),
     )
     unit, found = find_unit(candidates)
     conflicts.extend(found)

@@ -38,12 +38,13 @@ TOWNSHIP_KINDS = frozenset((UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT))
 WEIGHTS: dict[str, int] = {
     "title": 3, "visible-title": 3, "meta:ArticleTitle": 2, "body:本报告由": 2,
     "label:发布机构": 2, "label:来源": 1, "meta:ContentSource": 1, "title-tag": 1, "column": 1,
+    "body:结合": 2, "body:name-line": 2,
 }
 #: places that speak first in the vote, and whose disagreement is a conflict (the others often name
 #: the publisher or the compiler, not the author)
 TITLE_PLACES = frozenset(("title", "visible-title", "meta:ArticleTitle"))
 #: places that only count when what they name is recognisably a unit (not kind ``other``)
-WEAK_PLACES = frozenset(("label:来源", "meta:ContentSource", "title-tag", "column"))
+WEAK_PLACES = frozenset(("label:来源", "meta:ContentSource", "title-tag", "column", "body:name-line"))
 
 MAX_NAME = 30          # longer "names" are sentences
 MIN_NAME = 2
@@ -133,6 +134,22 @@ def name_in_title(text: str | None) -> str | None:
     elif name.endswith("政府") and not name.endswith("人民政府"):
         name = name[:-2]
     return name or None
+
+
+#: the opening sentence's own words for the unit: 结合<unit>(2022年)政府信息公开(工作)情况/实际
+_JOINED_WITH = re.compile(
+    r"结合([\u4e00-\u9fff（）()]{2,30}?)(?:\d{4}年度?)?(?:政府信息公开|政务公开)(?:工作)?(?:情况|实际)"
+)
+NAME_LINES = 3          # leading body lines where a line holding only the unit's name is looked for
+
+
+def names_in_body(lines: Sequence[str]) -> tuple[str | None, str | None]:
+    """Two places of the body that name the unit: the ``结合…政府信息公开情况`` sentence, and a
+    leading line that is nothing but a unit's name (above a bare ``2022年…年度报告`` title line)."""
+    joined = next((m[1] for line in lines[:NAME_LINES + 9] if (m := _JOINED_WITH.search(line))), None)
+    alone = next((line.strip() for line in lines[:NAME_LINES]
+                  if _is_name(line.strip()) and unit_kind(line.strip()) is not UnitKind.OTHER), None)
+    return joined, alone
 
 
 def _is_name(text: str) -> bool:
