@@ -211,7 +211,7 @@ def _pager(listings: list[Listing], pages: Mapping[str, Fetched]) -> tuple[tuple
 def _body(articles: list[Article]) -> tuple[str, str, Finding]:
     bodies = [a.body for a in articles if a.body]
     if not bodies:
-        raise DiscoverError("no article page was fetched or none has a text container")
+        raise DiscoverError("no article page was fetched (raise --max-pages) or none has a text container")
     selector, agree = majority(b.selector for b in bodies)
     form, _ = majority((a.form for a in articles), default="body")
     share = fmean(b.share for b in bodies if b.selector == selector)

@@ -99,7 +99,9 @@ class DiscoverSpider(scrapy.Spider):
         hub = hub_columns(page.html, page.url)
         if hub is not None and not self.journal.hub_found:
             self.journal.hub_found = True
-            for column in hub.columns:
+            # leave room in the budget for next pages and articles
+            room = max(1, self.max_pages - self.journal.requested - COLUMNS_WALKED - min(ARTICLES, 2))
+            for column in hub.columns[:room]:
                 yield self._request(column.url, self.parse_listing, Role.LISTING, priority=10)
             return
         if self.journal.hub_found or depth >= HUB_DEPTH:

@@ -45,6 +45,8 @@ PORTAL_WORDS = re.compile(r"政府信息公开|政务公开|信息公开")
 NEXT_WORDS = re.compile(r"^(?:下一?页|后一?页|下页|next|>|›|»|>>)$", re.IGNORECASE)
 CHAIN_LABEL = re.compile(r"([上下])一\s*([条篇页个])")
 NONE_LEFT = re.compile(r"没有了|无|已经是")
+#: Words between the links of a breadcrumb trail (当前位置：首页 > 年度报告 > 2018年...).
+BREADCRUMB = re.compile(r"位置|>|»|→|›")
 _BRACKETS = re.compile(r"[\[\]【】<>《》()（）\s]")
 
 
@@ -112,6 +114,10 @@ def hub_columns(html: str, url: str) -> Hub | None:
     page = parse(html, url)
     best: tuple[int, Selector, list[Link]] | None = None
     for parent, members in repeated_groups(page):
+        if BREADCRUMB.search(" ".join(parent.xpath("./text()").getall())):
+            continue
+        if any(CHAIN_LABEL.search(" ".join(m.css("::text").getall())) for m in members):
+            continue  # 上一条/下一条 on an article page
         first = []
         for member in members:
             found = [k for k in links(page, url, member) if same_site(k.url, url) and k.url != url]
