@@ -57,7 +57,7 @@ def discover_command(url: str, output: str | None, name: str | None, delay: floa
     except OSError as exc:
         raise Failure(f"cannot write {path}: {exc.strerror}") from exc
     click.echo(f"{found.site_title} ({found.home_url}): {found.pages_fetched} pages fetched")
-    for column in found.hub.columns:
+    for column in found.columns:
         refused = "  (not fetched: robots.txt)" if column.url in found.refused else ""
         click.echo(f"  column  {column.kind:<10} {column.text}  {column.url}{refused}")
     for finding in found.findings:

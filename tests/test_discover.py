@@ -174,7 +174,7 @@ def test_assembled_profile_loads_and_matches_the_county(county, tmp_path):
     route = found.finding("hub").evidence
     assert ('"政府信息公开" -> "政府信息公开工作年度报告专栏"' in route) if county == "langang" else ("home ->" in route)
     text = render_profile(found, name=county + "-found", generated=datetime(2026, 1, 2, 3, 4, tzinfo=UTC))
-    assert "(confidence 0.95)" in text and "# Columns found on the hub: township:" in text
+    assert "(confidence 0.95)" in text and "# Columns found on the hub:\n#   township   20" in text
     (tmp_path / "p.toml").write_text(text, encoding="utf-8")
     profile = load_profile(tmp_path / "p.toml")
     assert profile.name == county + "-found" and profile.start_urls == found.start_urls

@@ -19,6 +19,7 @@ from crawler.discover.infer import (
     REPORT_WORDS,
     Article,
     Hub,
+    HubColumn,
     Listing,
     UnitKind,
     article,
@@ -70,6 +71,8 @@ class Discovery:
     home_url: str
     site_title: str
     hub: Hub
+    columns: tuple[HubColumn, ...]   # every column, those of sub-hubs included (not the sub-hubs)
+    sub_hubs: tuple[str, ...]
     start_urls: tuple[str, ...]
     allowed_hosts: tuple[str, ...]
     report_link_text: str
@@ -102,8 +105,13 @@ def assemble(home_url: str, pages: Mapping[str, Fetched], refused: Mapping[str, 
                     "(pass the hub's URL instead)")
     hub = max(hubs, key=lambda h: (h.named, len(h.columns)))
     listings = [listing(p.html, p.url) for p in pages.values() if p.role == Role.LISTING]
+    # column pages without rows that list further columns (部门年度报告 -> a column per year)
+    sub_hubs = [h for item in listings if item.rows is None
+                if (h := hub_columns(pages[item.url].html, item.url)) is not None]
+    listings = [item for item in listings if item.rows is not None or not any(h.url == item.url for h in sub_hubs)]
+    columns = _columns(hub, sub_hubs)
     articles = [article(p.html, p.url) for p in pages.values() if p.role == Role.ARTICLE]
-    findings = [_hub_finding(home_url, hub, refused, _route(home, hub.url, pages))]
+    findings = [_hub_finding(hub, sub_hubs, columns, refused, _route(home, hub.url, pages))]
     rows, row_link, rows_finding = _rows(listings)
     findings.append(rows_finding)
     pager, next_words, pager_finding = _pager(listings, pages)
@@ -114,21 +122,24 @@ def assemble(home_url: str, pages: Mapping[str, Fetched], refused: Mapping[str, 
     findings.append(chain_finding)
     article_urls = [u for item in listings if item.rows for u in item.rows.article_urls]
     article_urls += [c.url for a in articles for c in a.chain if c.url]
-    listing_urls = [c.url for c in hub.columns if c.url not in refused] + [p.url for p in listings]
+    sub_urls = {h.url for h in sub_hubs}
+    listing_urls = [c.url for c in columns if c.url not in refused and c.url not in sub_urls]
+    listing_urls += [p.url for p in listings]
     listing_urls += [item.next_url for item in listings if item.next_url]
     article_url = shapes_pattern(article_urls, with_query=False)
     listing_url = shapes_pattern(listing_urls)
     findings.append(_url_finding("article_url", article_url, article_urls, listing_urls))
     findings.append(_url_finding("listing_url", listing_url, listing_urls, article_urls))
-    texts = [c.text for c in hub.columns]
+    texts = [c.text for c in hub.columns] + [c.text for c in columns]
     extra = [t for t in texts if not REPORT_WORDS.search(t)]
     link_text = "|".join([REPORT_WORDS.pattern, *(escape(t) for t in extra)])
     findings.append(Finding("report_link_text", link_text, 0.95 if not extra else 0.7,
-                            f"matches all {len(texts)} column links of the hub"
+                            f"matches all {len(set(texts))} column links of the hub"
                             + (f"; {len(extra)} column names added as they are" if extra else "")))
     title = clean(" ".join(parse(home.html, home.url).css("title::text").getall())) or urlsplit(home_url).netloc
     return Discovery(
-        home_url=home_url, site_title=title, hub=hub, start_urls=(hub.url,),
+        home_url=home_url, site_title=title, hub=hub, columns=columns, sub_hubs=tuple(h.url for h in sub_hubs),
+        start_urls=(hub.url,),
         allowed_hosts=(urlsplit(hub.url).hostname or "",),
         report_link_text=link_text, article_url=article_url, listing_url=listing_url,
         next_page_text=next_words, prev_text=prev_text, next_text=next_text,
@@ -159,13 +170,27 @@ def _route(home: Fetched, target: str, pages: Mapping[str, Fetched]) -> str:
     return "not linked from the fetched pages"
 
 
-def _hub_finding(home_url: str, hub: Hub, refused: Mapping[str, str], route: str) -> Finding:
-    kinds = Counter(c.kind for c in hub.columns)
+def _columns(hub: Hub, sub_hubs: list[Hub]) -> tuple[HubColumn, ...]:
+    """The hub's columns with each sub-hub replaced by its own columns."""
+    nested = {h.url: h.columns for h in sub_hubs}
+    out: dict[str, HubColumn] = {}
+    for column in hub.columns:
+        for leaf in nested.get(column.url, (column,)):
+            out.setdefault(leaf.url, leaf)
+    return tuple(out.values())
+
+
+def _hub_finding(hub: Hub, sub_hubs: list[Hub], columns: tuple[HubColumn, ...], refused: Mapping[str, str],
+                 route: str) -> Finding:
+    kinds = Counter(c.kind for c in columns)
     summary = ", ".join(f"{kind} {kinds[kind]}" for kind in UnitKind if kinds[kind])
-    blocked = [c for c in hub.columns if c.url in refused]
+    blocked = [c for c in columns if c.url in refused]
     note = f"; {len(blocked)} refused by robots.txt" if blocked else ""
+    nested = sum(len(h.columns) for h in sub_hubs)
+    if nested:
+        note += f"; {nested} of them on {len(sub_hubs)} page(s) the hub links ({', '.join(h.url for h in sub_hubs)})"
     sure = 0.95 if hub.named >= 3 else 0.75
-    return Finding("hub", hub.url, sure, f"reached {route}; {len(hub.columns)} columns in {hub.group} "
+    return Finding("hub", hub.url, sure, f"reached {route}; {len(columns)} columns in {hub.group} "
                                           f"({summary}){note}")
 
 

@@ -45,6 +45,7 @@ class Journal:
     home_error: str | None = None
     home_type: str | None = None
     requested: int = 0
+    scheduled: set[str] = field(default_factory=set)
     hub_found: bool = False
     walked: int = 0
     articles: int = 0
@@ -64,9 +65,10 @@ class DiscoverSpider(scrapy.Spider):
                              meta={META_ROLE: Role.HOME, META_DEPTH: 0}, dont_filter=True)
 
     def _request(self, url: str, callback, role: str, *, depth: int = 0, priority: int = 0):
-        if self.journal.requested >= self.max_pages:
+        if self.journal.requested >= self.max_pages or url in self.journal.scheduled:
             return None
         self.journal.requested += 1
+        self.journal.scheduled.add(url)
         return scrapy.Request(url, callback=callback, errback=self.failed, priority=priority,
                               meta={META_ROLE: role, META_DEPTH: depth})
 
@@ -118,6 +120,10 @@ class DiscoverSpider(scrapy.Spider):
             return
         found = listing(page.html, page.url)
         if found.rows is None:
+            # a page of further columns (部门年度报告 -> one column per year): walked once
+            sub = hub_columns(page.html, page.url) if not response.meta[META_DEPTH] else None
+            for column in sub.columns if sub else ():
+                yield self._request(column.url, self.parse_listing, Role.LISTING, priority=9)
             return
         if self.journal.articles < ARTICLES and found.rows.article_urls:
             self.journal.articles += 1

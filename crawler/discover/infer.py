@@ -58,8 +58,9 @@ class UnitKind(StrEnum):
 
 
 _KIND_WORDS: tuple[tuple[UnitKind, re.Pattern[str]], ...] = (
-    (UnitKind.TOWNSHIP, re.compile(r"乡镇|街道|[镇乡]")),
+    (UnitKind.TOWNSHIP, re.compile(r"乡镇|街道")),
     (UnitKind.DEPARTMENT, re.compile(r"部门|[局委办]|中心")),
+    (UnitKind.TOWNSHIP, re.compile(r"[镇乡]")),
     (UnitKind.GOVERNMENT, re.compile(r"[县区市]人民政府|[县区市]政府|本级|政府")),
 )
 

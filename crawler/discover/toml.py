@@ -29,13 +29,15 @@ def render_profile(found: Discovery, *, name: str, generated: datetime,
         f = found.finding(item)
         return f"{f.evidence} (confidence {f.confidence:.2f})"
 
-    kinds = ", ".join(f"{c.kind}: {c.text}" for c in found.hub.columns)
     lines = [
         f"# Site profile written by `gongkai discover {found.home_url}` on {generated:%Y-%m-%d %H:%M} UTC",
         f"# from {found.pages_fetched} pages. Every value below was inferred from the pages themselves;",
         "# read it, adjust what looks wrong, then try it: gongkai crawl --site THIS_FILE (docs/sites.md).",
-        f"# Columns found on the hub: {kinds}.",
+        "# Columns found on the hub:",
+        *(f"#   {c.kind:<10} {c.text}  {c.url}" for c in found.columns),
     ]
+    if found.sub_hubs:
+        lines.append(f"# Pages of further columns the hub links (followed by report_link_text): {', '.join(found.sub_hubs)}.")
     if found.refused:
         lines.append(f"# Not fetched (robots.txt or errors): {', '.join(found.refused)}.")
     lines += [
