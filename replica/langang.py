@@ -147,7 +147,7 @@ def _article_page(site: Site, column: Column, article: Article, prev_id: int | N
     town = article.township
     text = compose(town, article.year, article.figures, article.options)
     path = column.article_path(article.id)
-    rows = (("发布机构", town.government), ("索引号", index_number(article)),
+    rows = (("发布机构", text.issuer), ("索引号", index_number(article)),
             ("时间", f"{article.published:%Y-%m-%d %H:%M}"), ("作者", article.source))
     meta_table = "".join(f'<tr><th>{label}：</th><td>{escape(value)}</td></tr>' for label, value in rows)
     tools = ('<div class="lg-tools">【字体：<a href="javascript:setFont(18)">大</a> '
@@ -175,7 +175,7 @@ def _article_page(site: Site, column: Column, article: Article, prev_id: int | N
     truth = {
         "kind": "article", "listed": article.listed, "column_id": column.spec.id, "title": text.title,
         "visible_title": text.title, "township": town.name, "report_year": article.year,
-        "published_date": f"{article.published:%Y-%m-%d}", "issuer": town.government,
+        "published_date": f"{article.published:%Y-%m-%d}", "issuer": text.issuer,
         "index_no": index_number(article), "source": None,
         "period_start": text.period_start, "period_end": text.period_end,
         "attachments": [a.path for a in article.attachments], "spam": [], **neighbour,
