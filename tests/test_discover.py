@@ -114,6 +114,20 @@ def test_listing_rows_and_the_next_page_link(county):
 
 
 @pytest.mark.parametrize("county", COUNTIES)
+def test_a_single_row_is_found_with_the_selector_other_pages_agree_on(county):
+    html, url = page(county, "listing-last")
+    rows_selector = ROWS[county][0]
+    rows = parse(html, url).css(rows_selector)
+    for extra in rows[1:]:  # keep the first row only
+        html = html.replace(extra.get(), "", 1)
+    assert len(parse(html, url).css(rows_selector)) == 1
+    assert listing(html, url).rows is None  # one row is no repeated structure
+    found = listing(html, url, rows_hint=rows_selector)
+    assert found.rows is not None and found.rows.selector == rows_selector and len(found.rows.article_urls) == 1
+    assert listing(*page(county, "hub"), rows_hint=rows_selector).rows is None
+
+
+@pytest.mark.parametrize("county", COUNTIES)
 @pytest.mark.parametrize("role", ["article", "article-gb", "article-end"])
 def test_article_body_and_chain(county, role):
     entry = index()[f"{county}-{role}.htm"]

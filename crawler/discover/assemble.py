@@ -105,6 +105,9 @@ def assemble(home_url: str, pages: Mapping[str, Fetched], refused: Mapping[str, 
                     "(pass the hub's URL instead)")
     hub = max(hubs, key=lambda h: (h.named, len(h.columns)))
     listings = [listing(p.html, p.url) for p in pages.values() if p.role == Role.LISTING]
+    hint, _ = majority(item.rows.selector for item in listings if item.rows)
+    listings = [item if item.rows or hint is None else listing(pages[item.url].html, item.url, rows_hint=hint)
+                for item in listings]
     # column pages without rows that list further columns (部门年度报告 -> a column per year)
     sub_hubs = [h for item in listings if item.rows is None
                 if (h := hub_columns(pages[item.url].html, item.url)) is not None]

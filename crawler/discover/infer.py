@@ -153,21 +153,35 @@ class Listing:
     pager_selector: str | None
 
 
-def listing(html: str, url: str) -> Listing:
+def _dated_links(page: Selector, url: str, members: list[Selector]) -> list[Link]:
+    """The first same-site link of each member that shows a date."""
+    found = []
+    for member in members:
+        own = [k for k in links(page, url, member) if same_site(k.url, url)]
+        if own and DATE.search(clean(" ".join(member.css("::text").getall()))):
+            found.append(own[0])
+    return found
+
+
+def listing(html: str, url: str, *, rows_hint: str | None = None) -> Listing:
     """A column page: its rows (the repeated sibling group whose members each hold a same-site
-    link and a date, the most such members winning) and the link to its next page."""
+    link and a date, the most such members winning) and the link to its next page.
+
+    A page with a single row has no repeated group: ``rows_hint``, the rows selector other
+    pages of the site agree on, finds it then."""
     page = parse(html, url)
     best: tuple[int, Selector, list[Selector], list[Link]] | None = None
+    hinted = False
     for parent, members in repeated_groups(page):
-        row_links = []
-        dated = 0
-        for member in members:
-            found = [k for k in links(page, url, member) if same_site(k.url, url)]
-            if found and DATE.search(clean(" ".join(member.css("::text").getall()))):
-                dated += 1
-                row_links.append(found[0])
+        row_links = _dated_links(page, url, members)
+        dated = len(row_links)
         if dated >= 2 and dated * 2 >= len(members) and (best is None or dated > best[0]):
             best = (dated, parent, members, row_links)
+    if best is None and rows_hint:
+        members = page.css(rows_hint)
+        row_links = _dated_links(page, url, members)
+        if members and len(row_links) == len(members):
+            best, hinted = (len(row_links), members[0].xpath("..")[0], members, row_links), True
     if best is None:
         return Listing(url, None, None, None, None)
     dated, parent, members, row_links = best
@@ -175,7 +189,8 @@ def listing(html: str, url: str) -> Listing:
     link_selector = "a[href]"
     if len(link_classes) == 1 and (only := next(iter(link_classes))):
         link_selector = "a" + "".join(f".{c}" for c in only)
-    rows = Rows(rows_selector(parent, members), tuple(k.url for k in row_links),
+    selector = rows_hint if hinted else rows_selector(parent, members)
+    rows = Rows(selector, tuple(k.url for k in row_links),
                 tuple(k.text for k in row_links), dated, link_selector)
     row_urls = set(rows.article_urls)
     for link in links(page, url):
