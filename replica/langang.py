@@ -5,7 +5,7 @@ the choices a site profile (and ``gongkai discover``) has to absorb:
 
 * the home page does not link the report hub: it links 政府信息公开, whose page links the hub
   (``/xxgk/nb/index.htm``) as 政府信息公开工作年度报告专栏;
-* hub columns read ``2018年乡镇政务信息公开年报`` (the model's column names, reworded);
+* hub columns read ``2018年乡镇政府信息公开年报`` (the model's column names, reworded);
 * a column lists under ``/xxgk/nb/<col>/index.htm`` with further pages ``index_1.htm``,
   ``index_2.htm``... numbered forwards; rows are ``div.lg-list div.news-item`` with the date
   first (``<em class="time">2019.03.01</em>``);
@@ -40,7 +40,7 @@ INDEX_PREFIX = "000014349"
 
 def column_label(column: Column) -> str:
     """The hub's name for a column: the model's name in this county's wording."""
-    return column.name.replace("政府信息公开工作年度报告", "政务信息公开年报")
+    return column.name.replace("工作年度报告", "年报")
 
 
 def listing_path(column: Column, page: int) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from statistics import fmean
 from urllib.parse import urlsplit
 
@@ -26,6 +26,7 @@ from crawler.discover.infer import (
     hub_columns,
     listing,
     majority,
+    unit_kind,
 )
 from crawler.discover.structure import clean, escape, links, parse, shapes_pattern, words_pattern
 
@@ -112,7 +113,7 @@ def assemble(home_url: str, pages: Mapping[str, Fetched], refused: Mapping[str, 
     sub_hubs = [h for item in listings if item.rows is None
                 if (h := hub_columns(pages[item.url].html, item.url)) is not None]
     listings = [item for item in listings if item.rows is not None or not any(h.url == item.url for h in sub_hubs)]
-    columns = _columns(hub, sub_hubs)
+    columns = _columns(hub, sub_hubs, listings)
     articles = [article(p.html, p.url) for p in pages.values() if p.role == Role.ARTICLE]
     findings = [_hub_finding(hub, sub_hubs, columns, refused, _route(home, hub.url, pages))]
     rows, row_link, rows_finding = _rows(listings)
@@ -173,12 +174,17 @@ def _route(home: Fetched, target: str, pages: Mapping[str, Fetched]) -> str:
     return "not linked from the fetched pages"
 
 
-def _columns(hub: Hub, sub_hubs: list[Hub]) -> tuple[HubColumn, ...]:
-    """The hub's columns with each sub-hub replaced by its own columns."""
+def _columns(hub: Hub, sub_hubs: list[Hub], listings: list[Listing]) -> tuple[HubColumn, ...]:
+    """The hub's columns with each sub-hub replaced by its own columns; a column whose name says
+    no kind of unit takes the kind most of its rows' titles say."""
     nested = {h.url: h.columns for h in sub_hubs}
+    titles = {item.url: item.rows.titles for item in listings if item.rows}
     out: dict[str, HubColumn] = {}
     for column in hub.columns:
         for leaf in nested.get(column.url, (column,)):
+            if leaf.kind is UnitKind.OTHER and titles.get(leaf.url):
+                kind, _ = majority(unit_kind(t) for t in titles[leaf.url])
+                leaf = replace(leaf, kind=kind)
             out.setdefault(leaf.url, leaf)
     return tuple(out.values())
 
