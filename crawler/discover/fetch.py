@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 META_ROLE = "gongkai_discover_role"
 META_DEPTH = "gongkai_discover_depth"
+META_NESTED = "gongkai_discover_nested"
 #: How far the walk goes: links tried from each page towards the hub, link levels from the home
 #: page, column pages followed to a next page, article pages read.
 CANDIDATES_PER_PAGE = 4
@@ -64,13 +65,15 @@ class DiscoverSpider(scrapy.Spider):
         yield scrapy.Request(self.journal.home_url, callback=self.parse_home, errback=self.failed,
                              meta={META_ROLE: Role.HOME, META_DEPTH: 0}, dont_filter=True)
 
-    def _request(self, url: str, callback, role: str, *, depth: int = 0, priority: int = 0):
+    def _follow(self, url: str, callback, role: str, *, depth: int = 0, priority: int = 0):
+        """A request for ``url`` unless it was asked for already or the budget is spent."""
         if self.journal.requested >= self.max_pages or url in self.journal.scheduled:
-            return None
+            self.crawler.stats.inc_value("gongkai/discover/skipped")
+            return
         self.journal.requested += 1
         self.journal.scheduled.add(url)
-        return scrapy.Request(url, callback=callback, errback=self.failed, priority=priority,
-                              meta={META_ROLE: role, META_DEPTH: depth})
+        yield scrapy.Request(url, callback=callback, errback=self.failed, priority=priority,
+                             meta={META_ROLE: role, META_DEPTH: depth})
 
     def _keep(self, response: Response) -> Fetched | None:
         role = response.meta[META_ROLE]
@@ -78,10 +81,12 @@ class DiscoverSpider(scrapy.Spider):
         if not isinstance(response, TextResponse) or (ctype and ctype not in HTML_TYPES):
             if role == Role.HOME:
                 self.journal.home_type = ctype or "binary"
+            self.crawler.stats.inc_value("gongkai/discover/not_html")
             return None
         response = decoded(response)
         page = Fetched(response.url, role, response.text)
         self.journal.pages[response.url] = page
+        self.crawler.stats.inc_value(f"gongkai/discover/pages/{role}")
         if role == Role.HOME:
             self.journal.home_url = response.url   # after redirects
         return page
@@ -104,38 +109,39 @@ class DiscoverSpider(scrapy.Spider):
             # leave room in the budget for next pages and articles
             room = max(1, self.max_pages - self.journal.requested - COLUMNS_WALKED - min(ARTICLES, 2))
             for column in hub.columns[:room]:
-                yield self._request(column.url, self.parse_listing, Role.LISTING, priority=10)
+                yield from self._follow(column.url, self.parse_listing, Role.LISTING, priority=10)
             return
         if self.journal.hub_found or depth >= HUB_DEPTH:
             return
         candidates = hub_candidates(page.html, page.url)
         best = max((c.score for c in candidates), default=0)
         for candidate in [c for c in candidates if c.score == best][:CANDIDATES_PER_PAGE]:
-            yield self._request(candidate.url, self.parse_candidate, Role.CANDIDATE, depth=depth + 1,
+            yield from self._follow(candidate.url, self.parse_candidate, Role.CANDIDATE, depth=depth + 1,
                                 priority=candidate.score - depth)
 
     def parse_listing(self, response: Response):
         page = self._keep(response)
         if page is None:
             return
+        first_page = response.meta[META_DEPTH] == 0
         found = listing(page.html, page.url)
         if found.rows is None:
-            # a page of further columns (部门年度报告 -> one column per year): walked once
-            sub = hub_columns(page.html, page.url) if not response.meta[META_DEPTH] else None
+            # a page of further columns (部门年度报告 -> one column per year); not nested deeper
+            sub = hub_columns(page.html, page.url) if first_page and not response.meta.get(META_NESTED) else None
             for column in sub.columns if sub else ():
-                yield self._request(column.url, self.parse_listing, Role.LISTING, priority=9)
+                for request in self._follow(column.url, self.parse_listing, Role.LISTING, priority=9):
+                    request.meta[META_NESTED] = True
+                    yield request
             return
         if self.journal.articles < ARTICLES and found.rows.article_urls:
             self.journal.articles += 1
             # the second row: the first report of a column is at the end of its 上一条/下一条 chain
             sample = found.rows.article_urls[min(1, len(found.rows.article_urls) - 1)]
-            yield self._request(sample, self.parse_article, Role.ARTICLE, priority=5)
-        if found.next_url and (response.meta[META_DEPTH] or self.journal.walked < COLUMNS_WALKED):
-            if not response.meta[META_DEPTH]:
-                self.journal.walked += 1
-            # one page further: depth 1 pages do not walk on
-            if response.meta[META_DEPTH] == 0:
-                yield self._request(found.next_url, self.parse_listing, Role.LISTING, depth=1, priority=8)
+            yield from self._follow(sample, self.parse_article, Role.ARTICLE, priority=5)
+        # the pager: one page further on the first COLUMNS_WALKED columns that have one
+        if found.next_url and first_page and self.journal.walked < COLUMNS_WALKED:
+            self.journal.walked += 1
+            yield from self._follow(found.next_url, self.parse_listing, Role.LISTING, depth=1, priority=8)
 
     def parse_article(self, response: Response):
         self._keep(response)
@@ -149,6 +155,7 @@ class DiscoverSpider(scrapy.Spider):
         else:
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
         self.journal.refused[url] = reason
+        self.crawler.stats.inc_value("gongkai/discover/refused")
         if failure.request.meta.get(META_ROLE) == Role.HOME:
             self.journal.home_error = reason
         logger.info("discover: %s not fetched (%s)", url, reason)
