@@ -79,7 +79,7 @@ def test_discover_then_crawl_finds_every_report(county, tmp_path):
     pages = truth(out)
     wanted = {t["path"] for t in pages if t["kind"] == "article" and not t["disallowed"]}
     chain_only = {t["path"] for t in pages if t["kind"] == "article" and not t["listed"] and not t["disallowed"]}
-    assert chain_only and len(wanted) == 150
+    assert chain_only and len(wanted) >= 150
     assert reports == wanted
 
 
