@@ -224,3 +224,35 @@ def test_inference_never_crashes_on_arbitrary_markup(markup):
     article(html, SITE + "/a.htm")
     hub_columns(html, SITE + "/h.htm")
     hub_candidates(html, SITE + "/")
+
+
+def test_a_column_page_listing_further_columns_is_a_sub_hub(tmp_path):
+    """部门年度报告 on the hub leads to a page of one column per year: its columns join the
+    profile as department columns, and the page itself is no listing."""
+    def ul(items):
+        return "<html><body><ul class='cols'>" + "".join(
+            f"<li><a href='{href}'>{text}</a></li>" for href, text in items) + "</ul></body></html>"
+
+    home = "<html><head><title>某县人民政府</title></head><body><a href='/hub.htm'>政府信息公开年度报告</a></body></html>"
+    pages = {SITE + "/": Fetched(SITE + "/", Role.HOME, home),
+             SITE + "/hub.htm": Fetched(SITE + "/hub.htm", Role.CANDIDATE, ul(
+                 [("/c/1/index.htm", "2018年乡镇年报"), ("/c/2/index.htm", "2019年乡镇年报"), ("/bm.htm", "部门年度报告")])),
+             SITE + "/bm.htm": Fetched(SITE + "/bm.htm", Role.LISTING, ul(
+                 [("/c/3/index.htm", "2019年部门年报"), ("/c/4/index.htm", "2020年部门年报")]))}
+    html, _ = page("langang", "listing")
+    for column in (1, 2, 3, 4):
+        url = f"{SITE}/c/{column}/index.htm"
+        pages[url] = Fetched(url, Role.LISTING, html)
+    for role in ("article", "article-gb"):
+        html, url = page("langang", role)
+        pages[url] = Fetched(url, Role.ARTICLE, html)
+    found = assemble(SITE + "/", pages)
+    assert found.sub_hubs == (SITE + "/bm.htm",)
+    assert [(path_of(c.url), c.kind) for c in found.columns] == [
+        ("/c/1/index.htm", UnitKind.TOWNSHIP), ("/c/2/index.htm", UnitKind.TOWNSHIP),
+        ("/c/3/index.htm", UnitKind.DEPARTMENT), ("/c/4/index.htm", UnitKind.DEPARTMENT)]
+    assert re.search(found.listing_url, "/c/3/index.htm") and not re.search(found.listing_url, "/bm.htm")
+    assert "1 page(s) the hub links" in found.finding("hub").evidence
+    assert re.search(found.report_link_text, "部门年度报告") and found.site_title == "某县人民政府"
+    text = render_profile(found, name="x", generated=datetime(2026, 1, 2, tzinfo=UTC))
+    assert "# Pages of further columns the hub links" in text

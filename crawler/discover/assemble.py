@@ -118,7 +118,7 @@ def assemble(home_url: str, pages: Mapping[str, Fetched], refused: Mapping[str, 
     findings = [_hub_finding(hub, sub_hubs, columns, refused, _route(home, hub.url, pages))]
     rows, row_link, rows_finding = _rows(listings)
     findings.append(rows_finding)
-    pager, next_words, pager_finding = _pager(listings, pages)
+    pager, next_words, pager_finding = _pager(listings)
     findings.append(pager_finding)
     body, form, body_finding = _body(articles)
     findings.append(body_finding)
@@ -134,11 +134,11 @@ def assemble(home_url: str, pages: Mapping[str, Fetched], refused: Mapping[str, 
     listing_url = shapes_pattern(listing_urls)
     findings.append(_url_finding("article_url", article_url, article_urls, listing_urls))
     findings.append(_url_finding("listing_url", listing_url, listing_urls, article_urls))
-    texts = [c.text for c in hub.columns] + [c.text for c in columns]
+    texts = list(dict.fromkeys([c.text for c in hub.columns] + [c.text for c in columns]))
     extra = [t for t in texts if not REPORT_WORDS.search(t)]
     link_text = "|".join([REPORT_WORDS.pattern, *(escape(t) for t in extra)])
     findings.append(Finding("report_link_text", link_text, 0.95 if not extra else 0.7,
-                            f"matches all {len(set(texts))} column links of the hub"
+                            f"matches all {len(texts)} column links of the hub"
                             + (f"; {len(extra)} column names added as they are" if extra else "")))
     title = clean(" ".join(parse(home.html, home.url).css("title::text").getall())) or urlsplit(home_url).netloc
     return Discovery(
@@ -220,7 +220,7 @@ def _rows(listings: list[Listing]) -> tuple[tuple[str, ...], str, Finding]:
     return selectors, link, Finding("listing_rows", " , ".join(selectors), round(0.95 * share, 2), evidence)
 
 
-def _pager(listings: list[Listing], pages: Mapping[str, Fetched]) -> tuple[tuple[str, ...], str, Finding]:
+def _pager(listings: list[Listing]) -> tuple[tuple[str, ...], str, Finding]:
     with_next = [item for item in listings if item.next_url]
     if not with_next:
         return FALLBACK_PAGER, FALLBACK_NEXT_PAGE, Finding(
