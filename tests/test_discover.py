@@ -256,3 +256,21 @@ def test_a_column_page_listing_further_columns_is_a_sub_hub(tmp_path):
     assert re.search(found.report_link_text, "部门年度报告") and found.site_title == "某县人民政府"
     text = render_profile(found, name="x", generated=datetime(2026, 1, 2, tzinfo=UTC))
     assert "# Pages of further columns the hub links" in text
+
+
+def test_a_hub_that_lists_the_reports_itself_is_one_column():
+    """Many portals put every report in one 年度报告 column: the page the home page links shows
+    dated report rows, not columns. It becomes the profile's one column and its pager is walked."""
+    home = "<html><body><a href='/xxgk/nb/4519/index.htm'>政府信息公开工作年度报告</a></body></html>"
+    pages = {SITE + "/": Fetched(SITE + "/", Role.HOME, home)}
+    for role, kind in (("listing", Role.CANDIDATE), ("listing2", Role.LISTING), ("article", Role.ARTICLE),
+                       ("article-gb", Role.ARTICLE)):
+        html, url = page("langang", role)
+        pages[url] = Fetched(url, kind, html)
+    found = assemble(SITE + "/", pages)
+    ((column,),) = (found.columns,)
+    assert column.url == SITE + "/xxgk/nb/4519/index.htm" and column.kind is UnitKind.TOWNSHIP
+    assert found.start_urls == (column.url,) and found.listing_rows == ("div.lg-list div.news-item",)
+    for path in ("/xxgk/nb/4519/index.htm", "/xxgk/nb/4519/index_1.htm"):
+        assert re.search(found.listing_url, path)
+    assert found.finding("pager").confidence == 0.95

@@ -83,6 +83,28 @@ def test_discover_then_crawl_finds_every_report(county, tmp_path):
     assert reports == wanted
 
 
+def test_discover_from_a_column_page_crawls_that_column(tmp_path):
+    """Given one column's page instead of the home page (a portal whose 年度报告 column lists the
+    reports itself looks like this), discover makes it the one column; the crawl finds its
+    reports, chain-only ones included."""
+    from replica.generate import build_site
+    from replica.server import ReplicaServer
+
+    build_site(tmp_path / "site", scale=1, variant="langang")
+    pages = truth(tmp_path / "site")
+    wanted = {t["path"] for t in pages if t["kind"] == "article" and t["column_id"] == 4519}
+    with ReplicaServer(tmp_path / "site") as server:
+        start = server.url.rstrip("/") + "/xxgk/nb/4519/index.htm"
+        found = run("discover", start, "-o", str(tmp_path / "p.toml"), "--delay", "0")
+        assert found.returncode == 0, found.stderr[-3000:]
+        assert f"column  township   2018年乡镇政府信息公开年报-澜岗县人民政府  {start}" in found.stdout
+        crawl = run("crawl", "--site", str(tmp_path / "p.toml"), "--data-dir", str(tmp_path / "data"), *FAST)
+        assert crawl.returncode == 0, crawl.stderr[-3000:]
+    with sqlite3.connect(tmp_path / "data" / "gongkai.sqlite") as db:
+        urls = db.execute("select p.url from report_versions v join pages p on p.id = v.page_id").fetchall()
+    assert {urlsplit(u).path for (u,) in urls} == wanted and len(wanted) == 30
+
+
 def test_discover_waits_between_requests(tmp_path):
     from replica.generate import build_site
     from replica.server import ReplicaServer

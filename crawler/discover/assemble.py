@@ -25,6 +25,7 @@ from crawler.discover.infer import (
     article,
     hub_columns,
     listing,
+    listing_hub,
     majority,
     unit_kind,
 )
@@ -106,6 +107,9 @@ def assemble(home_url: str, pages: Mapping[str, Fetched], refused: Mapping[str, 
                     "(pass the hub's URL instead)")
     hub = max(hubs, key=lambda h: (h.named, len(h.columns)))
     listings = [listing(p.html, p.url) for p in pages.values() if p.role == Role.LISTING]
+    if (as_column := listing_hub(hub, pages[hub.url].html)) is not None:
+        hub, first = as_column   # the hub is itself the one column listing the reports
+        listings.insert(0, first)
     hint, _ = majority(item.rows.selector for item in listings if item.rows)
     listings = [item if item.rows or hint is None else listing(pages[item.url].html, item.url, rows_hint=hint)
                 for item in listings]

@@ -20,7 +20,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import settings as defaults
 from crawler.discover.assemble import Fetched, Role
-from crawler.discover.infer import hub_candidates, hub_columns, listing
+from crawler.discover.infer import hub_candidates, hub_columns, listing, listing_hub
 from crawler.spiders.reports import HTML_TYPES, decoded
 
 logger = logging.getLogger(__name__)
@@ -106,6 +106,9 @@ class DiscoverSpider(scrapy.Spider):
         hub = hub_columns(page.html, page.url)
         if hub is not None and not self.journal.hub_found:
             self.journal.hub_found = True
+            if listing_hub(hub, page.html) is not None:   # the hub lists the reports itself
+                yield from self._walk_listing(page, first_page=True, nested=True)
+                return
             # leave room in the budget for next pages and articles
             room = max(1, self.max_pages - self.journal.requested - COLUMNS_WALKED - min(ARTICLES, 2))
             for column in hub.columns[:room]:
@@ -121,13 +124,15 @@ class DiscoverSpider(scrapy.Spider):
 
     def parse_listing(self, response: Response):
         page = self._keep(response)
-        if page is None:
-            return
-        first_page = response.meta[META_DEPTH] == 0
+        if page is not None:
+            yield from self._walk_listing(page, first_page=response.meta[META_DEPTH] == 0,
+                                          nested=bool(response.meta.get(META_NESTED)))
+
+    def _walk_listing(self, page: Fetched, *, first_page: bool, nested: bool):
         found = listing(page.html, page.url)
         if found.rows is None:
             # a page of further columns (部门年度报告 -> one column per year); not nested deeper
-            sub = hub_columns(page.html, page.url) if first_page and not response.meta.get(META_NESTED) else None
+            sub = hub_columns(page.html, page.url) if first_page and not nested else None
             for column in sub.columns if sub else ():
                 for request in self._follow(column.url, self.parse_listing, Role.LISTING, priority=9):
                     request.meta[META_NESTED] = True

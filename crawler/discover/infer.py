@@ -200,6 +200,21 @@ def listing(html: str, url: str, *, rows_hint: str | None = None) -> Listing:
     return Listing(url, rows, None, None, None)
 
 
+def listing_hub(hub: Hub, html: str) -> tuple[Hub, Listing] | None:
+    """A hub that is itself a column: its "columns" are the dated rows of reports (many portals
+    list every report of one 年度报告 column, page after page). Returns the hub as one column and
+    the page's listing, or None for a hub of columns."""
+    found = listing(html, hub.url)
+    if found.rows is None:
+        return None
+    rows = set(found.rows.article_urls)
+    if sum(c.url in rows for c in hub.columns) * 2 <= len(hub.columns):
+        return None
+    kind, _ = majority(unit_kind(t) for t in found.rows.titles)
+    title = clean(" ".join(parse(html, hub.url).css("title::text").getall())) or hub.url
+    return Hub(hub.url, (HubColumn(hub.url, title, kind or UnitKind.OTHER),), found.rows.selector, hub.named), found
+
+
 @dataclass(frozen=True, slots=True)
 class ChainLink:
     label: str        # 上一条, 下一篇...
