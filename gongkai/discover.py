@@ -27,7 +27,8 @@ def profile_name(url: str) -> str:
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Profile file to write (default: NAME.toml here).")
 @click.option("--name", default=None, help="The profile's name (default: from the host).")
-@click.option("--delay", type=float, default=1.0, show_default=True, help="Seconds between requests.")
+@click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Seconds between requests.")
 @click.option("--max-pages", type=click.IntRange(3, 500), default=40, show_default=True,
               help="Fetch at most this many pages.")
 @click.option("--force", is_flag=True, help="Overwrite an existing profile file.")
@@ -49,8 +50,6 @@ def discover_command(url: str, output: str | None, name: str | None, delay: floa
     path = Path(output or f"{name}.toml")
     if path.exists() and not force:
         raise Failure(f"{path} exists: pass --force to overwrite it or -o to write elsewhere")
-    if delay < 0:
-        raise click.BadParameter("must be 0 or more", param_hint="--delay")
     found = discover(url, delay=delay, max_pages=max_pages)
     try:
         path.write_text(render_profile(found, name=name, generated=utc_now()), encoding="utf-8")

@@ -274,3 +274,25 @@ def test_a_hub_that_lists_the_reports_itself_is_one_column():
     for path in ("/xxgk/nb/4519/index.htm", "/xxgk/nb/4519/index_1.htm"):
         assert re.search(found.listing_url, path)
     assert found.finding("pager").confidence == 0.95
+
+
+def test_cli_refuses_bad_input_in_one_line_before_fetching(tmp_path):
+    from click.testing import CliRunner
+
+    from gongkai.cli import main
+    from gongkai.discover import profile_name
+
+    runner = CliRunner()
+    existing = tmp_path / "there.toml"
+    existing.write_text("kept", encoding="utf-8")
+    result = runner.invoke(main, ["discover", "http://www.rs.gov.cn/", "-o", str(existing)])
+    assert result.exit_code == 1 and result.output == f"Error: {existing} exists: pass --force to overwrite it or -o to write elsewhere\n"
+    assert existing.read_text(encoding="utf-8") == "kept"
+    result = runner.invoke(main, ["discover", "ftp://www.rs.gov.cn/", "-o", str(tmp_path / "x.toml")])
+    assert result.exit_code == 1 and "not an http(s) URL: 'ftp://www.rs.gov.cn/'" in result.output
+    assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "x.toml").exists()
+    result = runner.invoke(main, ["discover", "http://www.rs.gov.cn/", "--delay", "-1"])
+    assert result.exit_code == 2 and "-1.0 is not in the range x>=0" in result.output
+    assert profile_name("http://www.rs.gov.cn/") == "rs"
+    assert profile_name("https://ms.gov.cn/index.htm") == "ms"
+    assert profile_name("http://127.0.0.1:8000/") == "discovered"
