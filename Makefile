@@ -65,11 +65,11 @@ test: setup
 check: $(STAMP)
 	$(BIN)/python -m pytest -q -m "$(UNIT_TESTS)" $(PYTEST_ARGS)
 
-# The benchmark's peer contenders, each in a venv of its own from a pinned requirements file
-# (scrapy-webarchive needs Scrapy < 2.12, warcprox cryptography < 46); crawl_bench.py makes them
-# on first use too.
+# The benchmarks' peer contenders, each in a venv of its own from a pinned requirements file
+# (scrapy-webarchive needs Scrapy < 2.12, warcprox cryptography < 46; trafilatura + htmldate,
+# the processing peer, are no dependency of gongkai's); the benchmarks make them on first use too.
 bench-venvs: $(STAMP)
-	$(BIN)/python -c "import sys; sys.path.insert(0, 'bench'); import crawl_bench as b; [b.peer_venv(n) for n in b.PEER_REQUIREMENTS]"
+	$(BIN)/python bench/peer_venvs.py
 
 clean:
 	rm -rf gongkai-data .pytest_cache .hypothesis

@@ -1,4 +1,4 @@
-"""Crawl benchmark: gongkai against a bare Scrapy spider and wget on one replica site.
+"""Crawl benchmark: gongkai against a bare spider, the archiving peers and wget, on one replica.
 
 Builds (or reuses) a replica county at ``--scale`` (20 = 3,000 reports), serves its ``site/``
 directory with nginx from a config in a temp dir on a free loopback port (the replica's own
@@ -11,12 +11,16 @@ Python server when nginx is absent), and, in each round, runs one after the othe
 * ``warcprox`` the bare spider through warcprox 2.13.1 (``-z``, no dedup, no stats db), in a venv
   of its own (bench/requirements-warcprox.txt); seconds until the spider exited and warcprox had
   written every record and stopped;
-* ``wget``     ``wget --recursive --level=inf --no-parent --warc-file ... -e robots=on``;
+* ``wget``     ``wget --mirror --no-parent --warc-file ... -e robots=on`` (Debian's wget; skipped, with a
+  message, when there is none);
 * ``capture``  ``gongkai crawl -s 'ITEM_PIPELINES={}'``: WARC capture and capture rows only;
 * ``gongkai``  ``gongkai crawl`` (WARC capture, cleaning, extraction, SQL in SQLite), with its
   default cleaning worker processes (``GONGKAI_PROCESS_WORKERS=auto``: one per core but one);
 * ``gongkai-serial``  the same with everything in one process (``GONGKAI_PROCESS_WORKERS=0``);
-* ``gongkai-N`` N workers on one Redis frontier and one PostgreSQL database (``--workers``).
+* ``gongkai-N`` N workers on one Redis frontier and one PostgreSQL database (``--workers``);
+* ``process``  after the crawls: the processing peer, bench/process_bench.py (gongkai's cleaning
+  and extraction against trafilatura + htmldate, pages per CPU-second), on the report pages of the
+  last round's ``capture`` (else ``gongkai``) WARC files, same number of rounds.
 
 It prints pages/second (pages fetched / wall seconds of the process, start-up included), the CPU
 seconds (user + system) of every process a contender ran (warcprox included: on a shared machine
@@ -27,7 +31,8 @@ and the ratios. nginx serves files by path and ignores query strings, so the rep
 serves them.
 
 The peers' venvs live in ``bench/.venvs/`` and are made on first use from the pinned
-requirements files (``make bench-venvs`` makes them ahead).
+requirements files (bench/peer_venvs.py; ``make bench-venvs`` makes them ahead). wget, when it
+is not installed, is skipped with a message.
 
 Run: ``.venv/bin/python bench/crawl_bench.py --scale 20 --rounds 1 --workers 2``
 """
@@ -49,11 +54,10 @@ import uuid
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from peer_venvs import peer_venv
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-VENVS = ROOT / "bench" / ".venvs"
-#: contender -> pinned requirements file under bench/ (their pins conflict with gongkai's)
-PEER_REQUIREMENTS = {"webarchive": "requirements-webarchive.txt", "warcprox": "requirements-warcprox.txt"}
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
         "-s", "RETRY_TIMES=1"]
 REDIS_URL = os.environ.get("GONGKAI_BENCH_REDIS", "redis://127.0.0.1:6379/0")
@@ -240,12 +244,18 @@ def bench_bare(url: str) -> Measure:
     return Measure("bare", json.loads(out.strip().splitlines()[-1])["pages"], seconds, tuple(rss))
 
 
-def bench_wget(url: str, work: Path) -> Measure:
+def bench_wget(url: str, work: Path) -> Measure | None:
+    """wget's recursive crawl into a WARC; None (with a message) when there is no wget."""
     from warcio.archiveiterator import ArchiveIterator
+
+    if shutil.which("wget") is None:
+        print("wget: not installed, skipped (Debian: apt-get install wget)", flush=True)
+        return None
 
     target = work / "wget"
     target.mkdir()
-    cmd = ["wget", "--recursive", "--level=inf", "--no-parent", "-e", "robots=on", "--no-verbose",
+    # --mirror is -r -l inf -N --no-remove-listing; wget turns -N off itself with --warc-file
+    cmd = ["wget", "--mirror", "--no-parent", "-e", "robots=on", "--no-verbose",
            f"--reject-regex={WGET_REJECT}", f"--warc-file={target / 'bench'}", "-P", str(target / "files"), url]
     began = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -254,21 +264,6 @@ def bench_wget(url: str, work: Path) -> Measure:
     with open(target / "bench.warc.gz", "rb") as fh:
         pages = sum(1 for record in ArchiveIterator(fh) if record.rec_type == "response")
     return Measure("wget", pages, seconds, (rss,))
-
-
-def peer_venv(name: str) -> Path:
-    """The venv of a peer contender, made from its pinned requirements file on first use."""
-    requirements = ROOT / "bench" / PEER_REQUIREMENTS[name]
-    venv = VENVS / name
-    stamp = venv / ".installed"
-    if stamp.exists() and stamp.read_text() == requirements.read_text():
-        return venv
-    print(f"making {venv} from {requirements.name} ...", flush=True)
-    subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
-    subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", "--no-deps", "-r", str(requirements)],
-                   check=True)
-    stamp.write_text(requirements.read_text())
-    return venv
 
 
 def bench_webarchive(url: str, work: Path) -> Measure:
@@ -392,7 +387,7 @@ def summarise(results: list[Measure]) -> list[dict]:
         })
     by = {r["contender"]: r for r in rows}
     for row in rows:
-        for base in ("bare", "wget"):
+        for base in ("bare", "webarchive", "wget"):
             if base in by and by[base]["pages_per_s"]:
                 row[f"x_{base}"] = round(row["pages_per_s"] / by[base]["pages_per_s"], 2)
     return rows
@@ -401,10 +396,11 @@ def summarise(results: list[Measure]) -> list[dict]:
 def print_table(rows: list[dict], server: str) -> None:
     print(f"\nserver: {server}")
     print(f"{'contender':16} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'CPU s':>6} {'peak RSS MB':>12} {'helper MB':>10}"
-          f" {'x bare':>7} {'x wget':>7}")
+          f" {'x bare':>7} {'x webarch':>9} {'x wget':>7}")
     for r in rows:
         print(f"{r['contender']:16} {r['pages']:>6} {r['seconds']:>8} {r['pages_per_s']:>8} {r['cpu_s']:>6} "
-              f"{r['max_rss_mb']:>12} {r['max_helper_rss_mb'] or '':>10} {r.get('x_bare', ''):>7} {r.get('x_wget', ''):>7}")
+              f"{r['max_rss_mb']:>12} {r['max_helper_rss_mb'] or '':>10} {r.get('x_bare', ''):>7} "
+              f"{r.get('x_webarchive', ''):>9} {r.get('x_wget', ''):>7}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -413,10 +409,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replica", type=Path, default=None, help="replica dir (built if missing)")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2, help="gongkai workers in distributed mode (0: skip)")
-    parser.add_argument("--only", default="bare,webarchive,warcprox,wget,capture,gongkai,serial,distributed",
+    parser.add_argument("--only", default="bare,webarchive,warcprox,wget,capture,gongkai,serial,distributed,process",
                         help="comma-separated subset of bare,webarchive,warcprox,wget,capture,gongkai,serial,"
-                             "distributed (serial: gongkai with no cleaning worker processes; capture: "
-                             "gongkai with ITEM_PIPELINES={})")
+                             "distributed,process (serial: gongkai with no cleaning worker processes; capture: "
+                             "gongkai with ITEM_PIPELINES={}; process: bench/process_bench.py on the report "
+                             "pages of the last round's capture WARC, after the crawls)")
     parser.add_argument("--cleaning-workers", type=int, default=None,
                         help="GONGKAI_PROCESS_WORKERS of each distributed worker "
                              "(default: cores / workers - 1, as docs/scaling.md advises)")
@@ -430,8 +427,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"building replica (scale {args.scale}) in {replica} ...", flush=True)
         print(build_site(replica, scale=args.scale), flush=True)
     results: list[Measure] = []
+    kept_dir = tempfile.TemporaryDirectory(prefix="gongkai-bench-warcs-")  # removed at exit if not before
+    kept = Path(kept_dir.name)  # the last round's capture WARCs, for "process"
     with StaticServer(replica) as server:
         print(f"serving {replica / 'site'} with {server.kind} at {server.url}", flush=True)
+        if server.kind != "nginx":
+            print("note: no nginx here (Debian: apt-get install nginx-light); docs/benchmarks.md's tables were "
+                  "served by nginx", flush=True)
         for round_no in range(1, args.rounds + 1):
             with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp:
                 work = Path(tmp)
@@ -450,6 +452,8 @@ def main(argv: list[str] | None = None) -> int:
                     before = resource.getrusage(resource.RUSAGE_CHILDREN)
                     measure = step()
                     after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                    if measure is None:
+                        continue
                     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
                     measure = replace(measure, cpu_seconds=round(cpu, 2))
                     results.append(measure)
@@ -458,12 +462,36 @@ def main(argv: list[str] | None = None) -> int:
                           + (f" (helpers {', '.join(f'{r:.0f}' for r in measure.helper_rss_mb)} MB)"
                              if any(measure.helper_rss_mb) else ""),
                           flush=True)
+                if "process" in only:
+                    keep_warcs(work, kept)
         rows = summarise(results)
         print_table(rows, server.kind)
+    processing = []
+    if "process" in only:
+        import process_bench
+
+        warcs = [kept] if any(kept.iterdir()) else None  # else the replica's files
+        processing = process_bench.measure(replica, rounds=args.rounds, warcs=warcs)
+        process_bench.print_table(processing)
+    kept_dir.cleanup()
     if args.json:
         args.json.write_text(json.dumps({"scale": args.scale, "server": server.kind, "rows": rows,
-                                         "runs": [asdict(m) for m in results]}, indent=1))
+                                         "runs": [asdict(m) for m in results], "processing": processing}, indent=1))
     return 0
+
+
+def keep_warcs(work: Path, kept: Path) -> None:
+    """Keep the WARC files of this round's gongkai capture-only crawl (else its full crawl)."""
+    from archive.warc.files import warc_dir
+
+    for name in ("gongkai-capture", "gongkai"):
+        source = warc_dir(work / name)
+        if source.is_dir():
+            for old in kept.iterdir():
+                old.unlink()
+            for file in source.iterdir():
+                shutil.move(file, kept / file.name)
+            return
 
 
 if __name__ == "__main__":

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from lxml import html as lxml_html
 from lxml.etree import ParserError
 
+from pipelines.container import find_container
+
 BODY_XPATHS = (
     '//div[starts-with(@id, "vsb_content")]//*[contains(concat(" ", normalize-space(@class), " "), " v_news_content ")]',
     '//div[starts-with(@id, "vsb_content")]',
@@ -68,12 +70,17 @@ def parse_html(html: str):
 
 
 def find_body(doc):
-    """The element holding the article body, by the first selector that matches."""
-    for xpath in BODY_XPATHS:
+    """The element holding the article body, by the first selector that matches; on a page with
+    neither the VSB container nor its form (another CMS), the element holding the most prose
+    (``pipelines.container``), else ``<body>``."""
+    for xpath in BODY_XPATHS[:-1]:
         found = doc.xpath(xpath)
         if found:
             return found[0]
-    return doc
+    found = doc.xpath(BODY_XPATHS[-1])
+    top = found[0] if found else doc
+    container = find_container(top)
+    return container if container is not None else top
 
 
 # ---------------------------------------------------------------------- the walk

@@ -1,4 +1,5 @@
-"""The replica's seeded model: columns, townships' reports, news items, spam recipes.
+"""The replica's seeded model: columns, townships', departments' and the county government's
+reports, news items, spam recipes.
 
 All randomness is drawn here, once per seed and scale; rendering (``replica.renshou``,
 ``replica.qingxi``) is a pure function of the model, and ``replica.mutate`` edits a stored model
@@ -11,7 +12,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from replica.spam import Injection, plan
+from replica.departments import Department, make_departments, make_government
+from replica.spam import BRANDS, Injection, SpamKind, plan
 from replica.templates import OWNER
 from replica.texts import Options
 from replica.townships import Figures, Township, make_figures, make_townships
@@ -30,6 +32,7 @@ class ColumnSpec:
     first_id: int
     folder: str = "zfxxgk"
     disallowed: bool = False
+    scope: str = "township"   # "township" | "department" | "government": whose reports it holds
 
 
 COLUMNS: tuple[ColumnSpec, ...] = (
@@ -40,6 +43,24 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec(5024, 2024, "a", "span", ("index", "rs", "h1"), 160218),
     ColumnSpec(4600, 2017, "a", "span", ("rs",), 108402, folder="nbgl", disallowed=True),
 )
+#: Departments' reports, one column per year, and the county government's own column (its
+#: ``year`` is the first year it holds; one report a year up to the last department year).
+UNIT_COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec(4702, 2020, "b", "span", ("rs", "h1"), 135407, scope="department"),
+    ColumnSpec(4781, 2021, "a", "i", ("h1", "index"), 141020, scope="department"),
+    ColumnSpec(4856, 2022, "a", "span", ("index", "rs"), 151311, scope="department"),
+    ColumnSpec(4930, 2023, "b", "span", ("rs", "h1", "index"), 157842, scope="department"),
+    ColumnSpec(5031, 2024, "a", "span", ("h1", "rs"), 166005, scope="department"),
+    ColumnSpec(4410, 2019, "a", "span", ("index", "h1"), 90210, scope="government"),
+)
+#: The hub's page that lists the departments' year columns.
+DEPARTMENT_HUB = "/zfxxgk/bmndbg.htm"
+#: Reports whose hack replaced a word of the unit's own name throughout the page (the title, the
+#: 本报告由 sentence, 发布机构): (unit, year, word). The county's 人民政府 and 仁寿 are words a hacked
+#: site swaps; a whole department name is not (nothing on the page would say what it was).
+UNIT_NAME_SWAPPED = {("仁寿县人民政府", 2022): "人民政府", ("仁寿县民政局", 2023): "仁寿"}
+#: Sports reports hacked with a betting brand that says 体育 too: (unit, year).
+SPORTS_HACKED = (("仁寿县体育事业发展中心", 2022), ("仁寿县教育和体育局", 2021))
 DISALLOWED_REPORTS = 6
 UNLISTED_PER_COLUMN = 2
 PAGE_SIZE = 10
@@ -62,7 +83,7 @@ class Attachment:
 class Article:
     id: int
     column_id: int
-    township: Township
+    unit: Township | Department   # who reports
     year: int
     figures: Figures
     options: Options
@@ -81,6 +102,11 @@ class Article:
     index_no: str | None = None
     doc_no: str | None = None
 
+    @property
+    def township(self) -> Township | Department:
+        """The reporting unit (the name renderers written for the township-only replica use)."""
+        return self.unit
+
 
 @dataclass(slots=True)
 class Column:
@@ -89,6 +115,10 @@ class Column:
 
     @property
     def name(self) -> str:
+        if self.spec.scope == "department":
+            return f"{self.spec.year}年部门政府信息公开工作年度报告"
+        if self.spec.scope == "government":
+            return "县政府信息公开工作年度报告"
         if self.spec.disallowed:
             return f"{self.spec.year}年乡镇政府信息公开年报（内部审核）"
         return f"{self.spec.year}年乡镇政府信息公开工作年度报告"
@@ -158,7 +188,7 @@ def build_model(*, scale: int = 1, seed: int = 2019) -> Site:
             article = Article(
                 id=next_id,
                 column_id=spec.id,
-                township=town,
+                unit=town,
                 year=spec.year,
                 figures=make_figures(rng, spec.year),
                 options=Options(
@@ -197,7 +227,64 @@ def build_model(*, scale: int = 1, seed: int = 2019) -> Site:
             for index in rng.sample(range(1, len(chain) - 1), UNLISTED_PER_COLUMN):
                 articles[chain[index]].listed = False
         columns[spec.id] = Column(spec, chain)
-    return Site(seed, scale, columns, articles, _news(rng))
+    news = _news(rng)
+    _add_unit_columns(columns, articles, used_ids, random.Random(seed * 7919 + 1))  # its own stream
+    return Site(seed, scale, columns, articles, news)
+
+
+def _add_unit_columns(columns: dict[int, Column], articles: dict[int, Article], used_ids: set[int],
+                      rng: random.Random) -> None:
+    """The departments' year columns and the county government's column, drawn from ``rng`` (a
+    stream of their own, so adding them changed no township report)."""
+    departments = make_departments(rng)
+    government = make_government(rng)
+    last_year = max(spec.year for spec in UNIT_COLUMNS if spec.scope == "department")
+    spam_turn = 3
+    for spec in UNIT_COLUMNS:
+        if spec.scope == "government":
+            members = [(government, year) for year in range(spec.year, last_year + 1)]
+        else:
+            members = [(unit, spec.year) for unit in departments]
+        dated = []
+        for unit, year in members:
+            when = datetime(year + 1, 1, 1, rng.randint(8, 17), rng.randint(0, 59)) + timedelta(days=rng.randint(6, 80))
+            dated.append((when, unit, year))
+        dated.sort(key=lambda entry: entry[0])
+        next_id, ids = spec.first_id, []
+        for when, unit, year in dated:
+            next_id += rng.randint(1, 6)
+            while next_id in used_ids:
+                next_id += 1
+            used_ids.add(next_id)
+            gb = rng.random() < 0.15
+            article = Article(
+                id=next_id, column_id=spec.id, unit=unit, year=year, figures=make_figures(rng, year),
+                options=Options(period_variant=rng.randrange(4), pool_offset=rng.randrange(8)),
+                published=when, layout=rng.choice(spec.layouts), content_id=rng.choice((2, 100, 1031)),
+                source=rng.choice(("", "", unit.short, unit.name)),
+                encoding="gb18030" if gb else "utf-8", http_charset=not gb or rng.random() < 0.5,
+                charset_style=rng.randrange(2), has_meta=rng.random() < 0.5,
+            )
+            if article.layout == "index":
+                article.index_no = f"11511421{rng.randint(10000000, 99999999)}/{year + 1}-{rng.randint(1, 300):05d}"
+            if (unit.name, year) in UNIT_NAME_SWAPPED:
+                article.injections = [Injection(SpamKind.WORD_SWAP, BRANDS[rng.randrange(len(BRANDS))],
+                                                UNIT_NAME_SWAPPED[unit.name, year], "www.xinbo-tiyu88.com", 0)]
+            elif (unit.name, year) in SPORTS_HACKED:   # brands that say 体育 on a page that says it too
+                domain = "ss-sports.vip"
+                article.injections = [Injection(SpamKind.BRAND_BANNER, BRANDS[0], None, domain, 0),
+                                      Injection(SpamKind.WORD_SWAP, BRANDS[0], "其他", domain, 0),
+                                      Injection(SpamKind.TITLE_PREFIX, BRANDS[4], None, domain, rng.randrange(2))]
+            elif rng.random() < 0.3:
+                article.injections = plan(spam_turn, rng.randrange)
+                spam_turn += 1
+            articles[article.id] = article
+            ids.append(article.id)
+        chain = ids[::-1]
+        hidden = 1 if spec.scope == "government" else UNLISTED_PER_COLUMN
+        for index in rng.sample(range(1, len(chain) - 1), hidden):
+            articles[chain[index]].listed = False
+        columns[spec.id] = Column(spec, chain)
 
 
 def _source(rng: random.Random, town: Township) -> str:

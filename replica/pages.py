@@ -7,6 +7,8 @@ from datetime import datetime
 from html import escape
 from urllib.parse import quote
 
+from replica.departments import UnitKind, unit_kind, unit_name
+from replica.departments import report_title as unit_report_title
 from replica.files import Page, last_modified
 from replica.model import BUILT_LOCAL, Article, Attachment, Column, Site
 from replica.texts import Table
@@ -35,7 +37,24 @@ def chain_neighbours(site: Site, column: Column):
 
 
 def report_title(article: Article) -> str:
-    return f"仁寿县{article.township.name}{article.year}年政府信息公开工作年度报告"
+    return unit_report_title(article.unit, article.year)
+
+
+def visible_title(article: Article) -> str:
+    """The title an rs.gov.cn article shows: the unit (向家镇, 仁寿县民政局); for the county
+    government, whose name is the site's own, the report title."""
+    if unit_kind(article.unit) == UnitKind.GOVERNMENT:
+        return report_title(article)
+    return article.unit.name
+
+
+def unit_truth(article: Article) -> dict:
+    """Who reports, for the ground truth: ``unit`` as the report names it, ``unit_kind``, and
+    ``township`` for townships and subdistricts only."""
+    kind = unit_kind(article.unit)
+    local = kind in (UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT)
+    return {"unit": unit_name(article.unit), "unit_kind": str(kind),
+            "township": article.unit.name if local else None}
 
 
 def render_blocks(blocks) -> str:
@@ -72,7 +91,7 @@ def _table(table: Table) -> str:
 
 def attachment_page(article: Article, attachment: Attachment) -> Page:
     if attachment.kind == "pdf":
-        body, ctype = tiny_pdf(f"{article.township.name} {article.year} report"), "application/pdf"
+        body, ctype = tiny_pdf(f"{article.unit.name} {article.year} report"), "application/pdf"
     else:
         body, ctype = tiny_xls(article), "application/vnd.ms-excel"
     disposition = f"attachment; filename*=UTF-8''{quote(attachment.name)}"

@@ -12,7 +12,8 @@ county whose portal made different choices than rs.gov.cn:
   ``发布时间：YYYY-MM-DD HH:MM  信息来源：...`` line; prev/next read 上一篇/下一篇;
 * its own page chrome (no Renshou header, menus or footer).
 
-The report texts are the Renshou replica's (they name 仁寿县 townships): only the templates
+The report texts are the Renshou replica's (they name 仁寿县 townships, departments and the county
+government, whose year columns and county column are listed on the hub itself): only the templates
 differ, which is what a site profile has to absorb. No spam is injected and the disallowed
 column is left out. A variant site is built whole; ``mutate``/``rebuild`` handle the default
 county only.
@@ -27,7 +28,7 @@ from html import escape
 from replica import templates as T
 from replica.files import Page, last_modified
 from replica.model import BUILT_LOCAL, PAGE_SIZE, Article, Column, Site
-from replica.pages import attachment_page, chain_neighbours, html_page, render_blocks, report_title
+from replica.pages import attachment_page, chain_neighbours, html_page, render_blocks, report_title, unit_truth
 from replica.texts import compose
 
 SITE_NAME = "青溪县人民政府"
@@ -115,8 +116,7 @@ def _listing_pages(site: Site, column: Column, total: int) -> list[Page]:
 
 def _article_page(site: Site, column: Column, article: Article, prev_id: int | None,
                   next_id: int | None) -> Page:
-    town = article.township
-    text = compose(town, article.year, article.figures, article.options)
+    text = compose(article.unit, article.year, article.figures, article.options)
     body_html = render_blocks(text.blocks)
     path = column.article_path(article.id)
     attachments = "".join(f'<li><a href="{escape(a.path)}">附件：{escape(a.name)}</a></li>'
@@ -139,7 +139,7 @@ def _article_page(site: Site, column: Column, article: Article, prev_id: int | N
     html = _doc(f"{text.title}-{SITE_NAME}", content, encoding=article.encoding)
     truth = {
         "kind": "article", "listed": article.listed, "column_id": column.spec.id, "title": text.title,
-        "township": town.name, "report_year": article.year,
+        **unit_truth(article), "report_year": article.year,
         "published_date": f"{article.published:%Y-%m-%d}", "source": article.source or None,
         "prev_path": posixpath.join(posixpath.dirname(path), f"{prev_id}.htm") if prev_id else None,
         "next_path": posixpath.join(posixpath.dirname(path), f"{next_id}.htm") if next_id else None,

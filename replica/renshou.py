@@ -15,13 +15,16 @@ from html import escape
 from pipelines.text import body_text
 from replica import templates as T
 from replica.files import Page, last_modified
-from replica.model import BUILT_LOCAL, PAGE_SIZE, Article, Column, NewsItem, Site
-from replica.pages import attachment_page, chain_neighbours, html_page, render_blocks, report_title
+from replica.model import BUILT_LOCAL, DEPARTMENT_HUB, PAGE_SIZE, Article, Column, NewsItem, Site
+from replica.pages import (
+    attachment_page, chain_neighbours, html_page, render_blocks, report_title, unit_truth, visible_title,
+)
 from replica.spam import inject
 from replica.texts import compose
 
 HUB_PATH = "/zfxxgk/ndbg.htm"
 HUB_NAME = "政府信息公开年度报告"
+DEPARTMENT_HUB_NAME = "部门政府信息公开工作年度报告"
 ROBOTS = "User-agent: *\nDisallow: /nbgl/\nDisallow: /system/resource/\n"
 MENU = (
     (HUB_PATH, HUB_NAME),
@@ -54,7 +57,7 @@ def render_site(site: Site) -> list[Page]:
     home = _home(site)
     pages += [home, Page("/", home.body, home.content_type, home.http_charset, home.last_modified,
                          home.truth | {"path": "/"})]
-    pages.append(_hub(site))
+    pages += _hub(site)
     for path, (title, paragraphs) in OTHER_PAGES.items():
         links = [(HUB_PATH, HUB_NAME)] if path == "/zwgk.htm" else [("/index.htm", "返回首页")]
         html = _doc(f"{title}-{T.SITE_NAME}", T.column_body(title, paragraphs, links), nav=path)
@@ -78,16 +81,29 @@ def _home(site: Site) -> Page:
     return html_page("/index.htm", html, {"kind": "home"})
 
 
-def _hub(site: Site) -> Page:
-    links = []
-    for column in site.columns.values():
-        href = posixpath.relpath(column.first_page, "/zfxxgk")
-        links.append((href, column.name))
-    inner = "<ul class=\"hub\">" + "".join(
-        f'<li><a href="{href}" target="_blank">{escape(name)}</a></li>' for href, name in links) + "</ul>"
-    body = T.list_body(HUB_NAME, (("/index.htm", "首页"), ("/zwgk.htm", "政务公开"), (HUB_PATH, HUB_NAME)),
-                       inner, T.left_menu(HUB_NAME, MENU))
-    return html_page(HUB_PATH, _doc(f"{HUB_NAME}-{T.SITE_NAME}", body, nav="/zwgk.htm"), {"kind": "hub"})
+def _hub(site: Site) -> list[Page]:
+    """The report hub (township year columns, the county government's column, the page of the
+    departments' columns) and that departments' page."""
+    def links(scope: str, here: str) -> list[tuple[str, str]]:
+        return [(posixpath.relpath(c.first_page, posixpath.dirname(here)), c.name)
+                for c in site.columns.values() if c.spec.scope == scope]
+
+    def items(pairs) -> str:
+        return "<ul class=\"hub\">" + "".join(
+            f'<li><a href="{href}" target="_blank">{escape(name)}</a></li>' for href, name in pairs) + "</ul>"
+
+    departments = links("department", DEPARTMENT_HUB)
+    inner = items(links("township", HUB_PATH) + links("government", HUB_PATH)
+                  + ([(posixpath.relpath(DEPARTMENT_HUB, "/zfxxgk"), DEPARTMENT_HUB_NAME)] if departments else []))
+    crumbs = (("/index.htm", "首页"), ("/zwgk.htm", "政务公开"), (HUB_PATH, HUB_NAME))
+    body = T.list_body(HUB_NAME, crumbs, inner, T.left_menu(HUB_NAME, MENU))
+    pages = [html_page(HUB_PATH, _doc(f"{HUB_NAME}-{T.SITE_NAME}", body, nav="/zwgk.htm"), {"kind": "hub"})]
+    if departments:
+        body = T.list_body(DEPARTMENT_HUB_NAME, (*crumbs, (DEPARTMENT_HUB, DEPARTMENT_HUB_NAME)), items(departments),
+                           T.left_menu(HUB_NAME, MENU))
+        pages.append(html_page(DEPARTMENT_HUB, _doc(f"{DEPARTMENT_HUB_NAME}-{T.SITE_NAME}", body, nav="/zwgk.htm"),
+                               {"kind": "hub"}))
+    return pages
 
 
 def _news_page(item: NewsItem) -> Page:
@@ -115,7 +131,7 @@ def _listing_pages(site: Site, column: Column) -> list[Page]:
     for number, chunk in enumerate(chunks, start=1):
         here = posixpath.dirname(path_of(number))
         rows = [(posixpath.relpath(column.article_path(a.id), here),
-                 a.township.name if spec.id == 4519 else report_title(a), f"{a.published:%Y-%m-%d}") for a in chunk]
+                 a.unit.name if spec.id == 4519 else report_title(a), f"{a.published:%Y-%m-%d}") for a in chunk]
         if spec.id == 4519 and number == 1:
             rows.insert(3, ("javascript:void(0);", "该信息已转入政务公开专栏查看", rows[0][2]))
 
@@ -125,8 +141,7 @@ def _listing_pages(site: Site, column: Column) -> list[Page]:
         pager = (T.pager_a(number, total, href) if spec.pager == "a"
                  else T.pager_b(number, total, len(items), href))
         inner = T.listing_rows(rows, spec.date_tag) + pager
-        crumbs = (("/index.htm", "首页"), (HUB_PATH, HUB_NAME), (column.first_page, column.name))
-        body = T.list_body(column.name, crumbs, inner, T.left_menu(HUB_NAME, MENU))
+        body = T.list_body(column.name, _crumbs(column), inner, T.left_menu(HUB_NAME, MENU))
         html = _doc(f"{column.name}-{T.SITE_NAME}", body, encoding="gb18030" if gb else "utf-8", nav="/zwgk.htm")
         newest = max((a.published for a in chunk), default=BUILT_LOCAL)
         pages.append(html_page(path_of(number), html, {"kind": "listing", "column_id": spec.id,
@@ -134,6 +149,11 @@ def _listing_pages(site: Site, column: Column) -> list[Page]:
                                 encoding="gb18030" if gb else "utf-8", http_charset=False,
                                 modified=newest + timedelta(hours=1)))
     return pages
+
+
+def _crumbs(column: Column) -> tuple[tuple[str, str], ...]:
+    via = ((DEPARTMENT_HUB, DEPARTMENT_HUB_NAME),) if column.spec.scope == "department" else ()
+    return (("/index.htm", "首页"), (HUB_PATH, HUB_NAME), *via, (column.first_page, column.name))
 
 
 def _date_line(article: Article) -> tuple[str, bool]:
@@ -148,28 +168,29 @@ def _date_line(article: Article) -> tuple[str, bool]:
 
 
 def _article_page(site: Site, column: Column, article: Article, prev_id: int | None, next_id: int | None) -> Page:
-    town = article.township
-    text = compose(town, article.year, article.figures, article.options)
+    unit = article.unit
+    text = compose(unit, article.year, article.figures, article.options)
+    shown = visible_title(article)
     date_line, timed = _date_line(article)
     meta = {}
     if article.has_meta:
-        meta = {"ArticleTitle": town.name, "PubDate": f"{article.published:%Y-%m-%d %H:%M}",
+        meta = {"ArticleTitle": shown, "PubDate": f"{article.published:%Y-%m-%d %H:%M}",
                 "ContentSource": article.source, "ColumnName": column.name, "SiteName": T.SITE_NAME,
-                "SiteIDCode": T.SITE_ID, "keywords": f"仁寿县,{town.name},政府信息公开"}
+                "SiteIDCode": T.SITE_ID, "keywords": f"仁寿县,{unit.name.removeprefix('仁寿县')},政府信息公开"}
     index_block: tuple[tuple[str, str], ...] = ()
     if article.layout == "index":
-        index_block = (("索 引 号：", article.index_no or ""), ("发布机构：", town.government),
+        index_block = (("索 引 号：", article.index_no or ""), ("发布机构：", text.issuer),
                        ("文　　号：", article.doc_no or ""), ("公开日期：", f"{article.published:%Y-%m-%d}"),
                        ("主题分类：", "政务公开"), ("公开方式：", "主动公开"))
-    neighbour = {i: (f"{i}.htm", site.articles[i].township.name) for i in (prev_id, next_id) if i}
+    neighbour = {i: (f"{i}.htm", visible_title(site.articles[i])) for i in (prev_id, next_id) if i}
     view = T.ArticleView(
-        layout=article.layout, title_tag=f"{town.name}-{T.SITE_NAME}", visible_title=town.name,
+        layout=article.layout, title_tag=f"{shown}-{T.SITE_NAME}", visible_title=shown,
         date_line=date_line, source=article.source, body_html=render_blocks(text.blocks),
         content_id=article.content_id, article_id=article.id, meta=meta, index_block=index_block,
         prev=neighbour.get(prev_id), next=neighbour.get(next_id),
         attachments=tuple((a.path, f"附件：{a.name}") for a in article.attachments),
         column_name=column.name,
-        crumbs=(("/index.htm", "首页"), (HUB_PATH, HUB_NAME), (column.first_page, column.name)),
+        crumbs=_crumbs(column),
     )
     menu = T.left_menu(HUB_NAME, MENU)
 
@@ -182,7 +203,7 @@ def _article_page(site: Site, column: Column, article: Article, prev_id: int | N
     path = column.article_path(article.id)
     truth = {
         "kind": "article", "listed": article.listed, "column_id": column.spec.id, "title": text.title,
-        "visible_title": town.name, "township": town.name, "report_year": article.year,
+        "visible_title": shown, **unit_truth(article), "report_year": article.year,
         "published_date": f"{article.published:%Y-%m-%d}",
         "published_at": article.published.isoformat() if timed or article.has_meta else None,
         "source": article.source or None, "issuer": text.issuer, "index_no": article.index_no,

@@ -32,8 +32,8 @@ _ROOTS: tuple[str, ...] = (
     "溪", "坝", "桥", "坪", "林", "峰", "岭", "湾", "河", "山", "庙", "场", "井", "滩", "寺",
     "田", "岗", "冲", "堰", "垭",
 )
-_SURNAMES = "王李张刘陈杨黄赵周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
-_GIVEN = "明华建国平军丽芳强磊洋勇艳杰娟涛超秀霞刚桂兰英梅林玲志红斌俊波宇浩静敏鑫晨"
+SURNAMES = "王李张刘陈杨黄赵周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+GIVEN = "明华建国平军丽芳强磊洋勇艳杰娟涛超秀霞刚桂兰英梅林玲志红斌俊波宇浩静敏鑫晨"
 _VILLAGE_PARTS = "桂花 石桥 大田 柏林 红岩 清泉 凤凰 新华 龙泉 白马 金鸡 高峰 黄桷 水井 堰塘 双河".split()
 
 #: Names that must appear: 堃 and 䶮 lie outside GB2312 and are written to GB18030 pages.
@@ -99,7 +99,7 @@ def make_townships(scale: int, rng: random.Random) -> list[Township]:
         villages = tuple(f"{part}村" for part in rng.sample(_VILLAGE_PARTS, 3))
         if name == CROWN_VILLAGE_TOWN:
             villages = ("皇冠村",) + villages[1:]
-        contact = RARE_CONTACTS.get(name) or rng.choice(_SURNAMES) + rng.choice(_GIVEN)
+        contact = RARE_CONTACTS.get(name) or rng.choice(SURNAMES) + rng.choice(GIVEN)
         towns.append(
             Township(
                 name=name,

@@ -229,6 +229,37 @@ def test_a_brand_glued_before_the_visible_title_is_removed_not_restored_from_the
     assert '<td class="titlestyle1">桃源乡</td>' in result.clean_html
 
 
+def test_a_brand_before_a_departments_long_visible_title_is_removed_not_restored_from_the_body():
+    # a department's visible title is its whole name, longer than the slot's context: other pages
+    # open lines with that name (their visible titles, their report titles), so nothing stood before
+    # it; the body's 本报告由 that opens another line before the same name is no filler
+    unit = "青川县经济开发区管理委员会"
+
+    def report(n: int) -> str:
+        return page([f"{unit}202{n}年政府信息公开工作年度报告", f"本报告由{unit}根据《条例》编制，共{n}条。"],
+                    title=f"{unit}-青川县人民政府").replace(">桃源乡</td>", f">{unit}</td>")
+
+    sisters = [report(n) for n in range(4)]
+    hacked = report(5).replace(f">{unit}</td>", f">汇赢娱乐平台下载{unit}</td>")
+    context = site_context((f"http://x/{n}.htm", site_text(html)) for n, html in enumerate(sisters + [hacked]))
+    result = clean_page(hacked, url="http://x/4.htm", context=context.for_page("http://x/4.htm"))
+    (f,) = [f for f in result.findings if f.field == "visible_title"]
+    assert (f.text, f.action) == ("汇赢娱乐平台下载", Action.REMOVED)
+    assert f'<td class="titlestyle1">{unit}</td>' in result.clean_html
+
+
+def test_a_unit_name_opening_with_tiyu_does_not_pull_a_township_name_into_the_brand():
+    # 盛世体育平台 replaced 人民政府: 桃源乡 + 盛世 stands where the sports centre's pages write
+    # 青川县 + 体育事业发展中心. The township's name is no part of the phrase
+    texts = [f"本报告由青川县{t}人民政府根据《条例》编制。\n请与青川县{t}人民政府联系。"
+             for t in ("木鱼镇", "桃源乡", "石桥乡", "乔庄镇") for _year in range(3)]
+    texts += ["本报告由青川县体育事业发展中心根据《条例》编制。\n请与青川县体育事业发展中心联系。"] * 4
+    raw = page(["本报告由青川县桃源乡盛世体育平台,盛世体育官方网站根据《条例》编制。",
+                "请与青川县桃源乡盛世体育平台,盛世体育官方网站联系。"])
+    result = clean_page(raw, url=URL, context=SiteContext.from_texts(texts))
+    assert result.clean_text.splitlines() == ["本报告由青川县桃源乡人民政府根据《条例》编制。", "请与青川县桃源乡人民政府联系。"]
+
+
 def test_a_field_restores_a_phrase_as_the_body_did_after_the_same_characters():
     # the issuer cell ends with the phrase (nothing after it to align on); the body put the
     # same phrase back as 人民政府 after the same two characters

@@ -76,6 +76,16 @@ def test_every_report_is_archived_including_chain_only_ones(crawled):
     assert set(crawled["records"]) - expected == set(), "non-report pages exported as reports"
 
 
+def test_every_department_and_county_report_is_reached_through_its_columns(crawled):
+    others = [t for t in reports_in_truth(crawled["truth"]) if t["unit_kind"] in ("department", "zone", "government")]
+    assert len({t["unit"] for t in others}) >= 14 and any(not t["listed"] for t in others)
+    assert {t["path"] for t in others} <= set(crawled["records"])
+    fetched = {entry.path for entry in crawled["requests"]}
+    assert {"/zfxxgk/bmndbg.htm", "/zfxxgk/4410.htm", "/zfxxgk/4930/1.htm"} <= fetched
+    # chain-only ones too are filed under their column (the one of the page that linked them)
+    assert all(crawled["records"][t["path"]]["column_id"] == str(t["column_id"]) for t in others)
+
+
 def test_no_disallowed_or_counter_request_reached_the_server(crawled):
     paths = [entry.path for entry in crawled["requests"]]
     assert paths, "the access log is empty"

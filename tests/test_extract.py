@@ -107,7 +107,9 @@ def test_period_variants(sentence, start, end, repaired):
 
 def test_period_absent_or_invalid():
     assert find_period("2018年1月1日起至12月31日止，全镇发生变化") is None   # no 统计期限 key
-    assert find_period("统计期限为2018年12月31日起至1月1日止") is None       # end before start
+    swapped = find_period("统计期限为2018年12月31日起至1月1日止")        # end before start: swapped
+    assert (swapped.start, swapped.end, swapped.repairs) == (date(2018, 1, 1), date(2018, 12, 31),
+                                                              ("start-end-swapped",))
 
 
 def test_repaired_period_is_flagged_in_provenance():

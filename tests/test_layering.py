@@ -46,7 +46,7 @@ LIBRARIES_ONLY_IN = {
 }
 #: Pure cores: plain functions over text and values, no framework, no storage.
 PURE = (
-    "pipelines.text", "pipelines.cleaning", "pipelines.extract", "archive.metrics",
+    "pipelines.text", "pipelines.container", "pipelines.cleaning", "pipelines.extract", "archive.metrics",
     "archive.search.query", "archive.search.hits", "archive.diff.core", "archive.diff.model",
     "archive.diff.stats", "archive.diff.compare", "archive.diff.trends", "archive.diff.dossier",
     "archive.diff.text", "archive.diff.normalise", "archive.diff.similar", "archive.diff.template",

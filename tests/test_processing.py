@@ -250,3 +250,22 @@ def test_every_replica_report_cleans_to_its_text_before_the_hack(replica_dir, tm
         wrong += [(page.url, name, fields[name], truth[name]) for name in names if fields[name] != truth[name]]
     assert hacked >= 50
     assert not wrong, wrong[:5]
+
+
+SPORTS_UNITS = ("仁寿县体育事业发展中心", "仁寿县教育和体育局")
+
+
+def test_a_sports_units_reports_keep_every_tiyu(replica_dir, tmp_path):
+    """The reports of the replica's sports units say 体育 on every line (体育局, 体育场馆, 全民健身,
+    体育赛事, 体育彩票公益金), some of them hacked with brands that say 体育 too (必威体育): processed
+    with the whole site's context, each one comes out as its text before the hack, every 体育 kept."""
+    pages = replica_pages(replica_dir, limit=10_000)
+    site = SiteContext.from_texts([site_text(p.html) for p, _t in pages], keys=[p.url for p, _t in pages])
+    sports = [(page, truth) for page, truth in pages if truth["unit"] in SPORTS_UNITS]
+    assert len(sports) == 10 and sum(bool(truth["spam"]) for _page, truth in sports) >= 2
+    warc = tmp_path / "warc"
+    for (page, truth), item in zip(sports, archived(sports, warc), strict=True):
+        fields = process_pending(item, warc, site, ()).data.fields
+        assert fields["clean_text"] == truth["clean_text"], page.url
+        assert fields["clean_text"].count("体育") == truth["clean_text"].count("体育") >= 8
+        assert (fields["title"], fields["issuer"]) == (truth["title"], truth["issuer"])

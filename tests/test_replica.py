@@ -20,6 +20,7 @@ from lxml import html as lxml_html
 from replica import build_site
 from replica.files import MANIFEST_FILE
 from replica.model import Site, build_model
+from replica.townships import Township
 from replica.mutate import delete_report, edit_report, inject_spam, read_truth, unlist_report
 from replica.server import ReplicaServer
 from replica.spam import SpamKind
@@ -84,7 +85,7 @@ def fetch(server: ReplicaServer, path: str, method: str = "GET", headers: dict |
 
 def test_counts(built, truth, manifest):
     _, summary = built
-    assert summary.reports == 150
+    assert summary.reports == 150 + 65 + 6     # townships, departments and zone, county government
     assert summary.disallowed_reports == 6
     assert summary.pages == len(manifest) - 1          # "/" duplicates /index.htm
     assert summary.listings == Counter(r["kind"] for r in truth.values())["listing"] >= 16
@@ -173,14 +174,14 @@ def test_chain_only_articles(truth):
     rows = reports(truth)
     by_path = {row["path"]: row for row in rows}
     hidden = [row for row in rows if not row["listed"]]
-    assert len(hidden) == 10
+    assert len(hidden) == 5 * 2 + 5 * 2 + 1    # two per township and department column, one of the county's
     linked = {row["prev_path"] for row in rows} | {row["next_path"] for row in rows}
     assert all(row["path"] in linked for row in hidden)
     for row in rows:
         if row["next_path"]:
             assert by_path[row["next_path"]]["prev_path"] == row["path"]
     ends = Counter((row["prev_path"] is None, row["next_path"] is None) for row in rows)
-    assert ends[(True, False)] == ends[(False, True)] == 5
+    assert ends[(True, False)] == ends[(False, True)] == 5 + 5 + 1
 
 
 def test_article_page_shape(out_dir, manifest, truth):
@@ -301,8 +302,8 @@ def test_deterministic(truth):
     b: Site = build_model(seed=7)
     assert [(x.id, x.township.name, x.published) for x in a.articles.values()] == \
         [(x.id, x.township.name, x.published) for x in b.articles.values()]
-    assert build_model(scale=2).articles.keys().__len__() == 306
-    names = [t.name for t in {a.township for a in build_model(scale=3).articles.values()}]
+    assert build_model(scale=2).articles.keys().__len__() == 306 + 71   # departments do not scale
+    names = [t.name for t in {a.unit for a in build_model(scale=3).articles.values()} if isinstance(t, Township)]
     assert len(names) == len(set(names)) == 90
 
 
@@ -427,3 +428,83 @@ def test_inject_spam(mutable):
 def test_static_page_ignores_query_string(server, out_dir, manifest):
     status, _, data = fetch(server, "/zfxxgk/ndbg.htm?from=menu")
     assert status == 200 and data == raw(out_dir, manifest, "/zfxxgk/ndbg.htm")
+
+
+# ---------------------------------------------------------------- departments and the county government
+
+
+def test_every_report_names_its_unit_and_kind(truth):
+    rows = reports(truth)
+    kinds = Counter(row["unit_kind"] for row in rows)
+    assert set(kinds) == {"township", "subdistrict", "department", "zone", "government"}
+    units = {row["unit"] for row in rows}
+    assert {"向家镇", "文林街道", "仁寿县教育和体育局", "仁寿县人民政府", "仁寿经济开发区管理委员会"} <= units
+    for row in rows:
+        local = row["unit_kind"] in ("township", "subdistrict")
+        assert row["township"] == (row["unit"] if local else None), row["path"]
+        assert (row["unit_kind"] == "subdistrict") == row["unit"].endswith("街道")
+        if not local:   # a department's report names it whole: in its title and its 本报告由 sentence
+            assert row["title"] == f"{row['unit']}{row['report_year']}年政府信息公开工作年度报告"
+            assert row["clean_text"].startswith(row["title"] + "\n")
+
+
+def test_departments_and_the_county_government_report_every_year(truth):
+    rows = reports(truth)
+    departments = {row["unit"] for row in rows if row["unit_kind"] == "department"}
+    assert len(departments) >= 12
+    years = {row["report_year"] for row in rows if row["unit_kind"] == "department"}
+    assert years == {2020, 2021, 2022, 2023, 2024}
+    for unit in departments:
+        assert sorted(r["report_year"] for r in rows if r["unit"] == unit) == sorted(years), unit
+    county = [row for row in rows if row["unit_kind"] == "government"]
+    assert sorted(r["report_year"] for r in county) == list(range(2019, 2025))
+    assert {r["issuer"] for r in county} == {"仁寿县人民政府办公室"}   # compiled by the office, not the unit
+    assert all(r["visible_title"] == r["title"] for r in county)
+    assert {r["template"] for r in rows if r["township"] is None} == {"trial-2019", "revised-2021"}
+
+
+def test_department_columns_are_reached_from_the_hub(out_dir, manifest, truth):
+    hub = page_text(out_dir, manifest, truth, "/zfxxgk/ndbg.htm")
+    assert 'href="bmndbg.htm"' in hub and 'href="4410.htm"' in hub and "县政府信息公开工作年度报告" in hub
+    departments = page_text(out_dir, manifest, truth, "/zfxxgk/bmndbg.htm")
+    columns = sorted({row["column_id"] for row in reports(truth) if row["unit_kind"] in ("department", "zone")})
+    assert len(columns) == 5
+    for column in columns:
+        assert f'href="{column}.htm"' in departments
+        pages, items = _listing_chain(out_dir, manifest, truth, f"/zfxxgk/{column}.htm")
+        assert len(pages) == 2 and pages[1][0] == f"/zfxxgk/{column}/1.htm"
+        rows = [row for row in reports(truth) if row["column_id"] == column]
+        assert set(items) == {row["path"] for row in rows if row["listed"]}
+        assert sum(not row["listed"] for row in rows) == 2
+
+
+def test_sports_units_say_tiyu_legitimately(truth):
+    sports = [row for row in reports(truth) if row["unit"] in ("仁寿县体育事业发展中心", "仁寿县教育和体育局")]
+    assert len(sports) == 10
+    for row in sports:
+        for word in ("体育场馆", "体育赛事", "全民健身"):
+            assert word in row["clean_text"], (row["path"], word)
+    assert any("县教育和体育局" in row["clean_text"] for row in sports if "中心" in row["unit"])
+    hacked = [row for row in sports if row["spam"]]
+    brands = {s["text"] for row in hacked for s in row["spam"]}
+    assert any("必威体育" in brand for brand in brands)
+
+
+def test_a_hack_replaced_a_unit_name(out_dir, manifest, truth):
+    swapped = [(row, s) for row in reports(truth) for s in row["spam"]
+               if s["kind"] == SpamKind.WORD_SWAP and s["original"] in row["unit"] and row["township"] is None]
+    assert {row["unit_kind"] for row, _ in swapped} >= {"department", "government"}
+    for row, record in swapped:
+        shown = body_text(page_text(out_dir, manifest, truth, row["path"]))   # meta values keep it
+        assert row["unit"] not in shown and row["unit"].replace(record["original"], record["text"]) in shown
+        assert row["title"].startswith(row["unit"]) and record["text"] not in row["clean_text"]
+
+
+def test_second_county_renders_the_departments_too(tmp_path):
+    build_site(tmp_path, variant="qingxi")
+    rows = [row for row in read_truth(tmp_path).values() if row["kind"] == "article"]
+    assert Counter(row["unit_kind"] for row in rows)["department"] == 60
+    county = [row for row in rows if row["unit_kind"] == "government"]
+    assert len(county) == 6 and all(row["township"] is None for row in county)
+    hub = (tmp_path / "site" / "zwgk" / "ndbg.htm").read_text(encoding="utf-8")
+    assert "2024年部门政府信息公开工作年度报告" in hub and "县政府信息公开工作年度报告" in hub

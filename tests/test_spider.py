@@ -70,6 +70,28 @@ def test_hub_links_to_year_columns_only(spider):
     assert any(r.url.endswith("/zfxxgk/4519.htm") for r in out)
 
 
+def test_hub_reaches_the_county_column_and_the_departments_page(spider):
+    out = requests_of(spider.parse(response("hub-with-departments.htm", "/zfxxgk/ndbg.htm")))
+    kinds = {r.url.removeprefix(SITE): r.meta[META_KIND] for r in out}
+    assert kinds["/zfxxgk/4410.htm"] == "listing"          # 县政府信息公开工作年度报告
+    assert kinds["/zfxxgk/bmndbg.htm"] == "hub"            # 部门政府信息公开工作年度报告: a page of columns
+    assert kinds["/zfxxgk/4519.htm"] == "listing"
+
+
+def test_departments_page_links_every_department_year_column(spider):
+    out = requests_of(spider.parse(response("hub-departments.htm", "/zfxxgk/bmndbg.htm")))
+    listings = sorted(r.url.removeprefix(SITE) for r in out if r.meta[META_KIND] == "listing")
+    assert listings == [f"/zfxxgk/{c}.htm" for c in (4702, 4781, 4856, 4930, 5031)]
+
+
+def test_department_listing_yields_department_reports_and_its_next_page(spider):
+    out = requests_of(spider.parse(response("listing-4930-first.htm", "/zfxxgk/4930.htm")))
+    reports = [r for r in out if r.meta[META_KIND] == "report"]
+    assert len(reports) == 10 and all(r.url.startswith(SITE + "/info/4930/") for r in reports)
+    assert {r.meta[META_COLUMN] for r in reports} == {("4930", "2023年部门政府信息公开工作年度报告-仁寿县人民政府")}
+    assert [r.url for r in out if r.meta[META_KIND] == "listing"] == [SITE + "/zfxxgk/4930/1.htm"]
+
+
 def test_gb18030_article_without_http_charset(spider):
     capture = object()
     resp = response(

@@ -41,6 +41,7 @@ EXPORT_FIELDS = (
     "spam_findings",
     "statistics",
     "conflicts",
+    "damaged",
     "prev_url",
     "next_url",
     "attachments",
@@ -77,6 +78,7 @@ def version_record(version: ReportVersion) -> dict[str, Any]:
         "spam_findings": [{k: getattr(f, k) for k in FINDING_KEYS} for f in version.findings],
         "statistics": [{k: getattr(s, k) for k in STATISTIC_KEYS} for s in version.statistics],
         "conflicts": list(version.conflicts or ()),
+        "damaged": damaged_values(version.provenance),
         "prev_url": version.prev_url,
         "next_url": version.next_url,
         "attachments": list(version.attachments or ()),
@@ -86,6 +88,14 @@ def version_record(version: ReportVersion) -> dict[str, Any]:
         "payload_digest": capture.payload_digest,
         "captured_at": iso_utc(capture.fetched_at),
     }
+
+
+def damaged_values(provenance: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The fields read through damage (``repaired``) or left null over unreadable text, each
+    with its rule and the raw text as the page has it."""
+    return [{"field": name, "repaired": bool(p.get("repaired")), "rule": p.get("rule"), "raw": p.get("raw")}
+            for name, p in sorted((provenance or {}).items())
+            if p.get("repaired") or str(p.get("rule", "")).endswith("-unreadable")]
 
 
 def export_records(session: Session, filters: SearchFilters | None = None) -> Iterator[dict[str, Any]]:

@@ -88,7 +88,12 @@ def _into_a_name(text: str, gram: str, known: str) -> bool:
     """Whether ``gram`` adds to ``known`` the end of a name before it (向家镇 + 龙腾娱乐) or the
     start of one after it, whose suffix follows the gram (鑫博体育官网 + 县西 | 岭乡)."""
     at = gram.find(known)
-    if at < 0 or gram == known:
+    if at < 0:
+        # the gram may end inside the phrase: a name's end glued to its first characters
+        # (仁寿县松峰乡 + 盛世 of 盛世体育平台, where the site writes 仁寿县 + 体育事业发展中心)
+        head = next((j for j in range(min(len(known), len(gram)) - 1, 0, -1) if gram.endswith(known[:j])), 0)
+        return head > 0 and gram[-head - 1] in ADMIN_END
+    if gram == known:
         return False
     before, after = gram[:at], gram[at + len(known) :]
     if before and before[-1] in ADMIN_END:

@@ -146,6 +146,14 @@ def _slot_votes(
     votes: Counter = Counter()
     counts: Counter = Counter()
     left, right = left or "\n", right or "\n"  # a span next to another: anchored (as before)
+    if left == "\n" and right[-1] != "\n":
+        # a phrase opening a line whose rest other pages open lines with (a brand before a unit's
+        # long name as the visible title: 仁寿经济开发区管理委员会): those pages show nothing stood
+        # there; the word that opens another kind of line with the same name (本报告由…) is no vote
+        bare = context.adjacent(left, right)
+        worded = max((len(pages) for pages in context.slot_texts(left, right).values()), default=0)
+        if bare >= 2 and bare >= worded:
+            return Counter({"": bare * (1 + len(right))}), Counter({"": bare})
     for kl, kr in SLOT_SHAPES:
         if len(left) < kl or len(right) < kr:
             continue

@@ -11,7 +11,8 @@ import re
 from datetime import date, datetime
 
 from pipelines.extract import fields as F
-from pipelines.extract.dates import first_date, parse_meta_datetime, year_in
+from pipelines.extract.damaged import read_date
+from pipelines.extract.dates import FoundDate, first_date, parse_meta_datetime, year_in
 from pipelines.extract.metrics import METRICS
 from pipelines.extract.model import Extraction, Provenance, StatRow, Template
 from pipelines.extract.page import Page, read_page
@@ -25,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 TITLE_LINES = 4          # body lines searched for the report title
 ISSUER_LINES = 12        # body lines searched for 本报告由…编制
+SHORT_LINE = 12          # a body line this short may end a title broken over two lines
 _INDEX_LABEL = re.compile(r"索\s*(?:&nbsp;|\s)*引")
 
 
@@ -49,14 +51,7 @@ def extract_report(html: str, *, url: str, column_name: str | None = None) -> Ex
     index_no = _plain(pairs, outer_pairs, "index_no", prov)
     doc_no = _plain(pairs, outer_pairs, "doc_no", prov)
 
-    period = find_period("\n".join(page.body_lines))
-    period_start = period_end = None
-    if period:
-        period_start, period_end = period.start, period.end
-        rule = "period-sentence" + ("+repaired-missing-nian" if period.repaired else "") + (
-            "+end-year-implied" if period.end_year_implied else "")
-        confidence = 0.8 if period.repaired else 0.95
-        prov["period_start"] = prov["period_end"] = Provenance(rule, period.raw, confidence)
+    period_start, period_end = _period(page, title, column_name or page.meta.get("ColumnName"), prov)
 
     report_year = _report_year(title, period_start, period_end, column_name or page.meta.get("ColumnName"),
                                prov, conflicts)
@@ -75,11 +70,17 @@ def extract_report(html: str, *, url: str, column_name: str | None = None) -> Ex
 
 
 def _title(page: Page, visible: str | None, prov: dict[str, Provenance]) -> str | None:
+    previous = ""
     for line in page.body_lines[:TITLE_LINES]:
         line = line.strip()
+        joined = previous + line            # a title broken over two lines
+        if previous and len(line) < SHORT_LINE and F.looks_like_report_title(joined) and len(joined) <= 60:
+            prov["title"] = Provenance("body-first-lines", f"{previous}\n{line}", 0.85)
+            return joined
         if F.looks_like_report_title(line) and len(line) <= 60:
             prov["title"] = Provenance("body-first-line", line, 0.95)
             return line
+        previous = line
     article = page.meta.get("ArticleTitle") or None
     for text, rule in ((visible, "visible-title"), (article, "meta:ArticleTitle")):
         if F.looks_like_report_title(text):
@@ -88,6 +89,11 @@ def _title(page: Page, visible: str | None, prov: dict[str, Provenance]) -> str 
     if article:
         prov["title"] = Provenance("meta:ArticleTitle", article, 0.7)
         return article
+    for cells in page.head:                 # a title in a plain cell (an old table layout)
+        line = " ".join(cells).strip()
+        if F.looks_like_report_title(line) and len(line) <= 60:
+            prov["title"] = Provenance("head-line", line, 0.8)
+            return line
     stripped = F.strip_site_suffix(page.title_tag, page.meta.get("SiteName"))
     if stripped:
         prov["title"] = Provenance("title-tag", page.title_tag, 0.6)
@@ -101,12 +107,22 @@ def _published(page, pairs, outer_pairs, prov, conflicts) -> tuple[date | None, 
     meta_raw = page.meta.get("PubDate")
     meta = parse_meta_datetime(meta_raw) if meta_raw else None
     visible = None
+    damaged = None
     for pair in (*pairs, *outer_pairs):
         if pair.label == "published" and pair.value:
+            label = f"label:{pair.raw.split('：')[0].split(':')[0].strip()}"
             found = first_date(pair.value)
             if found:
-                visible = (found, f"label:{pair.raw.split('：')[0].split(':')[0].strip()}", pair.raw)
+                visible = (found, label, pair.raw)
                 break
+            if damaged is None:
+                damaged = (_damaged_date(pair, page.head if pair in pairs else []), label, pair.raw)
+    if visible is None and damaged is not None and damaged[0] is None:
+        prov["published_date"] = Provenance(f"{damaged[1]}-unreadable", damaged[2], 0.0)
+    elif visible is None and damaged is not None:
+        reading, label, raw = damaged
+        visible = (FoundDate(reading.start, None, raw, 0, 0, True),
+                   f"{label}+repaired({','.join(reading.repairs)})", raw)
     if visible is None:
         hit = F.unlabelled_date(page.head)
         if hit:
@@ -133,11 +149,21 @@ def _published(page, pairs, outer_pairs, prov, conflicts) -> tuple[date | None, 
         return day, when
     if visible:
         found, rule, raw = visible
-        prov["published_date"] = Provenance(rule, raw, 0.9 if rule.startswith("label") else 0.85)
+        confidence = 0.8 if found.repaired else 0.9 if rule.startswith("label") else 0.85
+        prov["published_date"] = Provenance(rule, raw, confidence, found.repaired)
         if found.time:
             prov["published_at"] = Provenance(rule, raw, 0.85)
         return found.value, found.time
     return None, None
+
+
+def _damaged_date(pair: F.Labelled, head: list[tuple[str, ...]]):
+    """A labelled date read through lost separators, or through a line break (the value's
+    line ends inside the date and the next line goes on with it)."""
+    reading = read_date(pair.value)
+    if reading is None and pair.line + 1 < len(head) and head[pair.line + 1]:
+        reading = read_date(f"{pair.value} {head[pair.line + 1][0]}")
+    return reading
 
 
 def _source(page, pairs, prov, conflicts) -> str | None:
@@ -177,6 +203,21 @@ def _plain(pairs, outer_pairs, label, prov) -> str | None:
             prov[label] = Provenance(f"{rule}:{label}", pair.raw, 0.9)
             return pair.value
     return None
+
+
+def _period(page: Page, title, column, prov) -> tuple[date | None, date | None]:
+    hint = year_in(title) or year_in(column) or _bare_year(column)
+    period = find_period("\n".join(page.body_lines), year_hint=hint[0] if hint else None)
+    if period is None:
+        return None, None
+    if period.start is None:
+        prov["period_start"] = prov["period_end"] = Provenance("period-sentence-unreadable", period.raw, 0.0)
+        return None, None
+    rule = "period-sentence" + (f"+repaired({','.join(period.repairs)})" if period.repaired else "") + (
+        "+end-year-implied" if period.end_year_implied else "")
+    confidence = 0.8 if period.repaired else 0.95
+    prov["period_start"] = prov["period_end"] = Provenance(rule, period.raw, confidence, period.repaired)
+    return period.start, period.end
 
 
 def _report_year(title, start, end, column, prov, conflicts) -> int | None:

@@ -18,17 +18,22 @@ LABELS: tuple[tuple[str, str], ...] = (
     ("source", r"(?:信息|文章|稿件)?来\s*源"),
     ("issuer", r"发\s*布\s*机\s*构|发文机关|发布单位"),
     ("index_no", r"索\s*引\s*号"),
-    ("doc_no", r"发?文\s*号"),
-    ("written", r"成\s*文\s*日\s*期"),
+    ("doc_no", r"发?文\s*字?\s*号"),
+    ("written", r"(?:成\s*文|生\s*成|产\s*生)\s*日\s*期"),
     ("published", r"发\s*布\s*(?:时\s*间|日\s*期)|公\s*开\s*(?:时\s*间|日\s*期)|更新时间|日\s*期|时\s*间"),
-    ("other", r"点\s*击(?:数|量|率)?|浏览(?:次数|量)?|阅读(?:次数|量)?|访问量|作\s*者|编\s*辑|责任编辑|"
+    ("other", r"归档(?:时间|日期)|点\s*击(?:数|量|率)?|浏览(?:次数|量)?|阅读(?:次数|量)?|访问量|作\s*者|编\s*辑|责任编辑|"
               r"主题分类|公开方式|公开范围|体裁分类|组配分类|服务对象|字\s*号|分\s*类|有\s*效\s*性|关\s*键\s*词"),
 )
 _LABEL_RE = re.compile(
     "|".join(f"(?P<{name}>(?:{pattern})\\s*[:：])" for name, pattern in LABELS[:-1])
     + f"|(?P<other>(?:{LABELS[-1][1]})\\s*[:：]?)"
 )
-_CUT = re.compile(r"【|\s[^\s\d:：]{1,6}[:：]|\s*\|")
+# a label alone in its cell needs no colon (索引号 | 6207…): the value is the next cell
+_CELL_LABEL = re.compile(
+    "^(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in LABELS[:-1])
+    + f"|(?P<other>{LABELS[-1][1]}))\\s*$"
+)
+_CUT = re.compile(r"[【\[［]|\s[^\s\d:：]{1,6}[:：]|\s*\|")
 _EMPTY_VALUES = frozenset(("", "-", "—", "无", "/", "暂无"))
 
 
@@ -45,6 +50,14 @@ def labelled_values(lines: Sequence[Sequence[str]]) -> list[Labelled]:
     out: list[Labelled] = []
     for number, cells in enumerate(lines):
         for index, cell in enumerate(cells):
+            bare = _CELL_LABEL.match(cell)
+            if bare and len(cells) > 1:
+                if bare.lastgroup != "other":
+                    follows = cells[index + 1].strip() if index + 1 < len(cells) else ""
+                    if _CELL_LABEL.match(follows) or _LABEL_RE.match(follows):
+                        follows = ""
+                    out.append(Labelled(bare.lastgroup, follows, f"{cell}\t{follows}", number))
+                continue
             matches = list(_LABEL_RE.finditer(cell))
             for k, match in enumerate(matches):
                 label = match.lastgroup or "other"
@@ -101,8 +114,17 @@ _NOT_TOWN = ("乡镇", "城乡", "乡村", "镇村", "村镇")
 _NAME_CHARS = re.compile(r"^[\u4e00-\u9fff]{1,8}$")
 
 
+#: How sentences that name the report begin (``现公布…年度报告``): such a line is no title.
+SENTENCE_STARTS: tuple[str, ...] = ("根据", "按照", "依据", "依照", "现将", "现公布", "现予公布", "本报告", "本年度报告")
+
+
 def looks_like_report_title(text: str | None) -> bool:
-    return bool(text) and len(text) <= 80 and bool(REPORT_TITLE.search(text))
+    """A report's title, not a sentence that names it (``现公布X年度报告。``)."""
+    return (bool(text) and len(text) <= 80 and bool(REPORT_TITLE.search(text))
+            and not _SENTENCE_MARK.search(text) and not text.startswith(SENTENCE_STARTS))
+
+
+_SENTENCE_MARK = re.compile(r"[，。；！？]")
 
 
 def township_in(text: str | None) -> str | None:

@@ -18,11 +18,14 @@ class Template(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Provenance:
-    """How a field was found: the rule or selector, the raw matched text, a confidence in 0..1."""
+    """How a field was found: the rule or selector, the raw matched text, a confidence in 0..1,
+    and whether the value was read through damage (lost separators, swapped ends...: ``rule``
+    names the repairs; ``raw`` is the damaged text as the page has it)."""
 
     rule: str
     raw: str | None
     confidence: float
+    repaired: bool = False
 
 
 @dataclass(frozen=True, slots=True)

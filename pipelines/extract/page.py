@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from pipelines.extract.chrome import is_tool_row
+from pipelines.container import find_container, head_scope, prose_children
 from pipelines.text import BLANKS, cell_lines, walk
 
 FORM_NAME = "_newscontent_fromname"
@@ -24,7 +26,7 @@ CONTENT_XPATH = '//*[contains(concat(" ", normalize-space(@class), " "), " v_new
 CONTENT_CLASS = "v_news_content"
 # where a visible title sits, most specific first (selectors as rule ids; matched by _title_rank
 # while the head is walked, outside the body)
-TITLE_RULES = ("td.titlestyle", ".article_title", "span.Head", "h1", "h2", "p.title")
+TITLE_RULES = ("td.titlestyle", ".article_title", "span.Head", "h1", "h2", "p.title", "h3", "*[class*=title]")
 
 
 @dataclass(slots=True)
@@ -88,16 +90,24 @@ def read_page(html: str) -> Page:
     body = _find_body(doc, found.containers)
     form = found.form
     scope = form if form is not None else (found.body if found.body is not None else doc)
+    head_stop = (body,) if body is not None else ()
+    near = True
+    if body is None and form is None:
+        body = find_container(scope)        # another CMS: the container found by its prose
+        if body is not None:
+            scope, near = head_scope(body, scope)
+            head_stop = prose_children(body) if scope is body else (body,)
     if body is not None:
         page.tables = [t for t in body.iter("table")]
-        page.body_lines = [" ".join(cells) for cells in _lines(body, stop=tuple(page.tables))]
+        page.body_lines = [" ".join(cells) for cells in _lines(body, stop=tuple(page.tables)) if not is_tool_row(cells)]
     elif form is not None:
-        page.body_lines = [" ".join(cells) for cells in _lines(form, stop=())]
+        page.body_lines = [" ".join(cells) for cells in _lines(form, stop=()) if not is_tool_row(cells)]
     titles: list = []
-    page.head = _lines(scope, stop=(body,) if body is not None else (), titles=titles)
+    page.head = [cells for cells in _lines(scope, stop=head_stop, titles=titles)
+                 if not is_tool_row(cells)]
     if form is not None:
         page._root, page._form = found.body, form
-    for rank, node in sorted(titles, key=lambda pair: pair[0]):
+    for rank, node in sorted(titles if near else (), key=lambda pair: pair[0]):
         text = _clean(_text(node))
         if text:
             page.visible_title, page.visible_title_rule = text, TITLE_RULES[rank]
@@ -160,7 +170,11 @@ def _title_rank(node) -> int:
         return 1
     if tag == "span" and cls == "Head":
         return 2
-    return {"h1": 3, "h2": 4}.get(tag, 5 if tag == "p" and cls == "title" else -1)
+    if tag == "p" and cls == "title":
+        return 5
+    if tag in ("h1", "h2", "h3"):
+        return {"h1": 3, "h2": 4, "h3": 6}[tag]
+    return 7 if "title" in cls.lower() else -1
 
 
 def _lines(root, *, stop: tuple, titles: list | None = None) -> list[tuple[str, ...]]:

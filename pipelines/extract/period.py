@@ -1,7 +1,11 @@
 """The reporting period: the 统计期限 / 统计数据时限 sentence of a report.
 
-Variants: 从A起至B止, 为A起至B止, 为A至B, 自A起至B止, 于A起至B止; B may omit its year (same year
-as A). A start date written without 年 (``20231月1日``) is read as a typo and flagged repaired.
+Variants: 从A起至B止, 为A起至B止, 为A至B, 自A起至B止, 于A起至B止, A—B, A-B; B may omit its year
+(same year as A). The dates are read by ``damaged``: a period whose separators the markup lost
+(``20191月1日至20191231日``), split over lines, written in Chinese numerals, with no year at all
+(the report's year is taken) or with start and end swapped is read when one reading fits, and its
+repairs are listed; a period sentence that cannot be read unambiguously gives a ``Period`` with
+no dates and its raw text.
 """
 
 from __future__ import annotations
@@ -10,51 +14,48 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from pipelines.extract.dates import CN_DATE, cn_number, make_date
+from pipelines.extract.damaged import atoms, first_number, read_period
 
 _KEY = re.compile(r"统计(?:数据)?的?(?:期限|时限|期间|区间|时间|周期)|数据(?:的)?(?:统计)?(?:期限|时限)")
-_END = re.compile(
-    r"^\s*(?:起|开始)?\s*(?:至|到|—|－|-|~|～)\s*"
-    r"(?:(?P<y>[0-9０-９〇零○一二三四五六七八九]{4})\s*年\s*)?"
-    r"(?P<m>[0-9０-９一二三四五六七八九十]{1,3})\s*月\s*(?P<d>[0-9０-９一二三四五六七八九十]{1,3})\s*[日号]"
-)
-WINDOW = 40
+_STOP = re.compile(r"[。；;，,]")
+WINDOW = 80          # characters after the key searched for the dates
+LEAD = 12            # the first date starts within this many characters of the key
+MIN_NUMBERS = 3      # digits / numerals a run needs to be taken for an attempted period
 
 
 @dataclass(frozen=True, slots=True)
 class Period:
-    start: date
-    end: date
+    start: date | None          # None: the sentence is there but no single reading fits
+    end: date | None
     raw: str
-    repaired: bool
+    repairs: tuple[str, ...]
     end_year_implied: bool
 
+    @property
+    def repaired(self) -> bool:
+        return bool(self.repairs)
 
-def find_period(text: str) -> Period | None:
+
+def find_period(text: str, *, year_hint: int | None = None) -> Period | None:
+    """The first readable period sentence of ``text``; else the first unreadable one; else None."""
+    unreadable: Period | None = None
     for key in _KEY.finditer(text):
-        window = text[key.end(): key.end() + WINDOW]
-        stop = re.search(r"[。；;\n]", window)
+        window = text[key.end(): key.end() + WINDOW].replace("开始", "起 ")
+        stop = _STOP.search(window)
         if stop:
             window = window[: stop.start()]
-        start_match = CN_DATE.search(window)
-        if not start_match or start_match.start() > 12:
+        begin = first_number(window, limit=LEAD)
+        if begin is None:
             continue
-        repaired = not start_match["nian"]
-        start = make_date(cn_number(start_match["y"]), cn_number(start_match["m"]), cn_number(start_match["d"]))
-        if start is None:
+        reading, run_end = read_period(window, begin, year_hint=year_hint)
+        if reading is None:
+            run = atoms(window, begin)
+            if unreadable is None and sum(a.kind in ("d", "n") for a in run) >= MIN_NUMBERS:
+                unreadable = Period(None, None, text[key.start(): key.end() + run_end], (), False)
             continue
-        tail = window[start_match.end():]
-        end_match = _END.match(tail)
-        if not end_match:
-            continue
-        implied = end_match["y"] is None
-        end_year = start.year if implied else cn_number(end_match["y"])
-        end = make_date(end_year, cn_number(end_match["m"]), cn_number(end_match["d"]))
-        if end is None or end < start:
-            continue
-        raw = text[key.start(): key.end() + start_match.end() + end_match.end()]
-        after = text[key.end() + start_match.end() + end_match.end():][:1]
-        if after == "止":
-            raw += after
-        return Period(start, end, raw, repaired, implied)
-    return None
+        end = reading.stop
+        if window[end: end + 1] == "止":
+            end += 1
+        return Period(reading.start, reading.end, text[key.start(): key.end() + end], reading.repairs,
+                      reading.end_year_implied)
+    return unreadable

@@ -139,17 +139,7 @@ def grid(table) -> list[list[str]]:
         colspan = node.get("colspan")
         colspan = _span(colspan) if colspan else 1
         rowspan = node.get("rowspan")
-        if rowspan:
-            rowspan = _span(rowspan)
-            if rowspan > 1:
-                c = len(row)
-                for dr in range(1, rowspan):
-                    for dc in range(colspan):
-                        pending[(r + dr, c + dc)] = text
-        if colspan == 1:
-            row.append(text)
-        else:
-            row.extend([text] * colspan)
+        _put(row, r, text, _span(rowspan) if rowspan else 1, colspan, pending)
     if row is not None:
         _fill(row, r, pending)
         out.append(row)
@@ -160,6 +150,20 @@ def _fill(row: list[str], r: int, pending: dict[tuple[int, int], str]) -> None:
     """Append the cells spanned down into row ``r`` at the current column."""
     while (r, len(row)) in pending:
         row.append(pending.pop((r, len(row))))
+
+
+def _put(row: list[str], r: int, text: str, rowspan: int, colspan: int,
+         pending: dict[tuple[int, int], str]) -> None:
+    """Append a cell of row ``r``, and leave its copies for the rows it spans down into."""
+    if rowspan > 1:
+        c = len(row)
+        for dr in range(1, rowspan):
+            for dc in range(colspan):
+                pending[(r + dr, c + dc)] = text
+    if colspan == 1:
+        row.append(text)
+    else:
+        row.extend([text] * colspan)
 
 
 def _grid_nested(table):
@@ -181,28 +185,19 @@ def _expand(cells) -> list[list[str]]:
     for r, text, rowspan, colspan in cells:
         while r > current:
             if current >= 0:
-                while pending and (current, len(row)) in pending:
-                    row.append(pending.pop((current, len(row))))
+                if pending:
+                    _fill(row, current, pending)
                 out.append(row)
             row = []
             current += 1
         if text is None:
             continue
         if pending:
-            while (r, len(row)) in pending:
-                row.append(pending.pop((r, len(row))))
-        if rowspan > 1:
-            c = len(row)
-            for dr in range(1, rowspan):
-                for dc in range(colspan):
-                    pending[(r + dr, c + dc)] = text
-        if colspan == 1:
-            row.append(text)
-        else:
-            row.extend([text] * colspan)
+            _fill(row, r, pending)
+        _put(row, r, text, rowspan, colspan, pending)
     if current >= 0:
-        while pending and (current, len(row)) in pending:
-            row.append(pending.pop((current, len(row))))
+        if pending:
+            _fill(row, current, pending)
         out.append(row)
     return out
 
