@@ -26,7 +26,7 @@ from html import escape
 
 from replica.files import Page, last_modified
 from replica.model import BUILT_LOCAL, PAGE_SIZE, Article, Column, Site
-from replica.pages import attachment_page, chain_neighbours, html_page, render_blocks, report_title
+from replica.pages import attachment_page, chain_neighbours, html_page, render_blocks, report_title, unit_truth
 from replica.texts import compose
 
 SITE_NAME = "澜岗县人民政府"
@@ -144,8 +144,7 @@ def index_number(article: Article) -> str:
 
 def _article_page(site: Site, column: Column, article: Article, prev_id: int | None,
                   next_id: int | None) -> Page:
-    town = article.township
-    text = compose(town, article.year, article.figures, article.options)
+    text = compose(article.unit, article.year, article.figures, article.options)
     path = column.article_path(article.id)
     rows = (("发布机构", text.issuer), ("索引号", index_number(article)),
             ("时间", f"{article.published:%Y-%m-%d %H:%M}"), ("作者", article.source))
@@ -174,7 +173,7 @@ def _article_page(site: Site, column: Column, article: Article, prev_id: int | N
                  for key, other in (("prev_path", prev_id), ("next_path", next_id))}
     truth = {
         "kind": "article", "listed": article.listed, "column_id": column.spec.id, "title": text.title,
-        "visible_title": text.title, "township": town.name, "report_year": article.year,
+        "visible_title": text.title, **unit_truth(article), "report_year": article.year,
         "published_date": f"{article.published:%Y-%m-%d}", "issuer": text.issuer,
         "index_no": index_number(article), "source": None,
         "period_start": text.period_start, "period_end": text.period_end,
