@@ -26,6 +26,7 @@ USER_ERRORS: tuple[tuple[str, str], ...] = (
     ("crawler.config", "SettingError"),
     ("crawler.runner", "CrawlError"),
     ("crawler.profile", "ProfileError"),
+    ("crawler.discover.assemble", "DiscoverError"),
     ("crawler.distributed.frontier", "DistributedError"),
     ("replica.generate", "UnknownVariant"),
     ("replica.mutate", "ReplicaError"),

@@ -17,6 +17,7 @@ from gongkai import (
     compare,
     crawl,
     demo,
+    discover,
     dossier,
     export,
     replica_site,
@@ -34,6 +35,6 @@ def main() -> None:
     """gongkai (公开): archive county government disclosure reports into WARC and SQL."""
 
 
-for _module in (crawl, changes, export, verify, spam, research, compare, dossier, reprocess, demo, replica_site):
+for _module in (crawl, discover, changes, export, verify, spam, research, compare, dossier, reprocess, demo, replica_site):
     for _command in _module.COMMANDS:
         main.add_command(_command)

@@ -10,7 +10,7 @@ from gongkai.boundary import Command, Group
 
 #: The replica's county variants (replica.generate.VARIANTS; tests/test_cli.py checks): named
 #: here so that `gongkai --help` does not import the replica generator.
-VARIANT_NAMES = ("renshou", "qingxi")
+VARIANT_NAMES = ("renshou", "qingxi", "langang")
 
 
 @click.group("replica", cls=Group)

@@ -1,5 +1,5 @@
 """Build the replica site: the seeded model (``replica.model``) rendered by one county's
-templates (``renshou``, the default, or ``qingxi``) and written to disk (``replica.files``).
+templates (``renshou``, the default, ``qingxi`` or ``langang``) and written to disk (``replica.files``).
 
 ``build_site(out_dir)`` writes ``out_dir/site/``, ``manifest.json``, ``truth.jsonl`` and
 ``model.pickle``. All randomness is drawn while building the model; rendering is a pure function
@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from replica.files import MANIFEST_FILE, MODEL_FILE, SITE_DIR, TRUTH_FILE, BuildSummary, Page, write_site
+from replica.langang import render_langang
 from replica.model import Site, build_model
 from replica.qingxi import render_qingxi
 from replica.renshou import render_site
@@ -22,6 +23,7 @@ DEFAULT_VARIANT = "renshou"
 RENDERERS: dict[str, Callable[[Site], list[Page]]] = {
     DEFAULT_VARIANT: render_site,
     "qingxi": render_qingxi,
+    "langang": render_langang,
 }
 VARIANTS = tuple(RENDERERS)
 

@@ -20,7 +20,7 @@ FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CON
 
 def test_every_shipped_profile_loads_under_its_file_name():
     paths = available_profiles()
-    assert {p.stem for p in paths} >= {"renshou", "qingxi"}
+    assert {p.stem for p in paths} >= {"renshou", "qingxi", "langang"}
     for path in paths:
         profile = load_profile(path.stem)
         assert profile.name == path.stem
@@ -41,15 +41,24 @@ def test_malformed_profile_is_a_row_not_a_crash(tmp_path):
     assert rows["name"] == "broken" and rows["title"].startswith("ERROR: site profile")
 
 
-@pytest.fixture(scope="module")
-def qingxi_site(tmp_path_factory):
+def _served(tmp_path_factory, variant: str):
     from replica.generate import build_site
     from replica.server import ReplicaServer
 
-    out = tmp_path_factory.mktemp("qingxi")
-    build_site(out, scale=1, variant="qingxi")
+    out = tmp_path_factory.mktemp(variant)
+    build_site(out, scale=1, variant=variant)
     with ReplicaServer(out) as server:
         yield out, server
+
+
+@pytest.fixture(scope="module")
+def qingxi_site(tmp_path_factory):
+    yield from _served(tmp_path_factory, "qingxi")
+
+
+@pytest.fixture(scope="module")
+def langang_site(tmp_path_factory):
+    yield from _served(tmp_path_factory, "langang")
 
 
 def _crawl(site: str, url: str, data_dir: Path) -> subprocess.CompletedProcess:
@@ -93,3 +102,21 @@ def test_the_renshou_profile_does_not_fit_the_second_county(qingxi_site, tmp_pat
     result = _crawl("renshou", server.url, tmp_path / "renshou")
     assert result.returncode == 0, result.stderr[-3000:]
     assert _reports(tmp_path / "renshou") == set()
+
+
+@pytest.mark.e2e
+def test_third_county_is_crawled_from_its_home_page_with_only_its_profile(langang_site, tmp_path):
+    """澜岗县: the hub is two links from the home page (政府信息公开 first), listings are
+    index_N.htm numbered forwards, the pager reads 下一页, chains print 没有了 at their ends."""
+    out, server = langang_site
+    truth = [json.loads(line) for line in (out / "truth.jsonl").read_text(encoding="utf-8").splitlines()]
+    articles = {t["path"] for t in truth if t["kind"] == "article"}
+    chain_only = {t["path"] for t in truth if t["kind"] == "article" and not t["listed"]}
+    assert chain_only and len(articles) == 150 + 71   # townships; departments, zone and county
+
+    result = _crawl("langang", server.url, tmp_path / "langang")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert _reports(tmp_path / "langang") == articles
+    requested = {e.path for e in server.requests()}
+    assert {t["path"] for t in truth if t["kind"] == "listing"} <= requested
+    assert not [p for p in requested if "javascript" in p or "dynclicks" in p]
