@@ -27,7 +27,8 @@ from pipelines.cleaning import convert
 from pipelines.cleaning.lexicon import build, parse
 
 from . import scoring
-from .sites import Site, _base, _finish, _Marks, _pages_of, _units, hack_insert, hack_word
+from .hacks import _Marks, hack_insert, hack_word
+from .sites import Site, _base, _finish, _pages_of, _units
 from .vocab import Entry, Phrase
 
 LOO_CLASSES = ("brand", "weak", "term")
