@@ -19,7 +19,7 @@ SAMPLE_RECORDS = 5
 
 @click.command("demo", cls=Command)
 @archive_options
-@click.option("--scale", default=1, show_default=True, help="Replica size (1 = 30 townships x 5 years).")
+@click.option("--scale", default=1, show_default=True, help="Replica size (1 = 30 townships x 5 years, plus 71 department, zone and county reports).")
 @click.option("--replica-dir", type=click.Path(file_okay=False), default=None, help="Where to build the replica (default: DATA_DIR/replica).")
 def demo_command(paths: ArchivePaths, scale: int, replica_dir: str | None) -> None:
     """Build the replica county site, serve it on loopback, crawl it, and show what was archived.
@@ -60,31 +60,44 @@ def run_demo(paths: ArchivePaths, *, scale: int = 1, replica_dir: Path | None = 
 
 
 def print_samples(sessions: Sessions, console: Console, limit: int = SAMPLE_RECORDS) -> None:
-    """A few exported records, each with its citation into the WARC."""
-    table = Table(title=f"first {limit} exported reports (gongkai export --format jsonl)")
-    for column in ("township", "year", "published", "source", "period", "spam"):
+    """A few exported records, one of each kind of reporting unit first, each with its citation
+    into the WARC."""
+    table = Table(title=f"{limit} exported reports (gongkai export --format jsonl)")
+    for column in ("unit", "kind", "year", "published", "source", "spam"):
         table.add_column(column, no_wrap=True)
     citations = []
     with sessions() as session:
-        for count, record in enumerate(export_records(session)):
-            if count >= limit:
-                break
+        for record in _samples(export_records(session), limit):
             table.add_row(
-                record["township"] or "-",
+                record["unit"] or "-",
+                record["unit_kind"] or "-",
                 str(record["report_year"] or "-"),
                 record["published_date"] or "-",
                 record["source"] or "(empty)",
-                f"{record['period_start'] or '?'}..{(record['period_end'] or '?')[5:]}",
                 str(len(record["spam_findings"])),
             )
             citations.append(
-                f"{record['township']}: {record['warc_filename']} @ {record['warc_offset']} "
-                f"{record['warc_record_id']}"
+                f"{record['unit'] or record['url']} {record['report_year'] or ''}: {record['warc_filename']} "
+                f"@ {record['warc_offset']} {record['warc_record_id']}"
             )
     console.print(table)
     console.print("citations (WARC file @ offset, record id):")
     for line in citations:
         console.print(f"  {line}", soft_wrap=True)
+
+
+def _samples(records, limit: int) -> list[dict]:
+    """The first record of each unit kind, then the next records, ``limit`` in all."""
+    chosen: list[dict] = []
+    rest: list[dict] = []
+    kinds: set = set()
+    for record in records:
+        if record["unit_kind"] not in kinds:
+            kinds.add(record["unit_kind"])
+            chosen.append(record)
+        elif len(rest) < limit:
+            rest.append(record)
+    return (chosen + rest)[:limit]
 
 
 COMMANDS = (demo_command,)
