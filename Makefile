@@ -1,7 +1,7 @@
 # The two set-up commands of the README: `make demo` and `make test`.
 # Each creates the project virtualenv (.venv) on first use and installs gongkai into it with the
 # pinned versions in constraints.txt. `make check` runs the unit tests alone (no crawl, no
-# browser, no replay tool) in under two minutes.
+# browser, no replay tool, no worker-process pool) in under two minutes.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -11,7 +11,7 @@ REPLAY_VENV ?= .venv-replay
 REPLAY_STAMP := $(REPLAY_VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
-UNIT_TESTS := not e2e and not browser and not replay
+UNIT_TESTS := not e2e and not browser and not replay and not processes
 
 .PHONY: demo test check setup venv replay-env chromium cjk-font clean bench-venvs
 

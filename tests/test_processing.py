@@ -101,6 +101,7 @@ def test_a_page_read_back_from_its_warc_record_is_the_page_the_spider_had(replic
         read_page(missing, tmp_path / "warc")
 
 
+@pytest.mark.processes
 def test_pool_results_equal_in_process_results(replica_dir, tmp_path):
     pages = replica_pages(replica_dir, limit=40)
     assert any(truth["spam"] for _page, truth in pages), "the replica's first reports include spammed ones"
@@ -124,6 +125,7 @@ def test_pool_results_equal_in_process_results(replica_dir, tmp_path):
     assert found and all(r.metadata and b'"findings"' in r.metadata for r in found)
 
 
+@pytest.mark.processes
 def test_a_new_context_reaches_the_running_workers(replica_dir, tmp_path):
     pages = [(page, truth) for page, truth in replica_pages(replica_dir, limit=200) if truth["spam"]]
     warc = tmp_path / "warc"
