@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crawler.discover.assemble import DiscoverError, Fetched, NoHub, Role, assemble
-from crawler.discover.infer import UnitKind, article, hub_candidates, hub_columns, listing, unit_kind
+from crawler.discover.infer import UnitKind, article, column_kind, hub_candidates, hub_columns, listing
 from crawler.discover.structure import parse, shapes_pattern, text_container, url_shape, words_pattern
 from crawler.discover.toml import render_profile
 from crawler.profile import load_profile
@@ -85,12 +85,12 @@ def test_hub_columns_are_the_repeated_group_of_report_links(county):
 
 
 def test_unit_kinds_from_column_names():
-    assert unit_kind("2018年乡镇政府信息公开工作年度报告") is UnitKind.TOWNSHIP
-    assert unit_kind("文林街道2020年报") is UnitKind.TOWNSHIP
-    assert unit_kind("2024年部门政府信息公开工作年度报告") is UnitKind.DEPARTMENT
-    assert unit_kind("仁寿县教育和体育局") is UnitKind.DEPARTMENT
-    assert unit_kind("县人民政府政府信息公开工作年度报告") is UnitKind.GOVERNMENT
-    assert unit_kind("年度报告") is UnitKind.OTHER
+    assert column_kind("2018年乡镇政府信息公开工作年度报告") is UnitKind.TOWNSHIP
+    assert column_kind("文林街道2020年报") is UnitKind.TOWNSHIP
+    assert column_kind("2024年部门政府信息公开工作年度报告") is UnitKind.DEPARTMENT
+    assert column_kind("仁寿县教育和体育局") is UnitKind.DEPARTMENT
+    assert column_kind("县人民政府政府信息公开工作年度报告") is UnitKind.GOVERNMENT
+    assert column_kind("年度报告") is UnitKind.OTHER
 
 
 @pytest.mark.parametrize("county", COUNTIES)

@@ -27,7 +27,7 @@ from crawler.discover.infer import (
     listing,
     listing_hub,
     majority,
-    unit_kind,
+    column_kind,
 )
 from crawler.discover.structure import clean, escape, links, parse, shapes_pattern, words_pattern
 
@@ -187,7 +187,7 @@ def _columns(hub: Hub, sub_hubs: list[Hub], listings: list[Listing]) -> tuple[Hu
     for column in hub.columns:
         for leaf in nested.get(column.url, (column,)):
             if leaf.kind is UnitKind.OTHER and titles.get(leaf.url):
-                kind, _ = majority(unit_kind(t) for t in titles[leaf.url])
+                kind, _ = majority(column_kind(t) for t in titles[leaf.url])
                 leaf = replace(leaf, kind=kind)
             out.setdefault(leaf.url, leaf)
     return tuple(out.values())

@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from enum import StrEnum
 
 from parsel import Selector
 
@@ -37,6 +36,7 @@ from crawler.discover.structure import (
     tag,
     text_container,
 )
+from pipelines.extract.unit import UnitKind
 
 REPORT_WORDS = re.compile(r"年度报告|年报")
 #: Link texts that lead towards a hub when the home page does not link it directly.
@@ -50,13 +50,6 @@ BREADCRUMB = re.compile(r"位置|>|»|→|›")
 _BRACKETS = re.compile(r"[\[\]【】<>《》()（）\s]")
 
 
-class UnitKind(StrEnum):
-    TOWNSHIP = "township"
-    DEPARTMENT = "department"
-    GOVERNMENT = "government"
-    OTHER = "other"
-
-
 _KIND_WORDS: tuple[tuple[UnitKind, re.Pattern[str]], ...] = (
     (UnitKind.TOWNSHIP, re.compile(r"乡镇|街道")),
     (UnitKind.DEPARTMENT, re.compile(r"部门|[局委办]|中心")),
@@ -65,8 +58,10 @@ _KIND_WORDS: tuple[tuple[UnitKind, re.Pattern[str]], ...] = (
 )
 
 
-def unit_kind(text: str) -> UnitKind:
-    """What kind of unit a column (or a report title) is for, from its words."""
+def column_kind(text: str) -> UnitKind:
+    """What kind of unit a column (or a report title) is for, from its words anywhere in it (a
+    column names a group of units, ``2018年乡镇…年报``; ``pipelines.extract.unit.unit_kind`` reads
+    one unit's name by its ending). Townships and subdistricts share one column kind."""
     for kind, words in _KIND_WORDS:
         if words.search(text):
             return kind
@@ -131,7 +126,7 @@ def hub_columns(html: str, url: str) -> Hub | None:
         return None
     named, parent, first = best
     unique = {k.url: k for k in first}.values()
-    columns = tuple(HubColumn(k.url, k.text, unit_kind(k.text)) for k in unique)
+    columns = tuple(HubColumn(k.url, k.text, column_kind(k.text)) for k in unique)
     return Hub(url, columns, anchored(parent), named)
 
 
@@ -210,7 +205,7 @@ def listing_hub(hub: Hub, html: str) -> tuple[Hub, Listing] | None:
     rows = set(found.rows.article_urls)
     if sum(c.url in rows for c in hub.columns) * 2 <= len(hub.columns):
         return None
-    kind, _ = majority(unit_kind(t) for t in found.rows.titles)
+    kind, _ = majority(column_kind(t) for t in found.rows.titles)
     title = clean(" ".join(parse(html, hub.url).css("title::text").getall())) or hub.url
     return Hub(hub.url, (HubColumn(hub.url, title, kind or UnitKind.OTHER),), found.rows.selector, hub.named), found
 
