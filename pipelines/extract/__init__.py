@@ -256,7 +256,7 @@ def _unit(page, title, visible, pairs, outer_pairs, column, prov, conflicts) -> 
     issuer_pair = F.first_value(pairs, "issuer") or F.first_value(outer_pairs, "issuer")
     source_pair = F.first_value(pairs, "source")
     sentence = F.issuer_in_body(page.body_lines, limit=ISSUER_LINES)
-    joined, alone = names_in_body(page.body_lines)
+    joined, alone = names_in_body(page.body_lines, limit=ISSUER_LINES)
     tag = F.strip_site_suffix(page.title_tag, page.meta.get("SiteName"))
     if tag == page.title_tag and not F.looks_like_report_title(tag):
         tag = None                      # a bare <title> names the site (the portal), not the author

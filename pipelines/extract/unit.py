@@ -143,10 +143,11 @@ _JOINED_WITH = re.compile(
 NAME_LINES = 3          # leading body lines where a line holding only the unit's name is looked for
 
 
-def names_in_body(lines: Sequence[str]) -> tuple[str | None, str | None]:
-    """Two places of the body that name the unit: the ``结合…政府信息公开情况`` sentence, and a
-    leading line that is nothing but a unit's name (above a bare ``2022年…年度报告`` title line)."""
-    joined = next((m[1] for line in lines[:NAME_LINES + 9] if (m := _JOINED_WITH.search(line))), None)
+def names_in_body(lines: Sequence[str], *, limit: int = 12) -> tuple[str | None, str | None]:
+    """Two places of the body that name the unit: the ``结合…政府信息公开情况`` sentence (in the
+    first ``limit`` lines, as the 本报告由 sentence), and a leading line that is nothing but a
+    unit's name (above a bare ``2022年…年度报告`` title line)."""
+    joined = next((m[1] for line in lines[:limit] if (m := _JOINED_WITH.search(line))), None)
     alone = next((line.strip() for line in lines[:NAME_LINES]
                   if _is_name(line.strip()) and unit_kind(line.strip()) is not UnitKind.OTHER), None)
     return joined, alone
