@@ -43,6 +43,8 @@ logger = logging.getLogger(__name__)
 
 #: pages whose payload records and earlier texts are asked of the database at once
 PREPARE_CHUNK = 200
+#: jobs waiting in the pool per worker process: the next one is there as soon as it is free
+QUEUED_PER_WORKER = 2
 
 
 class PageReadError(Exception):
@@ -221,26 +223,47 @@ class SiteRun:
         batch.clear()
 
     def _processed(self, pending: Sequence[Pending]) -> Iterator[tuple[Pending, Processed | None]]:
-        """Results in order. With workers, a few jobs are ahead of the one being stored, and this
-        process computes every (workers + 1)-th itself."""
-        share = self.workers + 1
-        ahead = 4 * share
-        futures: dict[int, Future] = {}
-        prepared: dict[int, tuple[Pending, tuple[str, ...]]] = {}
+        """Results in order. With workers, each has ``QUEUED_PER_WORKER`` jobs queued, and while
+        the next result is not back this process computes the next job itself: it takes a share
+        of the cleaning only when it would otherwise wait, since storing is its own work too. (A
+        fixed share, every (workers + 1)-th page, had this process cleaning half the pages and
+        storing all of them while its one worker idled.)"""
         ready = self._prepared(pending)
-        submitted = 0
+        ahead = 4 * (self.workers + 1)
+        jobs: dict[int, tuple[Pending, tuple[str, ...]]] = {}  # handed out or computed, not yielded
+        futures: dict[int, Future] = {}
+        here: dict[int, Processed | None] = {}
+        handed = 0  # jobs taken from ``ready`` so far
         for i in range(len(pending)):
-            while submitted < min(i + ahead, len(pending)):
-                prepared[submitted] = next(ready)
-                if self.submit is not None and submitted % share != share - 1:
+            while True:
+                limit = min(i + ahead, len(pending))
+                while (
+                    self.submit is not None
+                    and handed < limit
+                    and sum(not f.done() for f in futures.values()) < QUEUED_PER_WORKER * self.workers
+                ):
+                    jobs[handed] = next(ready)
                     try:
-                        futures[submitted] = self.submit(*prepared[submitted])
+                        futures[handed] = self.submit(*jobs[handed])
                     except BrokenProcessPool:
                         logger.error("a cleaning worker process died: cleaning in this process from now on")
                         self.submit = None
-                submitted += 1
-            item, earlier = prepared.pop(i)
-            yield item, self._result(futures.pop(i, None), item, earlier)
+                    handed += 1
+                if i in here or (i in futures and futures[i].done()):
+                    break
+                if i == handed:
+                    jobs[handed] = next(ready)
+                    handed += 1
+                if i not in futures:  # no worker took it
+                    here[i] = self._result(None, *jobs[i])
+                    break
+                if handed >= limit:
+                    break  # wait for the worker
+                jobs[handed] = next(ready)
+                here[handed] = self._result(None, *jobs[handed])
+                handed += 1
+            item, earlier = jobs.pop(i)
+            yield item, here.pop(i) if i in here else self._result(futures.pop(i), item, earlier)
 
     def _prepared(self, pending: Sequence[Pending]) -> Iterator[tuple[Pending, tuple[str, ...]]]:
         """Each page pointed at the record that holds its payload (a 304 is a revisit record:
