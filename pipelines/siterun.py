@@ -91,6 +91,9 @@ class SiteTexts:
     def urls(self) -> set[str]:
         return set(self._texts)
 
+    def __contains__(self, url: str) -> bool:
+        return url in self._texts
+
     def __len__(self) -> int:
         return len(self._texts)
 
@@ -245,6 +248,7 @@ class SiteRun:
                     jobs[handed] = next(ready)
                     try:
                         futures[handed] = self.submit(*jobs[handed])
+                        self.count("gongkai/processing/worker")
                     except BrokenProcessPool:
                         logger.error("a cleaning worker process died: cleaning in this process from now on")
                         self.submit = None
@@ -255,12 +259,12 @@ class SiteRun:
                     jobs[handed] = next(ready)
                     handed += 1
                 if i not in futures:  # no worker took it
-                    here[i] = self._result(None, *jobs[i])
+                    here[i] = self._here(*jobs[i])
                     break
                 if handed >= limit:
                     break  # wait for the worker
                 jobs[handed] = next(ready)
-                here[handed] = self._result(None, *jobs[handed])
+                here[handed] = self._here(*jobs[handed])
                 handed += 1
             item, earlier = jobs.pop(i)
             yield item, here.pop(i) if i in here else self._result(futures.pop(i), item, earlier)
@@ -283,6 +287,10 @@ class SiteRun:
                     item = replace(item, capture=replace(capture, warc_filename=filename, warc_offset=offset))
                 text = earlier.get(item.page_id)
                 yield item, ((text,) if text else ())
+
+    def _here(self, item: Pending, earlier: Sequence[str]) -> Processed | None:
+        self.count("gongkai/processing/here")
+        return self._result(None, item, earlier)
 
     def _result(self, future: Future | None, item: Pending, earlier: Sequence[str]) -> Processed | None:
         try:
