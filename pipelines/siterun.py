@@ -175,8 +175,8 @@ def _stored_site_text(payload: LatestPayload, warc_dir: Path) -> str:
 
 class SiteRun:
     """Process pending pages with one site context: workers clean and extract (``submit``), this
-    process takes its share of the jobs too and stores the results in batches of
-    ``batch_size``. One page's failure costs only that page."""
+    process stores the results in batches of ``batch_size`` and cleans a page itself whenever
+    the next result is not back yet. One page's failure costs only that page."""
 
     def __init__(
         self,
