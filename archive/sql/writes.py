@@ -102,7 +102,7 @@ def content_hash(data: VersionData) -> str:
     payload = {
         "fields": {k: _jsonable(v) for k, v in sorted(data.fields.items()) if k not in skip},
         "findings": [{k: f.get(k) for k in FINDING_CONTENT_KEYS} for f in data.findings],
-        "statistics": [dict(sorted(s.items())) for s in data.statistics],
+        "statistics": list(data.statistics),  # sort_keys orders each row's keys
     }
     blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=_jsonable)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
