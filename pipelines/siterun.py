@@ -43,8 +43,9 @@ logger = logging.getLogger(__name__)
 
 #: pages whose payload records and earlier texts are asked of the database at once
 PREPARE_CHUNK = 200
-#: jobs waiting in the pool per worker process: the next one is there as soon as it is free
-QUEUED_PER_WORKER = 2
+#: jobs handed to the workers ahead of the one being stored, per process (the workers and this
+#: one): enough that a worker never waits while this process stores a batch
+AHEAD_PER_PROCESS = 8
 
 
 class PageReadError(Exception):
@@ -226,48 +227,50 @@ class SiteRun:
         batch.clear()
 
     def _processed(self, pending: Sequence[Pending]) -> Iterator[tuple[Pending, Processed | None]]:
-        """Results in order. With workers, each has ``QUEUED_PER_WORKER`` jobs queued, and while
-        the next result is not back this process computes the next job itself: it takes a share
-        of the cleaning only when it would otherwise wait, since storing is its own work too. (A
-        fixed share, every (workers + 1)-th page, had this process cleaning half the pages and
-        storing all of them while its one worker idled.)"""
+        """Results in order. With workers, ``AHEAD_PER_PROCESS`` jobs per process are handed to
+        them ahead of the one being stored; while the next result is not back, this process takes
+        the last job no worker has started (cancelled in the pool) and cleans it itself. So it
+        cleans only when it would otherwise wait: storing is its work too. (A fixed share, every
+        (workers + 1)-th page, had it cleaning half the pages and storing all of them while its
+        one worker waited; a short queue left the worker waiting while a batch was stored.)"""
         ready = self._prepared(pending)
-        ahead = 4 * (self.workers + 1)
-        jobs: dict[int, tuple[Pending, tuple[str, ...]]] = {}  # handed out or computed, not yielded
+        ahead = AHEAD_PER_PROCESS * (self.workers + 1)
+        jobs: dict[int, tuple[Pending, tuple[str, ...]]] = {}  # handed out or cleaned here, not yielded
         futures: dict[int, Future] = {}
         here: dict[int, Processed | None] = {}
         handed = 0  # jobs taken from ``ready`` so far
         for i in range(len(pending)):
-            while True:
-                limit = min(i + ahead, len(pending))
-                while (
-                    self.submit is not None
-                    and handed < limit
-                    and sum(not f.done() for f in futures.values()) < QUEUED_PER_WORKER * self.workers
-                ):
-                    jobs[handed] = next(ready)
+            while handed < min(i + ahead, len(pending)) and (self.submit is not None or handed == i):
+                jobs[handed] = next(ready)
+                if self.submit is not None:
                     try:
                         futures[handed] = self.submit(*jobs[handed])
-                        self.count("gongkai/processing/worker")
                     except BrokenProcessPool:
                         logger.error("a cleaning worker process died: cleaning in this process from now on")
                         self.submit = None
-                    handed += 1
-                if i in here or (i in futures and futures[i].done()):
-                    break
-                if i == handed:
-                    jobs[handed] = next(ready)
-                    handed += 1
-                if i not in futures:  # no worker took it
-                    here[i] = self._here(*jobs[i])
-                    break
-                if handed >= limit:
-                    break  # wait for the worker
-                jobs[handed] = next(ready)
-                here[handed] = self._here(*jobs[handed])
                 handed += 1
+            future = futures.pop(i, None)
+            while future is not None and not future.done() and self._steal(futures, jobs, here):
+                pass
             item, earlier = jobs.pop(i)
-            yield item, here.pop(i) if i in here else self._result(futures.pop(i), item, earlier)
+            if i in here:
+                yield item, here.pop(i)
+            elif future is None:  # no worker took it
+                yield item, self._here(item, earlier)
+            else:
+                self.count("gongkai/processing/worker")
+                yield item, self._result(future, item, earlier)
+
+    def _steal(self, futures: dict[int, Future], jobs: dict, here: dict[int, Processed | None]) -> bool:
+        """Clean here the last job handed out that no worker has started; False when none is left."""
+        if not futures:
+            return False
+        last = max(futures)
+        if not futures[last].cancel():
+            return False
+        del futures[last]
+        here[last] = self._here(*jobs[last])
+        return True
 
     def _prepared(self, pending: Sequence[Pending]) -> Iterator[tuple[Pending, tuple[str, ...]]]:
         """Each page pointed at the record that holds its payload (a 304 is a revisit record:
