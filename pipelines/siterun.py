@@ -43,6 +43,9 @@ logger = logging.getLogger(__name__)
 
 #: pages whose payload records and earlier texts are asked of the database at once
 PREPARE_CHUNK = 200
+#: jobs handed to the workers ahead of the one being stored, per process (the workers and this
+#: one): enough that a worker never waits while this process stores a batch
+AHEAD_PER_PROCESS = 8
 
 
 class PageReadError(Exception):
@@ -88,6 +91,9 @@ class SiteTexts:
 
     def urls(self) -> set[str]:
         return set(self._texts)
+
+    def __contains__(self, url: str) -> bool:
+        return url in self._texts
 
     def __len__(self) -> int:
         return len(self._texts)
@@ -170,8 +176,8 @@ def _stored_site_text(payload: LatestPayload, warc_dir: Path) -> str:
 
 class SiteRun:
     """Process pending pages with one site context: workers clean and extract (``submit``), this
-    process takes its share of the jobs too and stores the results in batches of
-    ``batch_size``. One page's failure costs only that page."""
+    process stores the results in batches of ``batch_size`` and cleans a page itself whenever
+    the next result is not back yet. One page's failure costs only that page."""
 
     def __init__(
         self,
@@ -221,26 +227,50 @@ class SiteRun:
         batch.clear()
 
     def _processed(self, pending: Sequence[Pending]) -> Iterator[tuple[Pending, Processed | None]]:
-        """Results in order. With workers, a few jobs are ahead of the one being stored, and this
-        process computes every (workers + 1)-th itself."""
-        share = self.workers + 1
-        ahead = 4 * share
-        futures: dict[int, Future] = {}
-        prepared: dict[int, tuple[Pending, tuple[str, ...]]] = {}
+        """Results in order. With workers, ``AHEAD_PER_PROCESS`` jobs per process are handed to
+        them ahead of the one being stored; while the next result is not back, this process takes
+        the last job no worker has started (cancelled in the pool) and cleans it itself. So it
+        cleans only when it would otherwise wait: storing is its work too. (A fixed share, every
+        (workers + 1)-th page, had it cleaning half the pages and storing all of them while its
+        one worker waited; a short queue left the worker waiting while a batch was stored.)"""
         ready = self._prepared(pending)
-        submitted = 0
+        ahead = AHEAD_PER_PROCESS * (self.workers + 1)
+        jobs: dict[int, tuple[Pending, tuple[str, ...]]] = {}  # handed out or cleaned here, not yielded
+        futures: dict[int, Future] = {}
+        here: dict[int, Processed | None] = {}
+        handed = 0  # jobs taken from ``ready`` so far
         for i in range(len(pending)):
-            while submitted < min(i + ahead, len(pending)):
-                prepared[submitted] = next(ready)
-                if self.submit is not None and submitted % share != share - 1:
+            while handed < min(i + ahead, len(pending)) and (self.submit is not None or handed == i):
+                jobs[handed] = next(ready)
+                if self.submit is not None:
                     try:
-                        futures[submitted] = self.submit(*prepared[submitted])
+                        futures[handed] = self.submit(*jobs[handed])
                     except BrokenProcessPool:
                         logger.error("a cleaning worker process died: cleaning in this process from now on")
                         self.submit = None
-                submitted += 1
-            item, earlier = prepared.pop(i)
-            yield item, self._result(futures.pop(i, None), item, earlier)
+                handed += 1
+            future = futures.pop(i, None)
+            while future is not None and not future.done() and self._steal(futures, jobs, here):
+                pass
+            item, earlier = jobs.pop(i)
+            if i in here:
+                yield item, here.pop(i)
+            elif future is None:  # no worker took it
+                yield item, self._here(item, earlier)
+            else:
+                self.count("gongkai/processing/worker")
+                yield item, self._result(future, item, earlier)
+
+    def _steal(self, futures: dict[int, Future], jobs: dict, here: dict[int, Processed | None]) -> bool:
+        """Clean here the last job handed out that no worker has started; False when none is left."""
+        if not futures:
+            return False
+        last = max(futures)
+        if not futures[last].cancel():
+            return False
+        del futures[last]
+        here[last] = self._here(*jobs[last])
+        return True
 
     def _prepared(self, pending: Sequence[Pending]) -> Iterator[tuple[Pending, tuple[str, ...]]]:
         """Each page pointed at the record that holds its payload (a 304 is a revisit record:
@@ -260,6 +290,10 @@ class SiteRun:
                     item = replace(item, capture=replace(capture, warc_filename=filename, warc_offset=offset))
                 text = earlier.get(item.page_id)
                 yield item, ((text,) if text else ())
+
+    def _here(self, item: Pending, earlier: Sequence[str]) -> Processed | None:
+        self.count("gongkai/processing/here")
+        return self._result(None, item, earlier)
 
     def _result(self, future: Future | None, item: Pending, earlier: Sequence[str]) -> Processed | None:
         try:

@@ -129,7 +129,7 @@ class ReportStorePipeline:
                 self._pool_died()
             except Exception:  # noqa: BLE001 - a page the worker could not read is read here
                 logger.exception("site text of %s", url)
-            if url not in self._texts.urls():
+            if url not in self._texts:
                 page = next(p for p in self._pending if p.url == url)
                 self._texts.add(url, _site_text_of(page, self.archive.warc_dir))
         self._reading.clear()

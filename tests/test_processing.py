@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import json
 import random
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,7 +30,8 @@ from pipelines.cleaning.site import site_text
 from pipelines.items import ReportPage
 from pipelines.pool import ProcessingPool, auto_workers
 from pipelines.process import Outcome, ReportProcessor, process_page
-from pipelines.siterun import Pending, PageReadError, SiteTexts, process_pending, read_page, site_context_of
+from pipelines import siterun
+from pipelines.siterun import Pending, PageReadError, SiteRun, SiteTexts, process_pending, read_page, site_context_of
 
 NOW = datetime(2026, 12, 4, tzinfo=UTC)
 
@@ -212,6 +217,52 @@ def test_store_many_writes_a_batch_in_one_transaction(sessions, run_id, replica_
     # the same content again: every page is unchanged, nothing new is stored
     assert processor.store_many(batch) == [Outcome.UNCHANGED] * 5
     assert version_count(sessions) == 5
+
+
+class StoredInOrder:
+    """A processor that keeps what it is given to store, in order."""
+
+    def __init__(self, sessions):
+        self.sessions = sessions
+        self.stored: list[tuple[str, object]] = []
+
+    def store_many(self, batch):
+        self.stored += [(page.url, processed) for page, _page_id, processed in batch]
+        return [Outcome.NEW] * len(batch)
+
+
+def test_a_site_run_stores_every_page_once_in_order_whoever_cleans_it(sessions, replica_dir, tmp_path, monkeypatch):
+    """The crawl's process cleans a page itself only while the worker's next result is not back:
+    with a slow worker it takes some pages, and every page is still cleaned once and stored in
+    the order given, with the result the worker would have given."""
+    warc = tmp_path / "warc"
+    pending = archived(replica_pages(replica_dir, limit=24), warc)
+    expected = [process_pending(item, warc, None, ()) for item in pending]
+    cleaned_by: dict[str, list[str]] = {}
+
+    def counted(item, warc_dir, context, earlier):
+        cleaned_by.setdefault(item.url, []).append(threading.current_thread().name)
+        return process_pending(item, warc_dir, context, earlier)
+
+    monkeypatch.setattr(siterun, "process_pending", counted)
+    for delay in (0.0, 0.05):
+        cleaned_by.clear()
+        processor = StoredInOrder(sessions)
+        with ThreadPoolExecutor(1, thread_name_prefix="worker") as pool:
+
+            def slow(item, earlier):
+                time.sleep(delay)
+                return counted(item, warc, None, earlier)
+
+            run = SiteRun(processor, warc, context=None, submit=lambda item, earlier: pool.submit(slow, item, earlier),
+                          workers=1, batch_size=5)  # fmt: skip
+            assert run.run(pending) == Counter({Outcome.NEW: len(pending)})
+        assert processor.stored == [(item.url, result) for item, result in zip(pending, expected, strict=True)]
+        assert sorted(cleaned_by) == sorted(p.url for p in pending)
+        assert all(len(threads) == 1 for threads in cleaned_by.values()), "a page was cleaned twice"
+        if delay:
+            where = Counter(threads[0].startswith("worker") for threads in cleaned_by.values())
+            assert where[True] and where[False], f"a slow worker's pages are shared: {where}"
 
 
 def test_the_site_context_does_not_depend_on_the_order_pages_were_read(sessions, replica_dir, tmp_path):

@@ -7,6 +7,7 @@ the session and its transaction.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -252,12 +253,18 @@ def record_event(
     )
     dialect = session.get_bind().dialect.name
     if dialect in ("sqlite", "postgresql"):
-        insert = sqlite_insert if dialect == "sqlite" else pg_insert
-        session.execute(
-            insert(Event).values(**values).on_conflict_do_nothing(index_elements=["run_id", "page_id", "event"])
-        )
+        session.execute(_event_insert(dialect), values)
     else:  # pragma: no cover
         session.add(Event(**values))
+
+
+@functools.cache
+def _event_insert(dialect: str):
+    """Built once per dialect on the table, not the entity: this runs once or twice per stored
+    version, and building the statement with its values cost more than running it (the ORM's
+    bulk path took as long again)."""
+    insert = sqlite_insert if dialect == "sqlite" else pg_insert
+    return insert(Event.__table__).on_conflict_do_nothing(index_elements=["run_id", "page_id", "event"])
 
 
 def events(session: Session, *, since: datetime | None = None, run_id: int | None = None) -> Iterator[dict[str, Any]]:

@@ -43,10 +43,27 @@ def short_tokens(value: str | None) -> str:
     casing), so a 1- or 2-character term is one token lookup whatever characters it holds.
     """
     folded = fold(value or "")
-    codes = [format(ord(c), "x") for c in folded]
-    unigrams = ["u" + c for c in codes]
+    codes = [_HEX[c] for c in folded]
+    unigrams = [_UNIGRAM[c] for c in folded]
     bigrams = [f"b{a}x{b}" for a, b in zip(codes, codes[1:])]
     return " ".join(unigrams + bigrams)
+
+
+class _CodeOf(dict):
+    """A character's token part, worked out once per character (``short_tokens`` runs over
+    every stored version's text: ``format`` per character was half of its time)."""
+
+    def __init__(self, prefix: str):
+        super().__init__()
+        self.prefix = prefix
+
+    def __missing__(self, char: str) -> str:
+        self[char] = code = self.prefix + format(ord(char), "x")
+        return code
+
+
+_HEX = _CodeOf("")
+_UNIGRAM = _CodeOf("u")
 
 
 def _short_token(value: str) -> str:
@@ -239,6 +256,9 @@ def index_version(session: Session, version: ReportVersion) -> None:
     session's transaction. PostgreSQL: nothing to do (the trigram indexes follow the table).
     """
     if session.get_bind().dialect.name != "sqlite":
+        return
+    if version.version_no == 1:  # a page's first version: nothing to remove (most of a first crawl)
+        write_index_rows(session, [(version.id, version.title, version.clean_text)])
         return
     previous = session.execute(
         select(ReportVersion.id, ReportVersion.title, ReportVersion.clean_text)

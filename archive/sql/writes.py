@@ -5,6 +5,7 @@ Callers own the session and its transaction; these functions only add rows and f
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -101,7 +102,7 @@ def content_hash(data: VersionData) -> str:
     payload = {
         "fields": {k: _jsonable(v) for k, v in sorted(data.fields.items()) if k not in skip},
         "findings": [{k: f.get(k) for k in FINDING_CONTENT_KEYS} for f in data.findings],
-        "statistics": [dict(sorted(s.items())) for s in data.statistics],
+        "statistics": list(data.statistics),  # sort_keys orders each row's keys
     }
     blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=_jsonable)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
@@ -120,16 +121,23 @@ def latest_payload_digest(session: Session, page_id: int) -> tuple[int, frozense
     """(id, payload digests) of the page's latest version: of the capture it was made from and of
     the last capture seen with the same content (bytes that changed without changing the
     content, say a re-pointed 下一条 link), or None."""
+    row = session.connection().execute(_latest_payload_digest_query(), {"page_id": page_id}).first()
+    return (row[0], frozenset(d for d in row[1:] if d)) if row is not None else None
+
+
+@functools.cache
+def _latest_payload_digest_query() -> Select:
+    """Built once: this runs for every report page a crawl fetches, and building the two aliases
+    of ``captures`` (a proxy for each of their columns) cost more than running the query."""
     versions, made, last = ReportVersion.__table__, Capture.__table__.alias(), Capture.__table__.alias()
-    row = session.connection().execute(
+    return (
         select(versions.c.id, made.c.payload_digest, last.c.payload_digest)
         .join(made, versions.c.capture_id == made.c.id)
         .join(last, versions.c.last_capture_id == last.c.id)
-        .where(versions.c.page_id == page_id)
+        .where(versions.c.page_id == bindparam("page_id"))
         .order_by(versions.c.version_no.desc())
         .limit(1)
-    ).first()
-    return (row[0], frozenset(d for d in row[1:] if d)) if row is not None else None
+    )
 
 
 def mark_seen_again(session: Session, version_id: int, capture_id: int) -> None:
