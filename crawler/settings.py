@@ -24,6 +24,11 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_DELAY = 1.0
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# What one callback's output is processed with, at once. Scrapy (2.13+) starts this many asyncio
+# tasks for every response however little the callback yields; at its default of 100 that was
+# 0.77 ms of CPU a response (4 tasks: 0.13 ms). A callback here yields at most one item and a
+# page's links, and the item pipeline does not wait on anything.
+CONCURRENT_ITEMS = 4
 DOWNLOAD_TIMEOUT = 60
 RETRY_TIMES = 3
 COOKIES_ENABLED = False

@@ -142,3 +142,32 @@ def test_a_page_known_from_an_earlier_run_is_found_and_touched(tmp_path, db_url)
     known = next(p for p in pages if p.url.endswith("/1.htm"))
     assert known.id == info.page_id
     assert known.last_seen_at - known.first_seen_at == timedelta(days=1)
+
+
+def test_rows_on_the_driver_cursor_read_back_as_through_the_orm(tmp_path, db_url):
+    """The inserts that skip SQLAlchemy's execution (capturebatch.DriverInsert) store what the
+    ORM would: aware UTC instants read back equal, a column left out gets its default, and a URL
+    captured twice in one run (a retry) keeps one page row."""
+    from datetime import UTC, datetime
+
+    from archive.sql.engine import make_sessionmaker
+    from archive.sql.models import Page
+
+    when = datetime(2026, 12, 6, 9, 1, 2, 345678, tzinfo=UTC)
+    arch = CrawlArchive(ArchiveConfig(data_dir=tmp_path, db_url=db_url, software="test"), clock=lambda: when)
+    arch.open([])
+    first = capture(arch, 3)
+    again = capture(arch, 3)
+    arch.batch.insert_capture(url="http://127.0.0.1/x", kind="other", seen_at=when,
+                              fields=dict(run_id=arch.run_id, fetched_at=when, error="boom"))
+    arch.close(reason="finished", stats={})
+    assert first.page_id == again.page_id and first.capture_id != again.capture_id
+    engine = create_engine(db_url)
+    with make_sessionmaker(engine)() as session:
+        row = session.get(Capture, first.capture_id)
+        assert (row.fetched_at, row.status, row.method, row.content_type) == (when, 200, "GET", "text/html")
+        page = session.get(Page, first.page_id)
+        assert (page.first_seen_at, page.last_seen_at, page.kind) == (when, when, "report")
+        failed = session.scalars(select(Capture).where(Capture.url == "http://127.0.0.1/x")).one()
+        assert (failed.method, failed.status, failed.error) == ("GET", None, "boom")
+    engine.dispose()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+import pkgutil
 import subprocess
 import sys
 
+import click
 import pytest
 from click.testing import CliRunner
 
-from gongkai.cli import main
+import gongkai
+from gongkai.cli import COMMAND_TABLE, NO_SUCH_COMMAND, main
 
 
 @pytest.fixture
@@ -30,6 +34,52 @@ def test_help_lists_the_contract_commands(runner):
     assert result.exit_code == 0
     for command in ("crawl", "export", "verify", "demo", "replica"):
         assert command in result.output
+
+
+def every_command() -> dict[str, click.Command]:
+    """Every command of every module of the package, loaded."""
+    commands = {}
+    for module in pkgutil.iter_modules(gongkai.__path__, "gongkai."):
+        if module.name != "gongkai.__main__":
+            commands.update((c.name, c) for c in getattr(importlib.import_module(module.name), "COMMANDS", ()))
+    return commands
+
+
+def test_the_command_table_is_each_commands_own_help():
+    commands = every_command()
+    assert sorted(COMMAND_TABLE) == sorted(commands) == main.list_commands(click.Context(main))
+    for name, command in commands.items():
+        assert main.get_command(click.Context(main), name) is command
+        assert COMMAND_TABLE[name].help == " ".join(command.help.partition("\n\n")[0].split()), name
+
+
+@pytest.mark.parametrize("width", [40, 80, 200, 1000])
+def test_help_from_the_table_is_the_loaded_commands_help(width):
+    ctx = click.Context(main, info_name="gongkai", terminal_width=width, max_content_width=width)
+    lazy, loaded = click.HelpFormatter(width=width), click.HelpFormatter(width=width)
+    main.format_commands(ctx, lazy)
+    click.Group(commands=every_command()).format_commands(ctx, loaded)
+    assert lazy.getvalue() == loaded.getvalue()
+
+
+@pytest.mark.parametrize(("args", "unwanted"), [
+    (["--help"], ("gongkai.crawl", "gongkai.research", "sqlalchemy", "rich")),
+    (["crawl", "--help"], ("gongkai.compare", "gongkai.research", "numpy", "scrapy")),
+])
+def test_a_command_imports_only_what_it_uses(args, unwanted):
+    script = (f"import sys, click\nfrom gongkai.cli import main\ntry: main({args!r}, standalone_mode=False)\n"
+              f"except click.ClickException: pass\nprint(*[m for m in {unwanted!r} if m in sys.modules])")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == ""
+
+
+def test_an_unknown_command_is_a_usage_error_with_a_suggestion(runner):
+    result = runner.invoke(main, ["craw"])
+    assert result.exit_code == 2
+    assert "No such command 'craw'." in result.output
+    if NO_SUCH_COMMAND:  # click >= 8.4 suggests close names
+        assert "Did you mean 'crawl'?" in result.output
 
 
 @pytest.mark.parametrize("url", ["ftp://example.org/", "www.rs.gov.cn", "http://"])

@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Dialect, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -95,17 +95,21 @@ class CaptureBatch:
         """
         with self.session() as session:
             conn = session.connection()
-            dialect = conn.dialect.name
-            if dialect not in ("sqlite", "postgresql"):  # pragma: no cover - other dialects
+            dialect = conn.dialect
+            if dialect.name not in ("sqlite", "postgresql"):  # pragma: no cover - other dialects
                 page_id = store.get_or_create_page(session, url, kind, seen_at)
                 return page_id, store.add_capture(session, page_id=page_id, url=url, **fields)
             statements = self._statements(dialect)
+            # The two inserts of every capture go straight to the driver's cursor, compiled once
+            # (SQLAlchemy's per-execution work was most of a row's cost); the rare paths (a
+            # known page: select, update) stay on the connection.
+            raw = conn.connection.dbapi_connection
             found = conn.execute(statements["find_page"], {"url": url}).first() if known else None
             row = None
             if found is None:
-                row = conn.execute(
-                    statements["new_page"], {"url": url, "kind": kind, "first_seen_at": seen_at, "last_seen_at": seen_at}
-                ).first()
+                row = statements["new_page"].execute(
+                    raw, {"url": url, "kind": kind, "first_seen_at": seen_at, "last_seen_at": seen_at}
+                )
             if row is not None:
                 page_id = row[0]
             else:
@@ -114,20 +118,22 @@ class CaptureBatch:
                 changes = store.page_changes(stored_kind, last_seen, kind, seen_at)
                 if changes:
                     conn.execute(update(Page.__table__).where(Page.__table__.c.id == page_id).values(**changes))
-            capture_id = conn.execute(statements["capture"], {"page_id": page_id, "url": url, **fields}).scalar_one()
+            capture_id = statements["capture"].execute(raw, {"page_id": page_id, "url": url, **fields})[0]
             return page_id, capture_id
 
-    def _statements(self, dialect: str) -> dict:
+    def _statements(self, dialect: Dialect) -> dict:
         cached = self._cached_statements
         if cached is None:
             pages, captures = Page.__table__, Capture.__table__
-            insert = sqlite_insert if dialect == "sqlite" else pg_insert
+            insert = sqlite_insert if dialect.name == "sqlite" else pg_insert
             cached = self._cached_statements = {
-                "new_page": insert(pages).on_conflict_do_nothing(index_elements=["url"]).returning(pages.c.id),
+                "new_page": DriverInsert(
+                    insert(pages).on_conflict_do_nothing(index_elements=["url"]).returning(pages.c.id), dialect
+                ),
                 "find_page": select(pages.c.id, pages.c.kind, pages.c.last_seen_at).where(
                     pages.c.url == bindparam("url")
                 ),
-                "capture": captures.insert().returning(captures.c.id),
+                "capture": DriverInsert(captures.insert().returning(captures.c.id), dialect),
             }
         return cached
 
@@ -168,6 +174,62 @@ class CaptureBatch:
             self._pending = 0
             if lost:
                 logger.error("capture batch rolled back: %d capture rows lost (their WARC records stay)", lost)
+
+
+class DriverInsert:
+    """An ``INSERT ... RETURNING`` of one table run on the DBAPI connection itself.
+
+    Compiled by SQLAlchemy for the dialect once per set of columns given, with the columns' own
+    bind processing (``UtcDateTime`` on SQLite becomes SQLAlchemy's stored text, exactly as
+    through the ORM) and their scalar Python defaults for the columns left out; what SQLAlchemy
+    would otherwise redo on every execution (cache lookup, parameter construction, result
+    wrapping) is skipped. A column with any other client-side default is refused at once.
+    """
+
+    def __init__(self, statement, dialect: Dialect):
+        self._statement = statement
+        self._dialect = dialect
+        table = statement.table
+        self._defaults = {}
+        for column in table.columns:
+            default = column.default
+            if default is None:
+                continue
+            if not default.is_scalar:
+                raise ValueError(f"{table.name}.{column.name} has a non-scalar default: not for DriverInsert")
+            self._defaults[column.key] = default.arg
+        self._processors = {}
+        for column in table.columns:
+            process = column.type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                self._processors[column.key] = process
+        self._compiled: dict[frozenset, tuple[str, tuple[str, ...] | None]] = {}
+
+    def execute(self, dbapi_connection, values: Mapping[str, Any]):
+        """Execute with ``values`` (column key -> value); the first returned row, or None."""
+        params = {**self._defaults, **values} if self._defaults else dict(values)
+        keys = frozenset(params)
+        compiled = self._compiled.get(keys)
+        if compiled is None:
+            compiled = self._compiled[keys] = self._compile(keys)
+        sql, order = compiled
+        processors = self._processors
+        for key in keys & processors.keys():
+            params[key] = processors[key](params[key])
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(sql, params if order is None else tuple(params[key] for key in order))
+            return cursor.fetchone()
+        finally:
+            cursor.close()
+
+    def _compile(self, keys: frozenset) -> tuple[str, tuple[str, ...] | None]:
+        compiled = self._statement.compile(dialect=self._dialect, column_keys=sorted(keys))
+        unknown = keys - set(compiled.binds)
+        if unknown:
+            raise ValueError(f"not columns of {self._statement.table.name}: {sorted(unknown)}")
+        order = tuple(compiled.positiontup) if compiled.positional else None
+        return compiled.string, order
 
 
 class CommitFirst:
