@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import random
+import re
+from bisect import bisect_right
 from importlib import resources
 
+import pytest
+
+from pipelines.cleaning import context as context_module
 from pipelines.cleaning import prose
+from pipelines.cleaning.context import GAP, MAX_SLOT_MATCHES, SiteContext
 
 
 def test_common_words_read_without_jieba_are_the_dictionary_lines_split_one_by_one():
@@ -15,3 +22,40 @@ def test_common_words_read_without_jieba_are_the_dictionary_lines_split_one_by_o
             if len(word) > 1 and int(frequency) >= prose.COMMON_FREQUENCY:
                 words.add(word)
     assert prose.common_words() == frozenset(words)
+
+
+def _regex_slot(corpus: str, starts: tuple[int, ...], left: str, right: str, max_len: int) -> list[tuple[int, str]]:
+    """The slot query as one regular expression over the corpus (what the anchored search replaces)."""
+    found = []
+    for m in re.compile(re.escape(left) + "(.{1,%d}?)" % max_len + re.escape(right)).finditer(corpus):
+        if GAP not in m.group(1):
+            found.append((max(bisect_right(starts, m.start(1)) - 1, 0), m.group(1)))
+            if len(found) >= MAX_SLOT_MATCHES:
+                break
+    return found
+
+
+def _texts(rng: random.Random, n: int) -> list[str]:
+    alphabet = "和与信息其他条，\n" + GAP + "ab"
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80))) for _ in range(n)]
+
+
+@pytest.mark.parametrize("indexed", [False, True])
+def test_slot_queries_anchored_on_a_side_find_what_the_regular_expression_finds(monkeypatch, indexed):
+    if indexed:
+        monkeypatch.setattr(context_module, "INDEX_CHARS", 0)
+    rng = random.Random(14)
+    sides = ["和", "信息", "其他", "，\n", "\n其", "条，", "aa", "a", "息\n", "他" + GAP, "ab和", "和和"]
+    for round_ in range(30):
+        monkeypatch.setattr(context_module, "MIN_ANCHORS", rng.choice((0, 5, 10_000)))
+        texts = _texts(rng, rng.randint(1, 12))
+        context = SiteContext.from_texts(texts, keys=[f"u{n}" for n in range(len(texts))])
+        for left in sides:
+            for right in sides:
+                max_len = rng.choice((1, 3, 10))
+                expected = _regex_slot(context.corpus, context.starts, left, right, max_len)
+                assert list(context._slot_matches(left, right, max_len)) == expected, (round_, left, right, max_len)
+                pattern = re.compile(re.escape(left + right))
+                assert context.adjacent(left, right) == len({context._text_at(m.start()) for m in pattern.finditer(context.corpus)})
+                holding = sorted({context._text_at(m.start()) for m in re.finditer(f"(?={re.escape(left + right)})", context.corpus)})
+                assert list(context.texts_with(left + right)) == holding
