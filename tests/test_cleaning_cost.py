@@ -59,3 +59,15 @@ def test_slot_queries_anchored_on_a_side_find_what_the_regular_expression_finds(
                 assert context.adjacent(left, right) == len({context._text_at(m.start()) for m in pattern.finditer(context.corpus)})
                 holding = sorted({context._text_at(m.start()) for m in re.finditer(f"(?={re.escape(left + right)})", context.corpus)})
                 assert list(context.texts_with(left + right)) == holding
+
+
+def test_a_pages_own_pairs_counted_one_by_one_are_those_of_its_text():
+    rng = random.Random(7)
+    texts = ["".join(rng.choice("信息00和\n9a") for _ in range(rng.randint(1, 60))) for _ in range(8)]
+    site = SiteContext.from_texts(texts, keys=[f"u{n}" for n in range(len(texts))])
+    for n in range(len(texts)):
+        view = site.for_page(f"u{n}")
+        for pair in {a + b for a in "信息0和\n9a" for b in "信息0和\n9a"} | {"0", ""}:
+            own = context_module.bigrams(texts[n])[pair.translate(context_module.DIGIT_ZERO)]
+            assert view.own_pair_count(pair.translate(context_module.DIGIT_ZERO)) == own
+            assert view.bigram_count(pair) == site.pair_counts()[pair.translate(context_module.DIGIT_ZERO)] - own

@@ -45,7 +45,6 @@ GAP = "\ufffc"
 _DIGITS = re.compile(r"\d+")
 #: str.translate table: every ASCII digit to 0 (figures differ from page to page)
 DIGIT_ZERO = str.maketrans("123456789", "000000000")
-_NO_PAIRS: Counter = Counter()
 _DIGIT_SPLIT = re.compile(r"(\d+)")
 _HTMLISH = re.compile(r"<\s*(html|body|div|p|form|table|br)\b", re.IGNORECASE)
 
@@ -172,7 +171,8 @@ class SiteContext:
         """How often the two characters ``pair`` stand side by side in the other pages' texts
         (any digit for a digit)."""
         key = pair.translate(DIGIT_ZERO)
-        return self.pair_counts().get(key, 0) - self.own_pair_counts().get(key, 0)
+        total = self.pair_counts().get(key, 0)
+        return total - self.own_pair_count(key) if total else 0  # the page's own text is in the corpus
 
     def pair_counts(self) -> Counter:
         """Adjacent character pairs of the whole corpus (digits as 0), counted once per context."""
@@ -181,16 +181,24 @@ class SiteContext:
             counts = self._bigrams["all"] = bigrams(self.corpus)
         return counts
 
-    def own_pair_counts(self) -> Counter:
-        """The pairs of the page being cleaned (its own text in the corpus), or nothing."""
-        if self.exclude is None:
-            return _NO_PAIRS
-        last = self._bigrams.get("own")  # only the latest page's are kept
+    def own_pair_count(self, pair: str) -> int:
+        """How often the two characters ``pair`` (digits as 0) stand side by side in the page's
+        own text in the corpus, 0 without one. Counted pair by pair: a page asks about a few."""
+        if self.exclude is None or len(pair) != 2:
+            return 0
+        last = self._bigrams.get("own")  # only the latest page's text is kept
         if last is None or last[0] != self.exclude:
             start = self.starts[self.exclude]
             end = self.starts[self.exclude + 1] - 1 if self.exclude + 1 < len(self.starts) else len(self.corpus)
-            last = self._bigrams["own"] = (self.exclude, bigrams(self.corpus[start:end]))
-        return last[1]
+            last = self._bigrams["own"] = (self.exclude, self.corpus[start:end].translate(DIGIT_ZERO))
+        text = last[1]
+        if pair[0] != pair[1]:
+            return text.count(pair)  # two different characters: no two occurrences overlap
+        count, pos = 0, text.find(pair)
+        while pos >= 0:
+            count += 1
+            pos = text.find(pair, pos + 1)
+        return count
 
     def _slot_matches(self, left: str, right: str, max_len: int) -> tuple[tuple[int, str], ...]:
         # figures differ from page to page (17条 here, 23条 there): any run of digits matches
