@@ -96,8 +96,10 @@ class SiteContext:
     def with_captures(self, other_captures: Sequence[str]) -> SiteContext:
         """The same site corpus with the other captures of one page (cheap: no re-join)."""
         others = tuple(t for t in (_as_text(c) for c in other_captures if c) if t)
-        return replace(self, other_texts=others, _slots=self._slots, _phrases=self._phrases, _bigrams=self._bigrams,
-            _index=self._index)
+        return replace(
+            self, other_texts=others, _slots=self._slots, _phrases=self._phrases, _bigrams=self._bigrams,
+            _index=self._index,
+        )
 
     def for_page(self, key: str, other_captures: Sequence[str] = ()) -> SiteContext:
         """The view one page is cleaned with: without its own text, with its other captures."""
