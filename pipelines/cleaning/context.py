@@ -11,9 +11,14 @@ Build it with ``SiteContext.from_texts(texts, keys=..., other_captures=...)``:
 * ``other_captures``: earlier captures of the same report, as raw HTML (rendered with
   ``body_text``) or plain text.
 
-Slot queries ("which word stands between 和 and 媒体 on this site?") scan the corpus with a
-regular expression once per query; their matches are cached with the text each came from, and
-shared by every view of one context (a crawl asks the same questions page after page).
+Slot queries ("which word stands between 和 and 媒体 on this site?") are answered once per query;
+their matches are cached with the text each came from, and shared by every view of one context
+(a crawl asks the same questions page after page). A query whose two sides are plain text is
+answered from the places where its rarer side stands (found with ``str.find``, or, in a corpus
+of INDEX_CHARS characters or more, from an index of every pair of adjacent characters built
+once per context), checked character by character as the regular expression
+``left(.{1,n}?)right`` would match them; other queries (digits, which match any figure; very
+common sides) scan the corpus with that regular expression.
 """
 
 from __future__ import annotations
@@ -30,12 +35,16 @@ from pipelines.text import element_text, find_body, parse_html
 MAX_CORPUS_CHARS = 2_000_000
 MAX_FILLER = 10  # a unit's name replaced whole: 仁寿县人民政府
 MAX_SLOT_MATCHES = 300
+#: a corpus this long gets an index of its character pairs (a slot query then reads no corpus)
+INDEX_CHARS = 200_000
+#: a side standing more often than this (and than a 1,024th of the corpus) is not worth anchoring
+#: a slot query on: one scan of the corpus by the regular expression costs less
+MIN_ANCHORS = 256
 #: stands in a context text where the cleaner removed a phrase it could not restore
 GAP = "\ufffc"
 _DIGITS = re.compile(r"\d+")
 #: str.translate table: every ASCII digit to 0 (figures differ from page to page)
 DIGIT_ZERO = str.maketrans("123456789", "000000000")
-_NO_PAIRS: Counter = Counter()
 _DIGIT_SPLIT = re.compile(r"(\d+)")
 _HTMLISH = re.compile(r"<\s*(html|body|div|p|form|table|br)\b", re.IGNORECASE)
 
@@ -51,6 +60,7 @@ class SiteContext:
     _slots: dict = field(default_factory=dict, compare=False, repr=False)
     _phrases: dict = field(default_factory=dict, compare=False, repr=False)
     _bigrams: dict = field(default_factory=dict, compare=False, repr=False)  # "all": Counter, once
+    _index: dict = field(default_factory=dict, compare=False, repr=False)  # "pairs": _PairIndex, once
 
     @classmethod
     def from_texts(
@@ -86,14 +96,18 @@ class SiteContext:
     def with_captures(self, other_captures: Sequence[str]) -> SiteContext:
         """The same site corpus with the other captures of one page (cheap: no re-join)."""
         others = tuple(t for t in (_as_text(c) for c in other_captures if c) if t)
-        return replace(self, other_texts=others, _slots=self._slots, _phrases=self._phrases, _bigrams=self._bigrams)
+        return replace(
+            self, other_texts=others, _slots=self._slots, _phrases=self._phrases, _bigrams=self._bigrams,
+            _index=self._index,
+        )
 
     def for_page(self, key: str, other_captures: Sequence[str] = ()) -> SiteContext:
         """The view one page is cleaned with: without its own text, with its other captures."""
         index = self.keys.index(key) if key and key in self.keys else None
         others = tuple(t for t in (_as_text(c) for c in other_captures if c) if t)
         return replace(
-            self, other_texts=others, exclude=index, _slots=self._slots, _phrases=self._phrases, _bigrams=self._bigrams
+            self, other_texts=others, exclude=index, _slots=self._slots, _phrases=self._phrases, _bigrams=self._bigrams,
+            _index=self._index,
         )
 
     @property
@@ -127,6 +141,8 @@ class SiteContext:
         if not phrase:
             return ()
         found = self._phrases.get(phrase)
+        if found is None and self._pairs() is not None and self._count(phrase) <= self._anchor_limit():
+            found = self._phrases[phrase] = tuple(sorted({self._text_at(p) for p in self._occurrences(phrase)}))
         if found is None:
             hits = []
             pos = self.corpus.find(phrase)
@@ -143,15 +159,22 @@ class SiteContext:
         key = ("adjacent", _DIGITS.sub("0", left), _DIGITS.sub("0", right))
         found = self._phrases.get(key)
         if found is None:
-            pattern = re.compile(_part(left) + _part(right))
-            found = self._phrases[key] = tuple(sorted({self._text_at(m.start()) for m in pattern.finditer(self.corpus)}))
+            if _DIGITS.search(left) or _DIGITS.search(right):
+                pattern = re.compile(_part(left) + _part(right))
+                starts = [m.start() for m in pattern.finditer(self.corpus)]
+            elif self._pairs() is not None and self._count(left + right) > self._anchor_limit():
+                starts = _apart(self._find_all(left + right), len(left + right))
+            else:
+                starts = _apart(self._occurrences(left + right), len(left + right))
+            found = self._phrases[key] = tuple(sorted({self._text_at(p) for p in starts}))
         return sum(1 for i in found if i != self.exclude)
 
     def bigram_count(self, pair: str) -> int:
         """How often the two characters ``pair`` stand side by side in the other pages' texts
         (any digit for a digit)."""
         key = pair.translate(DIGIT_ZERO)
-        return self.pair_counts().get(key, 0) - self.own_pair_counts().get(key, 0)
+        total = self.pair_counts().get(key, 0)
+        return total - self.own_pair_count(key) if total else 0  # the page's own text is in the corpus
 
     def pair_counts(self) -> Counter:
         """Adjacent character pairs of the whole corpus (digits as 0), counted once per context."""
@@ -160,16 +183,24 @@ class SiteContext:
             counts = self._bigrams["all"] = bigrams(self.corpus)
         return counts
 
-    def own_pair_counts(self) -> Counter:
-        """The pairs of the page being cleaned (its own text in the corpus), or nothing."""
-        if self.exclude is None:
-            return _NO_PAIRS
-        last = self._bigrams.get("own")  # only the latest page's are kept
+    def own_pair_count(self, pair: str) -> int:
+        """How often the two characters ``pair`` (digits as 0) stand side by side in the page's
+        own text in the corpus, 0 without one. Counted pair by pair: a page asks about a few."""
+        if self.exclude is None or len(pair) != 2:
+            return 0
+        last = self._bigrams.get("own")  # only the latest page's text is kept
         if last is None or last[0] != self.exclude:
             start = self.starts[self.exclude]
             end = self.starts[self.exclude + 1] - 1 if self.exclude + 1 < len(self.starts) else len(self.corpus)
-            last = self._bigrams["own"] = (self.exclude, bigrams(self.corpus[start:end]))
-        return last[1]
+            last = self._bigrams["own"] = (self.exclude, self.corpus[start:end].translate(DIGIT_ZERO))
+        text = last[1]
+        if pair[0] != pair[1]:
+            return text.count(pair)  # two different characters: no two occurrences overlap
+        count, pos = 0, text.find(pair)
+        while pos >= 0:
+            count += 1
+            pos = text.find(pair, pos + 1)
+        return count
 
     def _slot_matches(self, left: str, right: str, max_len: int) -> tuple[tuple[int, str], ...]:
         # figures differ from page to page (17条 here, 23条 there): any run of digits matches
@@ -179,7 +210,10 @@ class SiteContext:
             return cached
         found = []
         literal = not _DIGITS.search(left) and not _DIGITS.search(right)
-        if literal and (left not in self.corpus or right not in self.corpus):
+        anchors = self._slot_anchors(left, right, max_len) if literal and left and right else None
+        if anchors is not None:
+            found = self._literal_slot(left, right, max_len, anchors)
+        elif literal and (left not in self.corpus or right not in self.corpus):
             pass  # a side the corpus never writes: no match, and no pattern to compile
         elif self.corpus and (left or right):
             # "." (not a newline) compiles in half the time of a class without GAP as well:
@@ -194,8 +228,130 @@ class SiteContext:
         self._slots[key] = found = tuple(found)
         return found
 
+    def _literal_slot(self, left: str, right: str, max_len: int, anchors: list[int]) -> list[tuple[int, str]]:
+        """What ``re.finditer(left + "(.{1,max_len}?)" + right)`` finds (fillers across a GAP
+        dropped, at most MAX_SLOT_MATCHES), trying only ``anchors``: ascending positions that
+        include every start of ``left`` a match can begin at."""
+        corpus = self.corpus
+        found: list[tuple[int, str]] = []
+        resume = 0  # the end of the last match: the next one starts there or later
+        for start in anchors:
+            if start < resume or not corpus.startswith(left, start):
+                continue
+            filler_start = start + len(left)
+            newline = corpus.find("\n", filler_start, filler_start + max_len)  # "." is not a newline
+            longest = max_len if newline < 0 else newline - filler_start
+            for n in range(1, longest + 1):  # the shortest filler first (lazy)
+                if corpus.startswith(right, filler_start + n):
+                    resume = filler_start + n + len(right)
+                    filler = corpus[filler_start : filler_start + n]
+                    if GAP not in filler:
+                        found.append((self._text_at(filler_start), filler))
+                    break
+            if len(found) >= MAX_SLOT_MATCHES:
+                break
+        return found
+
+    def _slot_anchors(self, left: str, right: str, max_len: int) -> list[int] | None:
+        """Where a match of the slot can start, from the cheaper of its two sides (every start of
+        ``left``, or every start of ``left`` that ends 1..max_len characters before a ``right``:
+        a search or two before each ``right``); None when both sides are too common to be worth
+        it."""
+        costs = [(self._count(left), 0), (self._count(right) * 2, 1)]
+        (cost, side), _other = sorted(costs)
+        if cost > self._anchor_limit():
+            return None
+        if side == 0:
+            return self._occurrences(left)
+        corpus, found = self.corpus, set()
+        for right_at in self._occurrences(right):
+            end = right_at - 1  # a filler of one character at least
+            start = corpus.find(left, max(0, end - max_len - len(left) + 1), end)
+            while start >= 0:
+                found.add(start)
+                start = corpus.find(left, start + 1, end)
+        return sorted(found)
+
+    def _anchor_limit(self) -> int:
+        return max(MIN_ANCHORS, len(self.corpus) >> 10)
+
+    def _count(self, text: str) -> int:
+        """How often ``text`` stands in the corpus, or more (a cost, not a fact: what the index
+        counts is its first two characters)."""
+        pairs = self._pairs()
+        if pairs is not None and len(text) > 1:
+            return pairs.count(text[:2])
+        return self.corpus.count(text) if pairs is None else len(self.corpus)
+
+    def _occurrences(self, text: str) -> list[int]:
+        """Every position ``text`` starts at in the corpus (overlapping ones too), ascending."""
+        corpus = self.corpus
+        pairs = self._pairs()
+        if pairs is not None and len(text) > 1:
+            return [p for p in pairs.positions(text[:2]) if corpus.startswith(text, p)]
+        return self._find_all(text)
+
+    def _find_all(self, text: str) -> list[int]:
+        """``_occurrences`` by scanning the corpus."""
+        corpus = self.corpus
+        found = []
+        pos = corpus.find(text)
+        while pos >= 0:
+            found.append(pos)
+            pos = corpus.find(text, pos + 1)
+        return found
+
+    def _pairs(self) -> _PairIndex | None:
+        if len(self.corpus) < INDEX_CHARS:
+            return None
+        index = self._index.get("pairs")
+        if index is None:
+            index = self._index["pairs"] = _PairIndex(self.corpus)
+        return index
+
     def _text_at(self, pos: int) -> int:
         return max(bisect_right(self.starts, pos) - 1, 0)
+
+
+class _PairIndex:
+    """Where each pair of adjacent characters stands in a corpus: the pairs' codes sorted
+    (numpy, stable: the positions of one pair stay ascending), and the positions in that order."""
+
+    __slots__ = ("codes", "int64", "order")
+
+    def __init__(self, corpus: str):
+        import numpy as np  # only a corpus of INDEX_CHARS characters needs it
+
+        chars = np.frombuffer(corpus.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+        codes = (chars[:-1] << 21) | chars[1:]  # a code point has 21 bits
+        self.order = np.argsort(codes, kind="stable")
+        self.codes = codes[self.order]
+        self.int64 = np.int64
+
+    def _range(self, pair: str) -> tuple[int, int]:
+        # an int64 to look for in the int64 codes: anything else would convert the whole array
+        code = self.int64((ord(pair[0]) << 21) | ord(pair[1]))
+        return int(self.codes.searchsorted(code, "left")), int(self.codes.searchsorted(code, "right"))
+
+    def count(self, pair: str) -> int:
+        lo, hi = self._range(pair)
+        return hi - lo
+
+    def positions(self, pair: str) -> list[int]:
+        lo, hi = self._range(pair)
+        return self.order[lo:hi].tolist()
+
+
+def _apart(starts: list[int], length: int) -> list[int]:
+    """The starts ``re.finditer`` reports for a literal of ``length`` characters standing at
+    ``starts`` (ascending): each match resumes the search where the last one ended."""
+    kept: list[int] = []
+    resume = 0
+    for start in starts:
+        if start >= resume:
+            kept.append(start)
+            resume = start + length
+    return kept
 
 
 def bigrams(text: str) -> Counter:

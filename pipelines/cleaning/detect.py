@@ -41,6 +41,7 @@ SHAPE_SCORE = 0.85
 EXTRA_SCORE = 0.8
 MAX_CACHED_CHARS = 2_000  # longer strings (page bodies) are not remembered
 MAX_CACHED_STRINGS = 20_000  # the cache starts over when it holds this many
+MAX_LONG_CACHED = 4  # longer strings whose lexicon spans are remembered, the latest ones
 MAX_GROWTH = 16  # characters a phrase may grow on either side of its core
 
 _ADMIN_END = frozenset("县市省镇乡村区局委办校院站部厅馆所队组府")
@@ -104,14 +105,56 @@ def find_spam(
 def _find(
     text: str, lexicon: Lexicon, extra_phrases: tuple[str, ...], inserted: tuple[tuple[int, int], ...]
 ) -> list[Span]:
+    lexical, legit = _lexicon_spans(text, lexicon)
+    if not lexical and not extra_phrases and not inserted:
+        return []
+    if legit is None:
+        legit = [(m.start(), m.end()) for m in lexicon.legit.finditer(text)] if lexicon.legit else []
+    found = list(lexical)
+    # shown by the site to replace a word, or to be slipped in: in document titles too
+    for phrase in extra_phrases:
+        pos = text.find(phrase)
+        while pos >= 0:
+            found.append(Span(pos, pos + len(phrase), "site-repeated", "site-context", EXTRA_SCORE))
+            pos = text.find(phrase, pos + len(phrase))
+    for start, end in inserted:
+        found.append(Span(start, end, "site-inserted", "site-context", EXTRA_SCORE))
+    # a brand or shape named in quotes by anti-gambling prose (查处“必威体育”等赌博网站) is its
+    # subject, unless the page carries the same phrase outside such prose too: then it is the
+    # hack's, wherever it stands (转发《鑫博体育官网规范体育彩票销售…》 where 关于 stood)
+    subject = [in_quotes(text, s.start, s.end) and _antigamble(text, s.start, s.end, lexicon) for s in found]
+    if any(subject):
+        injected = {text[s.start : s.end] for s, named in zip(found, subject, strict=True) if not named}
+        found = [s for s, named in zip(found, subject, strict=True) if not named or text[s.start : s.end] in injected]
+    return _merge(text, [_grow(text, s, lexicon, legit) for s in found])
+
+
+def _lexicon_spans(text: str, lexicon: Lexicon) -> tuple[tuple[Span, ...], list[tuple[int, int]] | None]:
+    """What the lexicon and the shapes find in ``text`` before the site's phrases join them, and
+    the legitimate phrases (None when nothing was found: not looked for). A page's body is read
+    three times in a row (the site's repeated phrases, then with them): the last few long texts
+    are remembered."""
+    cache = lexicon.long_spans if len(text) > MAX_CACHED_CHARS else None
+    if cache is not None and text in cache:
+        return cache[text]
     known = _known(text, lexicon)
     core = lexicon.shape_core is None or lexicon.shape_core.search(text) is not None
     shapes = list(lexicon.shape.finditer(text)) if core else []
     phrases = list(lexicon.phrase_shape.finditer(text)) if lexicon.phrase_shape is not None else []
     latin = latin_spans(text, lexicon)
-    if not known and not shapes and not phrases and not latin and not extra_phrases and not inserted:
-        return []
-    legit = [(m.start(), m.end()) for m in lexicon.legit.finditer(text)] if lexicon.legit else []
+    if not known and not shapes and not phrases and not latin:
+        result: tuple[tuple[Span, ...], list[tuple[int, int]] | None] = ((), None)
+    else:
+        legit = [(m.start(), m.end()) for m in lexicon.legit.finditer(text)] if lexicon.legit else []
+        result = (_lexicon_found(text, lexicon, known, shapes, phrases, latin, legit), legit)
+    if cache is not None:
+        if len(cache) >= MAX_LONG_CACHED:
+            del cache[next(iter(cache))]  # the oldest
+        cache[text] = result
+    return result
+
+
+def _lexicon_found(text: str, lexicon: Lexicon, known, shapes, phrases, latin, legit) -> tuple[Span, ...]:
     found: list[Span] = []
     for m in known:
         start, end = m.start(), m.end()
@@ -161,22 +204,7 @@ def _find(
         if _inside(start, end, legit) or (rule != "host" and _overlaps(start, end, listed)):
             continue  # a listed brand's own extent wins over its token's (2021 + raybet)
         found.append(Span(start, end, rule, "register", SHAPE_SCORE, suspect=not certain))
-    # shown by the site to replace a word, or to be slipped in: in document titles too
-    for phrase in extra_phrases:
-        pos = text.find(phrase)
-        while pos >= 0:
-            found.append(Span(pos, pos + len(phrase), "site-repeated", "site-context", EXTRA_SCORE))
-            pos = text.find(phrase, pos + len(phrase))
-    for start, end in inserted:
-        found.append(Span(start, end, "site-inserted", "site-context", EXTRA_SCORE))
-    # a brand or shape named in quotes by anti-gambling prose (查处“必威体育”等赌博网站) is its
-    # subject, unless the page carries the same phrase outside such prose too: then it is the
-    # hack's, wherever it stands (转发《鑫博体育官网规范体育彩票销售…》 where 关于 stood)
-    subject = [in_quotes(text, s.start, s.end) and _antigamble(text, s.start, s.end, lexicon) for s in found]
-    if any(subject):
-        injected = {text[s.start : s.end] for s, named in zip(found, subject, strict=True) if not named}
-        found = [s for s, named in zip(found, subject, strict=True) if not named or text[s.start : s.end] in injected]
-    return _merge(text, [_grow(text, s, lexicon, legit) for s in found])
+    return tuple(found)
 
 
 def _known(text: str, lexicon: Lexicon) -> list[re.Match]:
@@ -186,8 +214,14 @@ def _known(text: str, lexicon: Lexicon) -> list[re.Match]:
         return list(lexicon.known.finditer(text))
     found = []
     end = 0
+    pairs = lexicon.known_pairs
     for start in lexicon.known_start.finditer(text):
-        m = lexicon.known.match(text, start.start())
+        at = start.start()
+        if pairs is not None:
+            pair = text[at : at + 2]
+            if pair not in pairs and len(pair) == 2 and "\u4e00" <= pair[0] <= "\u9fff" and "\u4e00" <= pair[1] <= "\u9fff":
+                continue  # two Chinese characters no word opens with
+        m = lexicon.known.match(text, at)
         # a match inside an earlier one counts only when it reaches further (澳门金沙 then
         # 金沙城中心): overlapping matches are merged into one phrase
         if m is not None and m.end() > end:

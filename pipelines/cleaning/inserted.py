@@ -186,14 +186,15 @@ def _new_pairs(text: str, context: SiteContext, prose: SiteContext) -> list[bool
     """``_new`` for every pair of ``text`` (pair ``i`` is ``text[i:i+2]``). Each distinct pair is
     judged once; the positions of the few new ones are then looked up."""
     norm = text.translate(DIGIT_ZERO)
-    counts, own, known = context.pair_counts(), context.own_pair_counts(), prose.pair_counts()
+    counts, known = context.pair_counts(), prose.pair_counts()
     rare = max(MAX_RARE, context.sister_texts // 10)
     out = [False] * max(len(norm) - 1, 0)
     for pair in set(map(operator.add, norm, norm[1:])):
         if pair in known or not (pair[0].isalnum() and pair[1].isalnum()):
             continue
-        if counts.get(pair, 0) - own.get(pair, 0) > rare:
-            continue
+        total = counts.get(pair, 0)
+        if total > rare and total - context.own_pair_count(pair) > rare:
+            continue  # (the page's own pairs are counted only when they could matter)
         pos = norm.find(pair)
         while pos >= 0:
             out[pos] = True

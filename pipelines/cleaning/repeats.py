@@ -21,6 +21,7 @@ with the site's word (``开鸿运达`` where the site has ``开工作`` -> ``鸿
 
 from __future__ import annotations
 
+import operator
 import re
 from collections import Counter
 
@@ -166,7 +167,7 @@ def _repeated_grams(words: list[str]) -> list[str]:
     # grams around such a pair are counted (every occurrence of such a gram is around one)
     known = prose_context().pair_counts()
     norm = joined.translate(DIGIT_ZERO)
-    novel = [i for i in range(len(norm) - 1) if norm[i : i + 2] not in known and "\n" not in norm[i : i + 2]]
+    novel = _positions(norm, {p for p in set(map(operator.add, norm, norm[1:])) if p not in known and "\n" not in p})
     near = set()
     for p in novel:
         near.update(range(max(0, p - MAX_LEN + 2), p + 1))
@@ -186,6 +187,18 @@ def _repeated_grams(words: list[str]) -> list[str]:
                 covered.add(g[1:])
     novel_pair = lambda g: any(g[k : k + 2].translate(DIGIT_ZERO) not in known for k in range(len(g) - 1))  # noqa: E731
     return [g for grams in reversed(by_length) for g in grams if g not in covered and novel_pair(g)]
+
+
+def _positions(text: str, pairs: set[str]) -> list[int]:
+    """Where the pairs stand in ``text`` (overlapping occurrences too: 00 twice in 000), in order:
+    each distinct pair is judged once, and the few new ones are looked up."""
+    found = []
+    for pair in pairs:
+        pos = text.find(pair)
+        while pos >= 0:
+            found.append(pos)
+            pos = text.find(pair, pos + 1)
+    return sorted(found)
 
 
 def _contexts(text: str, phrase: str) -> list[tuple[str, str]]:
