@@ -163,7 +163,7 @@ class SiteContext:
                 pattern = re.compile(_part(left) + _part(right))
                 starts = [m.start() for m in pattern.finditer(self.corpus)]
             elif self._pairs() is not None and self._count(left + right) > self._anchor_limit():
-                starts = _apart(self._find_all(left + right), len(left + right))
+                starts = _apart(occurrences(self.corpus, left + right), len(left + right))
             else:
                 starts = _apart(self._occurrences(left + right), len(left + right))
             found = self._phrases[key] = tuple(sorted({self._text_at(p) for p in starts}))
@@ -196,11 +196,7 @@ class SiteContext:
         text = last[1]
         if pair[0] != pair[1]:
             return text.count(pair)  # two different characters: no two occurrences overlap
-        count, pos = 0, text.find(pair)
-        while pos >= 0:
-            count += 1
-            pos = text.find(pair, pos + 1)
-        return count
+        return len(occurrences(text, pair))
 
     def _slot_matches(self, left: str, right: str, max_len: int) -> tuple[tuple[int, str], ...]:
         # figures differ from page to page (17条 here, 23条 there): any run of digits matches
@@ -289,17 +285,8 @@ class SiteContext:
         pairs = self._pairs()
         if pairs is not None and len(text) > 1:
             return [p for p in pairs.positions(text[:2]) if corpus.startswith(text, p)]
-        return self._find_all(text)
+        return occurrences(corpus, text)
 
-    def _find_all(self, text: str) -> list[int]:
-        """``_occurrences`` by scanning the corpus."""
-        corpus = self.corpus
-        found = []
-        pos = corpus.find(text)
-        while pos >= 0:
-            found.append(pos)
-            pos = corpus.find(text, pos + 1)
-        return found
 
     def _pairs(self) -> _PairIndex | None:
         if len(self.corpus) < INDEX_CHARS:
@@ -340,6 +327,17 @@ class _PairIndex:
     def positions(self, pair: str) -> list[int]:
         lo, hi = self._range(pair)
         return self.order[lo:hi].tolist()
+
+
+def occurrences(text: str, sub: str) -> list[int]:
+    """Every position ``sub`` starts at in ``text``, overlapping ones too (00 twice in 000),
+    ascending."""
+    found = []
+    pos = text.find(sub)
+    while pos >= 0:
+        found.append(pos)
+        pos = text.find(sub, pos + 1)
+    return found
 
 
 def _apart(starts: list[int], length: int) -> list[int]:

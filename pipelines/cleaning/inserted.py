@@ -18,7 +18,7 @@ from __future__ import annotations
 import operator
 import re
 
-from pipelines.cleaning.context import DIGIT_ZERO, SiteContext
+from pipelines.cleaning.context import DIGIT_ZERO, SiteContext, occurrences
 from pipelines.cleaning.detect import in_name_quotes, own_letters
 from pipelines.cleaning.lexicon import Lexicon
 from pipelines.cleaning.prose import ADMIN_END, mostly_common, ordinary, prose_context
@@ -195,10 +195,8 @@ def _new_pairs(text: str, context: SiteContext, prose: SiteContext) -> list[bool
         total = counts.get(pair, 0)
         if total > rare and total - context.own_pair_count(pair) > rare:
             continue  # (the page's own pairs are counted only when they could matter)
-        pos = norm.find(pair)
-        while pos >= 0:
+        for pos in occurrences(norm, pair):
             out[pos] = True
-            pos = norm.find(pair, pos + 1)
     return out
 
 

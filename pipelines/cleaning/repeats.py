@@ -26,7 +26,7 @@ import re
 from collections import Counter
 
 from pipelines.cleaning import convert
-from pipelines.cleaning.context import DIGIT_ZERO, SiteContext
+from pipelines.cleaning.context import DIGIT_ZERO, SiteContext, occurrences
 from pipelines.cleaning.detect import find_spam
 from pipelines.cleaning.lexicon import Lexicon
 from pipelines.cleaning.prose import ADMIN_END, ordinary, prose_context
@@ -192,13 +192,7 @@ def _repeated_grams(words: list[str]) -> list[str]:
 def _positions(text: str, pairs: set[str]) -> list[int]:
     """Where the pairs stand in ``text`` (overlapping occurrences too: 00 twice in 000), in order:
     each distinct pair is judged once, and the few new ones are looked up."""
-    found = []
-    for pair in pairs:
-        pos = text.find(pair)
-        while pos >= 0:
-            found.append(pos)
-            pos = text.find(pair, pos + 1)
-    return sorted(found)
+    return sorted(pos for pair in pairs for pos in occurrences(text, pair))
 
 
 def _contexts(text: str, phrase: str) -> list[tuple[str, str]]:
