@@ -67,8 +67,8 @@ _UNIGRAM = _CodeOf("u")
 
 
 def _short_token(value: str) -> str:
-    codes = [format(ord(c), "x") for c in fold(value)]
-    return "u" + codes[0] if len(codes) == 1 else f"b{codes[0]}x{codes[1]}"
+    folded = fold(value)
+    return _UNIGRAM[folded] if len(folded) == 1 else f"b{_HEX[folded[0]]}x{_HEX[folded[1]]}"
 
 
 def term_index(term: Term) -> str:
