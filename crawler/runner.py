@@ -27,6 +27,7 @@ from archive.sql.crawls import start_url_answers
 from archive.sql.engine import Sessions, make_engine, make_sessionmaker
 from archive.warc.files import warc_dir
 from crawler.config import check_settings
+from crawler.logs import network_errors_on_one_line
 from crawler.profile import SiteProfile, load_profile
 from crawler.spiders.reports import ReportsSpider
 
@@ -211,7 +212,8 @@ def start_crawl(prepared: PreparedCrawl, sessions: Sessions) -> CrawlOutcome:
         # as the crawl: out of the collector's way, a full collection no longer walks it. Thawed
         # after, so a process that runs several crawls (the tests) can still free the first's.
         gc.freeze()
-        process.start()
+        with network_errors_on_one_line(scrapy_settings):
+            process.start()
     finally:
         gc.unfreeze()
         lock.release()

@@ -136,6 +136,9 @@ def test_unreachable_site_exits_non_zero_with_one_line(tmp_path):
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1 and "could not reach http://127.0.0.1:9/" in errors[0], result.stderr
+    # the network failures before it are one line each, not Twisted's tracebacks
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "Error downloading <GET http://127.0.0.1:9/>: DownloadConnectionRefusedError" in result.stderr, result.stderr
 
 
 def test_variant_choices_are_the_replica_variants():
