@@ -23,6 +23,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
+from lxml import etree
 from lxml import html as lxml_html
 from lxml.etree import ParserError
 
@@ -34,6 +35,8 @@ BODY_XPATHS = (
     '//form[@name="_newscontent_fromname"]',
     "//body",
 )
+
+_BODY_XPATHS = tuple(etree.XPath(xpath) for xpath in BODY_XPATHS)  # compiled once, not per page
 
 BLOCK_TAGS = frozenset(
     "p div br tr li ul ol table tbody thead tfoot h1 h2 h3 h4 h5 h6 section article "
@@ -73,11 +76,11 @@ def find_body(doc):
     """The element holding the article body, by the first selector that matches; on a page with
     neither the VSB container nor its form (another CMS), the element holding the most prose
     (``pipelines.container``), else ``<body>``."""
-    for xpath in BODY_XPATHS[:-1]:
-        found = doc.xpath(xpath)
+    for xpath in _BODY_XPATHS[:-1]:
+        found = xpath(doc)
         if found:
             return found[0]
-    found = doc.xpath(BODY_XPATHS[-1])
+    found = _BODY_XPATHS[-1](doc)
     top = found[0] if found else doc
     container = find_container(top)
     return container if container is not None else top

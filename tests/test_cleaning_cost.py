@@ -5,12 +5,13 @@ from __future__ import annotations
 import random
 import re
 from bisect import bisect_right
+from collections import Counter
 from importlib import resources
 
 import pytest
 
 from pipelines.cleaning import context as context_module
-from pipelines.cleaning import prose
+from pipelines.cleaning import convert, inserted, prose, repeats
 from pipelines.cleaning.context import GAP, MAX_SLOT_MATCHES, SiteContext
 
 
@@ -61,13 +62,73 @@ def test_slot_queries_anchored_on_a_side_find_what_the_regular_expression_finds(
                 assert list(context.texts_with(left + right)) == holding
 
 
-def test_a_pages_own_pairs_counted_one_by_one_are_those_of_its_text():
+def _zeroed(text: str) -> str:
+    return "".join("0" if c in "123456789" else c for c in text)
+
+
+def _pair_at_each_position(text: str, pair: str) -> int:
+    text = _zeroed(text)
+    return sum(1 for k in range(len(text) - 1) if text[k : k + 2] == pair)
+
+
+def test_digits_become_zero_and_nothing_else_changes():
+    text = "２０１９年第12条，0和9；٣ and 一二三 45"
+    assert context_module.zero_digits(text) == _zeroed(text) == "２０１９年第00条，0和0；٣ and 一二三 00"
+
+
+def test_a_pages_own_pairs_are_those_of_its_text_counted_position_by_position():
     rng = random.Random(7)
     texts = ["".join(rng.choice("信息00和\n9a") for _ in range(rng.randint(1, 60))) for _ in range(8)]
     site = SiteContext.from_texts(texts, keys=[f"u{n}" for n in range(len(texts))])
     for n in range(len(texts)):
         view = site.for_page(f"u{n}")
         for pair in {a + b for a in "信息0和\n9a" for b in "信息0和\n9a"} | {"0", ""}:
-            own = context_module.bigrams(texts[n])[pair.translate(context_module.DIGIT_ZERO)]
-            assert view.own_pair_count(pair.translate(context_module.DIGIT_ZERO)) == own
-            assert view.bigram_count(pair) == site.pair_counts()[pair.translate(context_module.DIGIT_ZERO)] - own
+            own = _pair_at_each_position(texts[n], _zeroed(pair)) if len(pair) == 2 else 0
+            total = _pair_at_each_position(site.corpus, _zeroed(pair)) if len(pair) == 2 else 0
+            assert view.own_pair_count(_zeroed(pair)) == own
+            assert view.bigram_count(pair) == total - own
+
+
+def _plain_repeated_grams(words: list[str]) -> list[str]:
+    """``repeats._repeated_grams`` by its definition: every gram counted at every position."""
+    joined = "\n".join(words)
+    known = prose.prose_context().pair_counts()
+    counts: dict[str, int] = {}
+    by_length = []
+    for n in range(repeats.MIN_LEN, repeats.MAX_LEN + 1):
+        grams = Counter(joined[i : i + n] for i in range(len(joined) - n + 1) if "\n" not in joined[i : i + n])
+        repeated = {g: c for g, c in grams.items() if c >= repeats.MIN_REPEATS}
+        counts.update(repeated)
+        by_length.append(list(repeated))
+    covered = {g[:-1] for g, c in counts.items() if len(g) > repeats.MIN_LEN and counts.get(g[:-1]) == c}
+    covered |= {g[1:] for g, c in counts.items() if len(g) > repeats.MIN_LEN and counts.get(g[1:]) == c}
+    novel = lambda g: any(_zeroed(g[k : k + 2]) not in known for k in range(len(g) - 1))  # noqa: E731
+    return [g for grams in reversed(by_length) for g in grams if g not in covered and novel(g)]
+
+
+def test_repeated_grams_counted_only_around_repeated_new_pairs_are_those_counted_everywhere():
+    rng = random.Random(21)
+    # prose pairs (工作, 信息, 公开), pairs prose never writes (鑫博, 宏运), figures, Latin
+    pieces = ["工作", "信息", "公开", "鑫博", "宏运", "达", "12", "7", "ab", "年", "鑫"]
+    for _ in range(60):
+        words = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 6))) for _ in range(rng.randint(1, 40))]
+        assert repeats._repeated_grams(words) == _plain_repeated_grams(words), words
+
+
+def test_new_pairs_found_pair_by_pair_are_the_positions_of_new_pairs():
+    rng = random.Random(5)
+    alphabet = "工作信息公开鑫博宏运达12ab，。\n"
+    for _ in range(40):
+        texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120))) for _ in range(rng.randint(2, 14))]
+        site = SiteContext.from_texts(texts, keys=[f"u{n}" for n in range(len(texts))])
+        view = site.for_page(f"u{rng.randrange(len(texts))}")
+        text = "".join(rng.choice(alphabet) for _ in range(200))
+        expected = [i for i in range(len(text) - 1) if inserted._new(text[i : i + 2], view, prose.prose_context())]
+        assert inserted._new_pairs(text, view, prose.prose_context()) == expected
+
+
+def test_traditional_characters_sorted_by_sets_are_those_judged_one_by_one():
+    text = "政府信息公開工作年度報告，屬於本機關的資訊；显著、乾坤，abc 123 於"
+    assert convert.traditional_chars(text) == {c for c in set(text) if convert.is_traditional_char(c)}
+    assert convert.traditional_chars(text) == set("開報屬於機關資訊") - convert.AMBIGUOUS
+

@@ -29,6 +29,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from pipelines.text import element_text, find_body, parse_html
 
@@ -43,8 +44,7 @@ MIN_ANCHORS = 256
 #: stands in a context text where the cleaner removed a phrase it could not restore
 GAP = "\ufffc"
 _DIGITS = re.compile(r"\d+")
-#: str.translate table: every ASCII digit to 0 (figures differ from page to page)
-DIGIT_ZERO = str.maketrans("123456789", "000000000")
+_NONZERO_DIGIT = re.compile("[1-9]")
 _DIGIT_SPLIT = re.compile(r"(\d+)")
 _HTMLISH = re.compile(r"<\s*(html|body|div|p|form|table|br)\b", re.IGNORECASE)
 
@@ -160,7 +160,7 @@ class SiteContext:
         found = self._phrases.get(key)
         if found is None:
             if _DIGITS.search(left) or _DIGITS.search(right):
-                pattern = re.compile(_part(left) + _part(right))
+                pattern = _pattern(_part(left) + _part(right))
                 starts = [m.start() for m in pattern.finditer(self.corpus)]
             elif self._pairs() is not None and self._count(left + right) > self._anchor_limit():
                 starts = _apart(occurrences(self.corpus, left + right), len(left + right))
@@ -172,7 +172,7 @@ class SiteContext:
     def bigram_count(self, pair: str) -> int:
         """How often the two characters ``pair`` stand side by side in the other pages' texts
         (any digit for a digit)."""
-        key = pair.translate(DIGIT_ZERO)
+        key = zero_digits(pair)
         total = self.pair_counts().get(key, 0)
         return total - self.own_pair_count(key) if total else 0  # the page's own text is in the corpus
 
@@ -183,20 +183,31 @@ class SiteContext:
             counts = self._bigrams["all"] = bigrams(self.corpus)
         return counts
 
+    def pair_set(self) -> frozenset[str]:
+        """The pairs of ``pair_counts`` as a set, once per context: a page's pairs minus this
+        set is one C-level difference (a Counter is no exact dict, so ``set.difference`` would
+        read all of it)."""
+        pairs = self._bigrams.get("set")
+        if pairs is None:
+            pairs = self._bigrams["set"] = frozenset(self.pair_counts())
+        return pairs
+
     def own_pair_count(self, pair: str) -> int:
         """How often the two characters ``pair`` (digits as 0) stand side by side in the page's
-        own text in the corpus, 0 without one. Counted pair by pair: a page asks about a few."""
-        if self.exclude is None or len(pair) != 2:
-            return 0
-        last = self._bigrams.get("own")  # only the latest page's text is kept
+        own text in the corpus, 0 without one."""
+        return self.own_pair_counts().get(pair, 0) if len(pair) == 2 else 0
+
+    def own_pair_counts(self) -> Counter:
+        """``bigrams`` of the page's own text in the corpus (empty without one): counted once for
+        the latest page asked about, which asks about a hundred pairs or more."""
+        if self.exclude is None:
+            return Counter()
+        last = self._bigrams.get("own")  # only the latest page's counts are kept
         if last is None or last[0] != self.exclude:
             start = self.starts[self.exclude]
             end = self.starts[self.exclude + 1] - 1 if self.exclude + 1 < len(self.starts) else len(self.corpus)
-            last = self._bigrams["own"] = (self.exclude, self.corpus[start:end].translate(DIGIT_ZERO))
-        text = last[1]
-        if pair[0] != pair[1]:
-            return text.count(pair)  # two different characters: no two occurrences overlap
-        return len(occurrences(text, pair))
+            last = self._bigrams["own"] = (self.exclude, bigrams(self.corpus[start:end]))
+        return last[1]
 
     def _slot_matches(self, left: str, right: str, max_len: int) -> tuple[tuple[int, str], ...]:
         # figures differ from page to page (17条 here, 23条 there): any run of digits matches
@@ -214,7 +225,7 @@ class SiteContext:
         elif self.corpus and (left or right):
             # "." (not a newline) compiles in half the time of a class without GAP as well:
             # a filler across a GAP is dropped after the match instead
-            pattern = re.compile(_part(left) + "(.{1,%d}?)" % max_len + _part(right))
+            pattern = _pattern(_part(left) + "(.{1,%d}?)" % max_len + _part(right))
             for m in pattern.finditer(self.corpus):
                 if GAP in m.group(1):
                     continue
@@ -272,12 +283,12 @@ class SiteContext:
         return max(MIN_ANCHORS, len(self.corpus) >> 10)
 
     def _count(self, text: str) -> int:
-        """How often ``text`` stands in the corpus, or more (a cost, not a fact: what the index
-        counts is its first two characters)."""
-        pairs = self._pairs()
-        if pairs is not None and len(text) > 1:
-            return pairs.count(text[:2])
-        return self.corpus.count(text) if pairs is None else len(self.corpus)
+        """How often ``text`` stands in the corpus, or more (a cost, not a fact: what is counted
+        is its first two characters, from the pair index or the corpus's pair counts)."""
+        if len(text) > 1:
+            pairs = self._pairs()
+            return pairs.count(text[:2]) if pairs is not None else self.pair_counts().get(zero_digits(text[:2]), 0)
+        return self.corpus.count(text) if self._pairs() is None else len(self.corpus)
 
     def _occurrences(self, text: str) -> list[int]:
         """Every position ``text`` starts at in the corpus (overlapping ones too), ascending."""
@@ -354,8 +365,22 @@ def _apart(starts: list[int], length: int) -> list[int]:
 
 def bigrams(text: str) -> Counter:
     """Counts of adjacent character pairs of ``text`` (digits as 0)."""
-    text = text.translate(DIGIT_ZERO)
+    text = zero_digits(text)
     return Counter(map(operator.add, text, text[1:]))
+
+
+def zero_digits(text: str) -> str:
+    """``text`` with every ASCII digit as 0 (figures differ from page to page). A pattern, not
+    ``str.translate``: translating by a table reads a mapping per character of a CJK text,
+    six times slower than the pattern's scan for the few digits."""
+    return _NONZERO_DIGIT.sub("0", text)
+
+
+@lru_cache(maxsize=4096)
+def _pattern(source: str) -> re.Pattern:
+    """A slot query's pattern, compiled once per process: every site asks the same few thousand
+    (its template's labels around figures), more than ``re``'s own cache of 512 holds."""
+    return re.compile(source)
 
 
 def _part(context: str) -> str:

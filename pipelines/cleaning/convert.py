@@ -43,6 +43,21 @@ def to_traditional(text: str) -> str:
     return conv.convert(text) if conv is not None and text else text
 
 
+def traditional_chars(text: str) -> set[str]:
+    """The distinct characters of ``text`` that ``is_traditional_char``: each character is
+    judged once per process, and a text's characters are then sorted by two set operations."""
+    chars = set(text)
+    for char in chars.difference(_JUDGED):
+        if is_traditional_char(char):
+            _TRADITIONAL.add(char)
+        _JUDGED.add(char)  # after: another thread never sees a character judged but not sorted
+    return chars & _TRADITIONAL
+
+
+_JUDGED: set[str] = set()
+_TRADITIONAL: set[str] = set()
+
+
 @lru_cache(maxsize=8192)
 def is_traditional_char(char: str) -> bool:
     """True for a character that simplified text does not use (its t2s form differs)."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 import operator
 import re
 
-from pipelines.cleaning.context import DIGIT_ZERO, SiteContext, occurrences
+from pipelines.cleaning.context import SiteContext, occurrences, zero_digits
 from pipelines.cleaning.detect import in_name_quotes, own_letters
 from pipelines.cleaning.lexicon import Lexicon
 from pipelines.cleaning.prose import ADMIN_END, mostly_common, ordinary, prose_context
@@ -52,18 +52,16 @@ def inserted_phrases(text: str, context: SiteContext | None, lexicon: Lexicon | 
     prose = prose_context()
     new = _new_pairs(text, context, prose)
     found: list[Span] = []
-    i = 0
-    while i < len(new):
-        if not new[i]:
-            i += 1
-            continue
-        j = i
-        while j + 1 < len(new) and new[j + 1]:
+    k = 0
+    while k < len(new):  # each run of consecutive new pairs i..j
+        i = j = new[k]
+        k += 1
+        while k < len(new) and new[k] == j + 1:
             j += 1
+            k += 1
         span = _phrase(text, i, j, context, prose, lexicon)
         if span is not None:
             found.append(span)
-        i = j + 1
     return found
 
 
@@ -182,22 +180,23 @@ def title_line_pieces(body: str, context: SiteContext | None, lexicon: Lexicon |
     return found
 
 
-def _new_pairs(text: str, context: SiteContext, prose: SiteContext) -> list[bool]:
-    """``_new`` for every pair of ``text`` (pair ``i`` is ``text[i:i+2]``). Each distinct pair is
-    judged once; the positions of the few new ones are then looked up."""
-    norm = text.translate(DIGIT_ZERO)
-    counts, known = context.pair_counts(), prose.pair_counts()
+def _new_pairs(text: str, context: SiteContext, prose: SiteContext) -> list[int]:
+    """Where ``text`` has a pair that is ``_new`` (pair ``i`` is ``text[i:i+2]``), ascending.
+    Each distinct pair is judged once; the positions of the few new ones are then looked up."""
+    norm = zero_digits(text)
+    counts, own = context.pair_counts(), None
     rare = max(MAX_RARE, context.sister_texts // 10)
-    out = [False] * max(len(norm) - 1, 0)
-    for pair in set(map(operator.add, norm, norm[1:])):
-        if pair in known or not (pair[0].isalnum() and pair[1].isalnum()):
+    found: list[int] = []
+    for pair in set(map(operator.add, norm, norm[1:])).difference(prose.pair_set()):
+        if not (pair[0].isalnum() and pair[1].isalnum()):
             continue
         total = counts.get(pair, 0)
-        if total > rare and total - context.own_pair_count(pair) > rare:
-            continue  # (the page's own pairs are counted only when they could matter)
-        for pos in occurrences(norm, pair):
-            out[pos] = True
-    return out
+        if total > rare:
+            own = context.own_pair_counts() if own is None else own  # (only when they could matter)
+            if total - own.get(pair, 0) > rare:
+                continue
+        found += occurrences(norm, pair)
+    return sorted(found)
 
 
 def _new(pair: str, context: SiteContext, prose: SiteContext) -> bool:

@@ -143,7 +143,7 @@ def _traditional(text: str, taken: list[tuple[int, int]], minimum: int) -> list[
     count = 0
     for a, b in segments:
         segment = text[a:b]
-        count += sum(segment.count(c) for c in set(segment) if convert.is_traditional_char(c))
+        count += sum(segment.count(c) for c in convert.traditional_chars(segment))
     if count < minimum:
         return []
     found = []

@@ -26,7 +26,7 @@ import re
 from collections import Counter
 
 from pipelines.cleaning import convert
-from pipelines.cleaning.context import DIGIT_ZERO, SiteContext, occurrences
+from pipelines.cleaning.context import SiteContext, occurrences, zero_digits
 from pipelines.cleaning.detect import find_spam
 from pipelines.cleaning.lexicon import Lexicon
 from pipelines.cleaning.prose import ADMIN_END, ordinary, prose_context
@@ -163,13 +163,15 @@ def _repeated_grams(words: list[str]) -> list[str]:
     joined = "\n".join(words)  # grams across a "\n" are not words: never counted as repeated
     counts: dict[str, int] = {}
     by_length: list[list[str]] = []
-    # a candidate is not ordinary prose: it holds a pair of characters prose never writes. Only
-    # grams around such a pair are counted (every occurrence of such a gram is around one)
-    known = prose_context().pair_counts()
-    norm = joined.translate(DIGIT_ZERO)
-    novel = _positions(norm, {p for p in set(map(operator.add, norm, norm[1:])) if p not in known and "\n" not in p})
+    # a candidate is not ordinary prose: it holds a pair of characters prose never writes, and
+    # since it repeats, so does that pair. Only grams around such a pair are counted (every
+    # occurrence of such a gram is around one)
+    known = prose_context().pair_set()
+    norm = zero_digits(joined)
+    pairs = Counter(map(operator.add, norm, norm[1:]))
+    novel = {p for p, n in pairs.items() if n >= MIN_REPEATS and "\n" not in p}.difference(known)
     near = set()
-    for p in novel:
+    for p in _positions(norm, novel):
         near.update(range(max(0, p - MAX_LEN + 2), p + 1))
     places = sorted(i for i in near if i <= len(joined) - MIN_LEN)
     for n in range(MIN_LEN, MAX_LEN + 1):
@@ -185,7 +187,7 @@ def _repeated_grams(words: list[str]) -> list[str]:
                 covered.add(g[:-1])
             if counts.get(g[1:]) == c:
                 covered.add(g[1:])
-    novel_pair = lambda g: any(g[k : k + 2].translate(DIGIT_ZERO) not in known for k in range(len(g) - 1))  # noqa: E731
+    novel_pair = lambda g: any(zero_digits(g[k : k + 2]) not in known for k in range(len(g) - 1))  # noqa: E731
     return [g for grams in reversed(by_length) for g in grams if g not in covered and novel_pair(g)]
 
 
