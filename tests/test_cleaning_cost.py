@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+import string
 from bisect import bisect_right
 from collections import Counter
 from importlib import resources
@@ -11,7 +12,7 @@ from importlib import resources
 import pytest
 
 from pipelines.cleaning import context as context_module
-from pipelines.cleaning import convert, inserted, prose, repeats
+from pipelines.cleaning import convert, inserted, openings, prose, repeats
 from pipelines.cleaning.context import GAP, MAX_SLOT_MATCHES, SiteContext
 
 
@@ -132,3 +133,61 @@ def test_traditional_characters_sorted_by_sets_are_those_judged_one_by_one():
     assert convert.traditional_chars(text) == {c for c in set(text) if convert.is_traditional_char(c)}
     assert convert.traditional_chars(text) == set("開報屬於機關資訊") - convert.AMBIGUOUS
 
+
+def test_the_characters_ignorecase_reads_as_another_ascii_letter_are_those_openings_refuses():
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    odd = set()
+    for ascii_char in string.ascii_letters + string.digits:
+        for m in re.finditer(re.escape(ascii_char), everything, re.IGNORECASE):
+            if m.group().lower() != ascii_char.lower():
+                odd.add(m.group())
+    odd |= {c for c in everything if len(c.lower()) != 1}  # lower case would shift the offsets
+    assert odd == set(openings.IGNORECASE_ODD)
+
+
+def _random_page(rng: random.Random, lexicon) -> str:
+    """Prose with the lexicon's words, their upper-case forms and the odd characters mixed in."""
+    words = sorted(lexicon.words("brand") | lexicon.words("term") | lexicon.words("weak") | lexicon.words("region"))
+    words += sorted(lexicon.words("rank") | lexicon.words("bet") | lexicon.words("category") | lexicon.words("channel"))
+    pieces = ["工作", "信息公开", "，", "。", "\n", "2019年", "8彩", "体育局", "K"]
+    out = []
+    for _ in range(rng.randint(1, 40)):
+        piece = rng.choice(words) if rng.random() < 0.4 else rng.choice(pieces)
+        piece = rng.choice(openings.IGNORECASE_ODD) if rng.random() < 0.01 else piece
+        out.append(piece.upper() if rng.random() < 0.2 else piece)
+    return "".join(out)
+
+
+def test_patterns_tried_where_the_automaton_finds_a_word_match_what_they_match_tried_everywhere():
+    from pipelines.cleaning import detect
+    from pipelines.cleaning.lexicon import default_lexicon
+
+    lexicon = default_lexicon()
+    assert lexicon.openings is not None
+    rng = random.Random(3)
+    scanned = 0
+    for _ in range(400):
+        text = _random_page(rng, lexicon)
+        plain = []  # ``_known`` by its definition: the pattern tried at every character
+        end = 0
+        for at in range(len(text)):
+            m = lexicon.known.match(text, at)
+            if m is not None and m.end() > end:
+                plain.append(m.span())
+                end = m.end()
+        assert [m.span() for m in detect._known(text, lexicon, None)] == plain
+        words = lexicon.openings.scan(text)
+        if words is None:
+            assert openings._ODD.search(text)
+            continue
+        scanned += 1
+        assert [m.span() for m in detect._known(text, lexicon, words)] == plain
+        assert [m.span() for m in detect._phrases(text, lexicon, words)] == [m.span() for m in lexicon.phrase_shape.finditer(text)]
+        core = words.core or detect._FIGURE_CAI.search(text) is not None
+        assert core == (lexicon.shape_core.search(text) is not None)
+    assert scanned > 300
+
+
+def test_a_lexicon_word_with_a_cased_letter_beyond_ascii_leaves_the_patterns_tried_everywhere():
+    assert openings.Openings.build(["必威", "bet365"], ["体育"], ["十大"]) is not None
+    assert openings.Openings.build(["Σbet"], ["体育"], ["十大"]) is None

@@ -34,6 +34,7 @@ from dataclasses import dataclass, replace
 
 from pipelines.cleaning.latin import latin_spans
 from pipelines.cleaning.lexicon import Lexicon
+from pipelines.cleaning.openings import Found
 from pipelines.cleaning.prose import ordinary
 
 LEXICON_SCORE = 1.0
@@ -53,6 +54,7 @@ _CLOSERS = {v: k for k, v in _BRACKETS.items()}
 # one character between two spam phrases is part of the injection (沙巴体育网沙巴体育网站), unless it
 # is a word that joins phrases in prose (a list of replaced words: 其他和其他)
 _CONNECTIVES = frozenset("和与及或的等在了是为对向由从")
+_FIGURE_CAI = re.compile("[0-9]彩", re.IGNORECASE)  # what ``Lexicon.shape_core`` finds besides its words
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 MAX_STEM_PIECE = 6
 _FUNCTION = frozenset("以在和与及或的等对向由从为是将把被于其经按并且而但如若因所该此本各每全共我你他")
@@ -137,10 +139,16 @@ def _lexicon_spans(text: str, lexicon: Lexicon) -> tuple[tuple[Span, ...], list[
     cache = lexicon.long_spans if len(text) > MAX_CACHED_CHARS else None
     if cache is not None and text in cache:
         return cache[text]
-    known = _known(text, lexicon)
-    core = lexicon.shape_core is None or lexicon.shape_core.search(text) is not None
+    words = lexicon.openings.scan(text) if lexicon.openings is not None else None
+    known = _known(text, lexicon, words)
+    if lexicon.shape_core is None:
+        core = True
+    elif words is not None:  # a category or strong word, or the core's figure + 彩
+        core = words.core or ("彩" in text and _FIGURE_CAI.search(text) is not None)
+    else:
+        core = lexicon.shape_core.search(text) is not None
     shapes = list(lexicon.shape.finditer(text)) if core else []
-    phrases = list(lexicon.phrase_shape.finditer(text)) if lexicon.phrase_shape is not None else []
+    phrases = _phrases(text, lexicon, words)
     latin = latin_spans(text, lexicon)
     if not known and not shapes and not phrases and not latin:
         result: tuple[tuple[Span, ...], list[tuple[int, int]] | None] = ((), None)
@@ -207,24 +215,42 @@ def _lexicon_found(text: str, lexicon: Lexicon, known, shapes, phrases, latin, l
     return tuple(found)
 
 
-def _known(text: str, lexicon: Lexicon) -> list[re.Match]:
-    """``lexicon.known.finditer(text)``, tried only where a brand, term or weak word can start:
-    the big case-insensitive alternation costs as much at every character as where it matches."""
-    if lexicon.known_start is None:
+def _known(text: str, lexicon: Lexicon, words: Found | None) -> list[re.Match]:
+    """``lexicon.known`` tried where a brand, term or weak word starts (``words``, from the
+    lexicon's automaton; without it, at every character that can open one): the big
+    case-insensitive alternation costs as much at every character as where it matches."""
+    if words is not None:
+        starts: Iterable[int] = words.known
+    elif lexicon.known_start is not None:
+        starts = (m.start() for m in lexicon.known_start.finditer(text))
+    else:
         return list(lexicon.known.finditer(text))
     found = []
     end = 0
-    pairs = lexicon.known_pairs
-    for start in lexicon.known_start.finditer(text):
-        at = start.start()
-        if pairs is not None:
-            pair = text[at : at + 2]
-            if pair not in pairs and len(pair) == 2 and "\u4e00" <= pair[0] <= "\u9fff" and "\u4e00" <= pair[1] <= "\u9fff":
-                continue  # two Chinese characters no word opens with
+    for at in starts:
         m = lexicon.known.match(text, at)
         # a match inside an earlier one counts only when it reaches further (澳门金沙 then
         # 金沙城中心): overlapping matches are merged into one phrase
         if m is not None and m.end() > end:
+            found.append(m)
+            end = m.end()
+    return found
+
+
+def _phrases(text: str, lexicon: Lexicon, words: Found | None) -> list[re.Match]:
+    """``lexicon.phrase_shape.finditer(text)``, tried only where a region, rank or betting word
+    starts when ``words`` says where (every alternative opens with one)."""
+    if lexicon.phrase_shape is None:
+        return []
+    if words is None:
+        return list(lexicon.phrase_shape.finditer(text))
+    found = []
+    end = 0
+    for at in words.phrase:
+        if at < end:
+            continue  # finditer resumes after its last match
+        m = lexicon.phrase_shape.match(text, at)
+        if m is not None:
             found.append(m)
             end = m.end()
     return found

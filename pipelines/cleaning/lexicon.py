@@ -12,6 +12,7 @@ from functools import lru_cache
 from importlib import resources
 
 from pipelines.cleaning import convert
+from pipelines.cleaning.openings import Openings
 
 CLASSES = (
     "brand", "weak", "term", "category", "channel", "strong", "legit", "legitstem", "host", "safehost",
@@ -46,9 +47,9 @@ class Lexicon:
     shape_core: re.Pattern | None = None
     # the first characters of brand, term and weak words: where a ``known`` match can start
     known_start: re.Pattern | None = None
-    # the first two characters of brand, term and weak words, when both are Chinese: a ``known``
-    # match cannot start at two Chinese characters that are not among them (no case to fold)
-    known_pairs: frozenset[str] | None = None
+    # where brand, term and weak words (``known``), category and strong words (``shape_core``),
+    # region, rank and betting words (``phrase_shape``) stand in a text: one automaton
+    openings: Openings | None = None
     # region + unknown stem + company/channel/category (英国XX公司), rank + stem + betting word
     # (十大XX买球平台): shapes of their own, tried only where a region or rank word stands
     phrase_shape: re.Pattern | None = None
@@ -129,7 +130,11 @@ def build(terms: dict[str, frozenset[str]]) -> Lexicon:
         legit=legit,
         shape_core=re.compile(rf"{category}|{strong}|[0-9]彩", re.IGNORECASE),
         known_start=_first_chars(terms["brand"] | terms["term"], terms["weak"]),
-        known_pairs=_first_pairs(terms["brand"] | terms["term"] | terms["weak"]),
+        openings=Openings.build(
+            terms["brand"] | terms["term"] | terms["weak"],
+            terms["category"] | terms["strong"],
+            terms["region"] | terms["rank"] | terms["bet"],
+        ),
         phrase_shape=_phrase_shape(terms, cjk, category, channel),
         grow_right=_grow_right(terms, category, channel, strong),
         grow_left=_grow_left(terms),
@@ -200,14 +205,6 @@ def _first_chars(*groups: frozenset[str]) -> re.Pattern | None:
         return None
     firsts = sorted({w[0] for words in groups for w in words})
     return re.compile("[" + "".join(re.escape(c) for c in firsts) + "]", re.IGNORECASE)
-
-
-def _first_pairs(words: frozenset[str]) -> frozenset[str] | None:
-    """The first two characters of the words that open with two Chinese characters; None when a
-    word is one character long (a match could start at any pair that opens with it)."""
-    if any(len(w) < 2 for w in words):
-        return None
-    return frozenset(w[:2] for w in words if all("\u4e00" <= c <= "\u9fff" for c in w[:2]))
 
 
 @lru_cache(maxsize=1)
