@@ -48,7 +48,7 @@ def pages_file(folder: Path) -> Path:
     return path
 
 
-def child(tree: str, pickled: str, dump: str | None, limit: int | None, inner: int = 1) -> None:
+def child(tree: str, pickled: str, dump: str | None, limit: int | None, inner: int = 1, fresh: bool = False) -> None:
     """Clean the pickled sites with ``tree``'s cleaner (``inner`` times); print the best
     ``ms_total pages``."""
     sys.path.insert(0, tree)
@@ -59,6 +59,9 @@ def child(tree: str, pickled: str, dump: str | None, limit: int | None, inner: i
     sites = [[SitePage(url, html, earlier) for url, html, earlier in pages] for pages in sets]
     elapsed = float("inf")
     for _ in range(inner):
+        if fresh:  # every text new to the process, as in a crawl; what it learned once stays
+            for cache in ("spans", "long_spans"):
+                getattr(lexicon, cache, {}).clear()
         results = []
         started = time.process_time()
         for pages in sites:
@@ -75,10 +78,14 @@ def child(tree: str, pickled: str, dump: str | None, limit: int | None, inner: i
         Path(dump).write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
-def run(tree: Path, pickled: Path, *, dump: str | None = None, limit: int | None = None, inner: int = 1, prefix=()) -> float:
+def run(
+    tree: Path, pickled: Path, *, dump: str | None = None, limit: int | None = None, inner: int = 1, fresh: bool = False,
+    prefix=(),
+) -> float:
     """One fresh process over ``tree``: CPU ms per page (or, under callgrind, its instructions)."""
     args = [sys.executable, __file__, "--child", str(tree), str(pickled), "--inner", str(inner)]
     args += ["--dump", dump] if dump else []
+    args += ["--fresh"] if fresh else []
     args += ["--limit", str(limit)] if limit is not None else []
     done = subprocess.run([*prefix, *args], capture_output=True, text=True, check=True, env={"PYTHONHASHSEED": "0", "PATH": "/usr/bin:/bin"})
     if prefix:
@@ -105,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--inner", type=int, default=1, help="times each process cleans the set (the best counts)")
+    parser.add_argument(
+        "--fresh", action="store_true",
+        help="empty the lexicon's per-string caches before each inner pass (page texts new to the process)",
+    )
     parser.add_argument("--against", type=Path, help="another tree (e.g. a worktree at an older commit)")
     parser.add_argument("--tree", type=Path, default=TREE, help="the tree measured (default: this one)")
     parser.add_argument("--dump", help="write every page's clean text, HTML and findings to this JSON file")
@@ -113,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        child(*args.child, args.dump, args.limit, args.inner)
+        child(*args.child, args.dump, args.limit, args.inner, args.fresh)
         return 0
     with tempfile.TemporaryDirectory() as folder:
         pickled = pages_file(Path(folder))
@@ -133,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         times: dict[Path, list[float]] = {tree: [] for tree in trees}
         for n in range(args.rounds):
             for tree in trees if n % 2 == 0 else trees[::-1]:
-                times[tree].append(run(tree, pickled, inner=args.inner))
+                times[tree].append(run(tree, pickled, inner=args.inner, fresh=args.fresh))
         for tree in trees:
             values = times[tree]
             print(f"{tree}: best {min(values):.2f} median {statistics.median(values):.2f} ms/page ({len(values)} rounds)")
