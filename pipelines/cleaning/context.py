@@ -248,13 +248,13 @@ class SiteContext:
             filler_start = start + len(left)
             newline = corpus.find("\n", filler_start, filler_start + max_len)  # "." is not a newline
             longest = max_len if newline < 0 else newline - filler_start
-            for n in range(1, longest + 1):  # the shortest filler first (lazy)
-                if corpus.startswith(right, filler_start + n):
-                    resume = filler_start + n + len(right)
-                    filler = corpus[filler_start : filler_start + n]
-                    if GAP not in filler:
-                        found.append((self._text_at(filler_start), filler))
-                    break
+            # the shortest filler first (lazy): the first ``right`` 1..longest characters on
+            right_at = corpus.find(right, filler_start + 1, filler_start + longest + len(right))
+            if right_at >= 0:
+                resume = right_at + len(right)
+                filler = corpus[filler_start:right_at]
+                if GAP not in filler:
+                    found.append((self._text_at(filler_start), filler))
             if len(found) >= MAX_SLOT_MATCHES:
                 break
         return found
