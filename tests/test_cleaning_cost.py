@@ -191,3 +191,11 @@ def test_patterns_tried_where_the_automaton_finds_a_word_match_what_they_match_t
 def test_a_lexicon_word_with_a_cased_letter_beyond_ascii_leaves_the_patterns_tried_everywhere():
     assert openings.Openings.build(["必威", "bet365"], ["体育"], ["十大"]) is not None
     assert openings.Openings.build(["Σbet"], ["体育"], ["十大"]) is None
+
+
+def test_a_lexicon_whose_shape_core_matches_anywhere_gets_no_automaton():
+    from pipelines.cleaning.lexicon import build, default_lexicon
+
+    terms = default_lexicon().terms
+    assert build(terms).openings is not None
+    assert build({**terms, "strong": frozenset()}).openings is None  # shape_core = "category||[0-9]彩"

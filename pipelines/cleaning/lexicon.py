@@ -130,11 +130,13 @@ def build(terms: dict[str, frozenset[str]]) -> Lexicon:
         legit=legit,
         shape_core=re.compile(rf"{category}|{strong}|[0-9]彩", re.IGNORECASE),
         known_start=_first_chars(terms["brand"] | terms["term"], terms["weak"]),
+        # (an empty category or strong class leaves shape_core an empty alternative, which
+        # matches anywhere: no automaton then)
         openings=Openings.build(
             terms["brand"] | terms["term"] | terms["weak"],
             terms["category"] | terms["strong"],
             terms["region"] | terms["rank"] | terms["bet"],
-        ),
+        ) if terms["category"] and terms["strong"] else None,
         phrase_shape=_phrase_shape(terms, cjk, category, channel),
         grow_right=_grow_right(terms, category, channel, strong),
         grow_left=_grow_left(terms),

@@ -45,11 +45,10 @@ class Found:
 class Openings:
     """One automaton over the words of three groups (``KNOWN``, ``CORE``, ``PHRASE``)."""
 
-    __slots__ = ("_automaton", "_always_core")
+    __slots__ = ("_automaton",)
 
     def __init__(self, known: Iterable[str], core: Iterable[str], phrase: Iterable[str]):
         flags: dict[str, int] = {}
-        core = list(core)
         for flag, words in ((KNOWN, known), (CORE, core), (PHRASE, phrase)):
             for word in words:
                 key = word.lower()
@@ -60,8 +59,6 @@ class Openings:
         if flags:
             automaton.make_automaton()
         self._automaton = automaton if flags else None
-        # an empty group leaves an empty alternative in shape_core, which matches anywhere
-        self._always_core = not core
 
     @classmethod
     def build(cls, known: Iterable[str], core: Iterable[str], phrase: Iterable[str]) -> Openings | None:
@@ -79,7 +76,7 @@ class Openings:
             return None
         known: set[int] = set()
         phrase: set[int] = set()
-        core = self._always_core
+        core = False
         if self._automaton is not None:
             for end, (length, flag) in self._automaton.iter(text.lower()):
                 start = end - length + 1
