@@ -101,6 +101,8 @@ def _bare(token: str, abbr: frozenset[str]) -> str:
 
 def host_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int, bool]]:
     """Host names written into the text that are not government, education or safe hosts."""
+    if "." not in text:
+        return []  # a host name has a dot before its top-level domain
     found = []
     for m in _HOST.finditer(text):
         host = m.group(1).lower()
