@@ -6,7 +6,11 @@ loads the lexicon, then cleans the sites one by one with that tree's ``clean_sit
 the CPU time (``time.process_time``) of the cleaning alone. With ``--inner N`` the process cleans
 the set N times and keeps the best: the first time pays what a process pays once (imports,
 dictionaries, patterns), the later ones find the strings every page repeats (nav, footer)
-remembered, as a crawl does after its first pages. With ``--against`` the two trees run
+remembered, as a crawl does after its first pages; but they also find every page body the
+lexicon scanned in the pass before, which a crawl never does. ``--fresh`` empties the lexicon's
+per-string caches before each pass: every page text is new to the process, while what it learned
+once (imports, dictionaries, compiled patterns, judged words) stays; this is the measure of a
+crawl's steady state (``docs/cleaning.md``, "Cost"). With ``--against`` the two trees run
 alternately, so both see the same load on a shared machine; the best and the median of the
 rounds are printed with their ratio. ``--dump`` writes what the tree's cleaner made of every page
 (clean text, clean HTML, findings as JSON) so that two trees can be compared byte for byte.
@@ -16,6 +20,7 @@ Examples::
     python bench/clean_cost.py --rounds 5
     python bench/clean_cost.py --rounds 7 --against /work/wt-before
     python bench/clean_cost.py --rounds 7 --inner 3 --against /work/wt-before
+    python bench/clean_cost.py --rounds 7 --inner 3 --fresh --against /work/wt-before
     python bench/clean_cost.py --dump /tmp/now.json && cmp /tmp/now.json /tmp/then.json
     python bench/clean_cost.py --callgrind --against /work/wt-before   # instructions per page
 """
