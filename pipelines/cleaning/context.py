@@ -298,7 +298,6 @@ class SiteContext:
             return [p for p in pairs.positions(text[:2]) if corpus.startswith(text, p)]
         return occurrences(corpus, text)
 
-
     def _pairs(self) -> _PairIndex | None:
         if len(self.corpus) < INDEX_CHARS:
             return None
@@ -349,6 +348,12 @@ def occurrences(text: str, sub: str) -> list[int]:
         found.append(pos)
         pos = text.find(sub, pos + 1)
     return found
+
+
+def positions(text: str, subs: Iterable[str]) -> list[int]:
+    """Every position any of ``subs`` starts at in ``text`` (overlapping ones too), ascending:
+    each distinct string is looked up once."""
+    return sorted(pos for sub in subs for pos in occurrences(text, sub))
 
 
 def _apart(starts: list[int], length: int) -> list[int]:

@@ -45,7 +45,8 @@ def to_traditional(text: str) -> str:
 
 def traditional_chars(text: str) -> set[str]:
     """The distinct characters of ``text`` that ``is_traditional_char``: each character is
-    judged once per process, and a text's characters are then sorted by two set operations."""
+    judged once per process (remembered here), and a text's characters are then sorted by two
+    set operations."""
     chars = set(text)
     for char in chars.difference(_JUDGED):
         if is_traditional_char(char):
@@ -58,7 +59,6 @@ _JUDGED: set[str] = set()
 _TRADITIONAL: set[str] = set()
 
 
-@lru_cache(maxsize=8192)
 def is_traditional_char(char: str) -> bool:
     """True for a character that simplified text does not use (its t2s form differs)."""
     if not ("\u4e00" <= char <= "\u9fff") or char in AMBIGUOUS:

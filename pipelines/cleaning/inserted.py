@@ -18,7 +18,7 @@ from __future__ import annotations
 import operator
 import re
 
-from pipelines.cleaning.context import SiteContext, occurrences, zero_digits
+from pipelines.cleaning.context import SiteContext, positions, zero_digits
 from pipelines.cleaning.detect import in_name_quotes, own_letters
 from pipelines.cleaning.lexicon import Lexicon
 from pipelines.cleaning.prose import ADMIN_END, mostly_common, ordinary, prose_context
@@ -186,7 +186,7 @@ def _new_pairs(text: str, context: SiteContext, prose: SiteContext) -> list[int]
     norm = zero_digits(text)
     counts, own = context.pair_counts(), None
     rare = max(MAX_RARE, context.sister_texts // 10)
-    found: list[int] = []
+    new = set()
     for pair in set(map(operator.add, norm, norm[1:])).difference(prose.pair_set()):
         if not (pair[0].isalnum() and pair[1].isalnum()):
             continue
@@ -195,8 +195,8 @@ def _new_pairs(text: str, context: SiteContext, prose: SiteContext) -> list[int]
             own = context.own_pair_counts() if own is None else own  # (only when they could matter)
             if total - own.get(pair, 0) > rare:
                 continue
-        found += occurrences(norm, pair)
-    return sorted(found)
+        new.add(pair)
+    return positions(norm, new)
 
 
 def _new(pair: str, context: SiteContext, prose: SiteContext) -> bool:

@@ -26,7 +26,7 @@ import re
 from collections import Counter
 
 from pipelines.cleaning import convert
-from pipelines.cleaning.context import SiteContext, occurrences, zero_digits
+from pipelines.cleaning.context import SiteContext, positions, zero_digits
 from pipelines.cleaning.detect import find_spam
 from pipelines.cleaning.lexicon import Lexicon
 from pipelines.cleaning.prose import ADMIN_END, ordinary, prose_context
@@ -171,7 +171,7 @@ def _repeated_grams(words: list[str]) -> list[str]:
     pairs = Counter(map(operator.add, norm, norm[1:]))
     novel = {p for p, n in pairs.items() if n >= MIN_REPEATS and "\n" not in p}.difference(known)
     near = set()
-    for p in _positions(norm, novel):
+    for p in positions(norm, novel):
         near.update(range(max(0, p - MAX_LEN + 2), p + 1))
     places = sorted(i for i in near if i <= len(joined) - MIN_LEN)
     for n in range(MIN_LEN, MAX_LEN + 1):
@@ -189,12 +189,6 @@ def _repeated_grams(words: list[str]) -> list[str]:
                 covered.add(g[1:])
     novel_pair = lambda g: any(zero_digits(g[k : k + 2]) not in known for k in range(len(g) - 1))  # noqa: E731
     return [g for grams in reversed(by_length) for g in grams if g not in covered and novel_pair(g)]
-
-
-def _positions(text: str, pairs: set[str]) -> list[int]:
-    """Where the pairs stand in ``text`` (overlapping occurrences too: 00 twice in 000), in order:
-    each distinct pair is judged once, and the few new ones are looked up."""
-    return sorted(pos for pair in pairs for pos in occurrences(text, pair))
 
 
 def _contexts(text: str, phrase: str) -> list[tuple[str, str]]:
